@@ -1,0 +1,1 @@
+"""Samverkan API: the system of record for health and care collaboration in Västerbotten."""

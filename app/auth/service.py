@@ -1,0 +1,270 @@
+"""Rules of authentication: logins and their throttle, token scopes, principals and API tokens."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.auth.models import (
+    ApiToken,
+    GrantIn,
+    LoginThrottle,
+    Principal,
+    PrincipalCreate,
+    PrincipalUpdate,
+    RoleGrant,
+)
+from app.core import crud
+from app.core.db import utcnow
+from app.core.errors import BadRequest, Conflict, TooManyRequests, Unauthorized, ValidationFailed
+from app.core.principal import Actor, Grant, PrincipalKind, Role
+from app.core.security import (
+    API_TOKEN_PREFIX,
+    create_token,
+    decode_token,
+    digest,
+    hash_secret,
+    new_secret,
+    same_digest,
+    verify_secret,
+)
+from app.core.settings import get_settings
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def grants_of(session: Session, principal_id: uuid.UUID) -> frozenset[Grant]:
+    rows = session.execute(select(RoleGrant).where(RoleGrant.principal_id == principal_id)).scalars()
+    return frozenset(Grant(r.role, r.organisation_id) for r in rows)
+
+
+def grants_by_principal(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Grant]]:
+    out: dict[uuid.UUID, list[Grant]] = {i: [] for i in ids}
+    if ids:
+        for r in session.execute(select(RoleGrant).where(RoleGrant.principal_id.in_(ids))).scalars():  # type: ignore[attr-defined]
+            out[r.principal_id].append(Grant(r.role, r.organisation_id))
+    return out
+
+
+def _effective(held: frozenset[Grant], wanted: frozenset[Grant]) -> frozenset[Grant]:
+    """A token may carry fewer rights than its principal holds, never more; an admin may narrow to anything."""
+    if any(g.role is Role.admin for g in held):
+        return wanted
+    return wanted & held
+
+
+def resolve_scopes(held: frozenset[Grant], requested: list[str] | None) -> frozenset[Grant]:
+    if requested is None:
+        return held
+    wanted = frozenset(Grant.parse(s) for s in requested)
+    extra = wanted - _effective(held, wanted)
+    if extra:
+        raise BadRequest(
+            f"Scopes not held by this principal: {', '.join(sorted(map(str, extra)))}.", code="invalid_scope"
+        )
+    return wanted
+
+
+# --- authenticating a request ---
+
+
+def actor_from_token(session: Session, token: str) -> Actor:
+    is_api_token = token.startswith(API_TOKEN_PREFIX)
+    claims = decode_token(token.removeprefix(API_TOKEN_PREFIX))
+    try:
+        principal_id = uuid.UUID(claims["sub"])
+        token_grants = frozenset(Grant.parse(s) for s in str(claims.get("scope", "")).split())
+    except (ValueError, ValidationFailed) as exc:
+        raise Unauthorized("The token is malformed.", code="invalid_token") from exc
+    principal = session.get(Principal, principal_id)
+    if principal is None or not principal.is_active or principal.deleted_at is not None:
+        raise Unauthorized("The token's principal is unknown or disabled.", code="invalid_token")
+    if claims.get("typ") == "api" and is_api_token:
+        _check_api_token(session, token, claims["jti"], principal_id)
+    elif claims.get("typ") != "access" or is_api_token:
+        raise Unauthorized("The token is not an access token.", code="invalid_token")
+    effective = _effective(grants_of(session, principal_id), token_grants)
+    return Actor(principal.id, principal.kind, principal.display_name, effective, str(claims["jti"]))
+
+
+def _check_api_token(session: Session, token: str, jti: str, principal_id: uuid.UUID) -> None:
+    try:
+        row = session.get(ApiToken, uuid.UUID(jti))
+    except ValueError:
+        row = None
+    now = utcnow()
+    if (
+        row is None
+        or row.principal_id != principal_id
+        or row.revoked_at is not None
+        or row.expires_at <= now
+        or not same_digest(row.token_digest, digest(token))
+    ):
+        raise Unauthorized("The API token is revoked, expired or unknown.", code="invalid_token")
+    # Recording every use would turn each read into a write; a minute's resolution is enough for "last used".
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now
+        session.add(row)
+
+
+# --- logging in ---
+
+
+def _throttle_check(session: Session, login: str) -> None:
+    row = session.get(LoginThrottle, login)
+    if row and row.locked_until and row.locked_until > utcnow():
+        wait = int((row.locked_until - utcnow()).total_seconds()) + 1
+        exc = TooManyRequests(f"Too many failed logins; try again in {wait} seconds.", code="login_locked")
+        exc.headers = {"Retry-After": str(wait)}
+        raise exc
+
+
+def _throttle_record(session: Session, login: str, failed: bool) -> None:
+    """Kept in its own transaction: a refused login must still count after the request rolls back."""
+    settings = get_settings()
+    bind = session.get_bind()
+    with Session(bind) as own:
+        row = own.get(LoginThrottle, login, with_for_update=True)
+        if not failed:
+            if row is not None:
+                own.delete(row)
+                own.commit()
+            return
+        now = utcnow()
+        if row is None:
+            row = LoginThrottle(login=login, failures=0, last_failure_at=now)
+        row.failures += 1
+        row.last_failure_at = now
+        if row.failures >= settings.login_max_failures:
+            # Each further failure doubles the lock, up to a day.
+            power = min(row.failures - settings.login_max_failures, 8)
+            row.locked_until = now + timedelta(seconds=min(settings.login_lock_seconds * 2**power, 86400))
+        own.add(row)
+        own.commit()
+
+
+def _issue(principal: Principal, grants: frozenset[Grant]) -> dict[str, Any]:
+    minutes = get_settings().access_token_minutes
+    scopes = sorted(map(str, grants))
+    token = create_token(str(principal.id), kind="access", scopes=scopes, lifetime=timedelta(minutes=minutes))
+    return {"access_token": token, "token_type": "bearer", "expires_in": minutes * 60, "scope": " ".join(scopes)}
+
+
+def login(session: Session, kind: PrincipalKind, login_name: str, secret: str, scope: str | None) -> dict[str, Any]:
+    """Password grant for people, client-credentials grant for service clients. Same answer whatever failed."""
+    folded = login_name.strip().casefold()[:120]
+    _throttle_check(session, folded)
+    principal = session.execute(select(Principal).where(Principal.login == folded)).scalar_one_or_none()
+    ok = verify_secret(principal.secret_hash if principal else None, secret)
+    if not ok or principal is None or principal.kind is not kind or not principal.is_active:
+        _throttle_record(session, folded, failed=True)
+        raise Unauthorized("Wrong login name or secret.", code="invalid_grant")
+    _throttle_record(session, folded, failed=False)
+    requested = scope.split() if scope else None
+    return _issue(principal, resolve_scopes(grants_of(session, principal.id), requested))
+
+
+# --- principals ---
+
+
+def _check_grants(session: Session, grants: list[GrantIn]) -> None:
+    from app.organisations.models import Organisation
+
+    for i, g in enumerate(grants):
+        if g.organisation_id is not None:
+            org = session.get(Organisation, g.organisation_id)
+            if org is None or org.deleted_at is not None:
+                raise ValidationFailed(("body", "grants", i, "organisation_id"), "no such organisation")
+
+
+def _replace_grants(session: Session, principal_id: uuid.UUID, grants: list[GrantIn]) -> None:
+    for old in session.execute(select(RoleGrant).where(RoleGrant.principal_id == principal_id)).scalars():
+        session.delete(old)
+    session.flush()
+    for g in {(g.role, g.organisation_id) for g in grants}:
+        session.add(RoleGrant(principal_id=principal_id, role=g[0], organisation_id=g[1]))
+
+
+def create_principal(session: Session, actor: Actor, data: PrincipalCreate) -> tuple[Principal, str | None]:
+    """Returns the principal and, for a service client given no secret, a generated one (shown once)."""
+    actor.require(Role.admin)
+    login_name = data.login.casefold()
+    if session.execute(select(Principal.id).where(Principal.login == login_name)).first():
+        raise Conflict(f"A principal with login {login_name!r} exists.", code="duplicate_login")
+    _check_grants(session, data.grants)
+    generated = None
+    secret = data.password
+    if secret is None:
+        if data.kind is PrincipalKind.person:
+            raise ValidationFailed("password", "a person needs a password")
+        secret = generated = new_secret()
+    principal = Principal(
+        kind=data.kind,
+        login=login_name,
+        display_name=data.display_name,
+        email=data.email,
+        secret_hash=hash_secret(secret),
+        person_id=data.person_id,
+    )
+    fields = data.model_dump(exclude={"password"}, exclude_none=True)
+    crud.create(session, actor, principal, "principal", fields)
+    _replace_grants(session, principal.id, data.grants)
+    session.flush()
+    return principal, generated
+
+
+def update_principal(session: Session, actor: Actor, principal: Principal, data: PrincipalUpdate) -> None:
+    actor.require(Role.admin)
+    changes = data.model_dump(exclude_unset=True)
+    grants = changes.pop("grants", None)
+    password = changes.pop("password", None)
+    diff = crud.apply_changes(principal, changes, required={"display_name", "is_active"})
+    if password is not None:
+        principal.secret_hash = hash_secret(password)
+        diff["password"] = ["***", "***"]
+    if grants is not None:
+        parsed = [GrantIn(**g) for g in grants]
+        _check_grants(session, parsed)
+        before = sorted(map(str, grants_of(session, principal.id)))
+        _replace_grants(session, principal.id, parsed)
+        after = sorted(str(Grant(g.role, g.organisation_id)) for g in parsed)
+        if before != after:
+            diff["grants"] = [before, after]
+            principal.updated_at = utcnow()  # grants live in their own table; the principal still changed
+    crud.save_update(session, actor, principal, "principal", diff)
+
+
+# --- API tokens ---
+
+
+def create_api_token(
+    session: Session, actor: Actor, principal_id: uuid.UUID, name: str, scopes: list[str] | None, days: int | None
+) -> tuple[ApiToken, str]:
+    actor.require(Role.admin)
+    principal = crud.get_live(session, Principal, principal_id, "principal")
+    if principal.kind is not PrincipalKind.service:
+        raise ValidationFailed("principal_id", "API tokens are for service clients; people log in")
+    grants = resolve_scopes(grants_of(session, principal.id), scopes)
+    lifetime = timedelta(days=days or get_settings().api_token_days)
+    row = ApiToken(
+        principal_id=principal.id,
+        name=name,
+        token_digest="",
+        scopes=" ".join(sorted(map(str, grants))),
+        expires_at=datetime.now(UTC) + lifetime,
+    )
+    token = API_TOKEN_PREFIX + create_token(
+        str(principal.id), kind="api", scopes=sorted(map(str, grants)), lifetime=lifetime, jti=str(row.id)
+    )
+    row.token_digest = digest(token)
+    crud.create(session, actor, row, "api_token", {"principal_id": principal.id, "name": name, "scopes": row.scopes})
+    return row, token
+
+
+def revoke_api_token(session: Session, actor: Actor, token: ApiToken) -> None:
+    actor.require(Role.admin)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        crud.save_update(session, actor, token, "api_token", {"revoked_at": [None, token.revoked_at.isoformat()]})

@@ -1,0 +1,59 @@
+"""The append-only audit log: every write records who did what to which resource, and the changed fields.
+
+Written in the same transaction as the change itself, so a change and its entry stand or fall together.
+The migration adds triggers that refuse UPDATE and DELETE on the table, on both databases.
+"""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import JSON, Column
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, Session, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+from app.core.principal import Actor
+
+
+class AuditAction(StrEnum):
+    create = "create"
+    update = "update"
+    delete = "delete"
+    revoke = "revoke"
+    login = "login"
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    principal_id: uuid.UUID | None = Field(default=None, index=True)
+    principal_name: str = Field(max_length=200)
+    action: AuditAction = Field(sa_column=Column(SAEnum(AuditAction, native_enum=False, length=20), nullable=False))
+    resource_type: str = Field(max_length=60, index=True)
+    resource_id: uuid.UUID = Field(index=True)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: AuditAction,
+    resource_type: str,
+    resource_id: uuid.UUID,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            principal_id=actor.id if actor else None,
+            principal_name=actor.name if actor else "system",
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            changes=to_jsonable_python(changes or {}),
+        )
+    )

@@ -1,0 +1,64 @@
+"""Create, update and soft-delete with auditing: the steps every domain service shares."""
+
+import uuid
+from typing import Any, TypeVar
+
+from pydantic_core import to_jsonable_python
+from sqlmodel import Session
+
+from app.core.audit import AuditAction, record
+from app.core.db import utcnow
+from app.core.errors import ValidationFailed, not_found
+from app.core.models import Resource
+from app.core.principal import Actor
+
+R = TypeVar("R", bound=Resource)
+
+
+def get_live(session: Session, model: type[R], ident: uuid.UUID, kind: str) -> R:
+    obj = session.get(model, ident)
+    if obj is None or obj.deleted_at is not None:
+        raise not_found(kind, ident)
+    return obj
+
+
+def create(session: Session, actor: Actor | None, obj: R, kind: str, fields: dict[str, Any]) -> R:
+    obj.updated_at = obj.created_at
+    session.add(obj)
+    session.flush()
+    record(session, actor, AuditAction.create, kind, obj.id, fields)
+    return obj
+
+
+def apply_changes(obj: Resource, changes: dict[str, Any], required: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Set the given fields (JSON merge: null clears) and return {field: [old, new]} for those that changed."""
+    for name, value in changes.items():
+        if value is None and name in required:
+            raise ValidationFailed(name, "may not be null", type="null_not_allowed")
+    diff: dict[str, Any] = {}
+    for name, value in changes.items():
+        old = getattr(obj, name)
+        if old != value:
+            diff[name] = [to_jsonable_python(old), to_jsonable_python(value)]
+            setattr(obj, name, value)
+    return diff
+
+
+def save_update(session: Session, actor: Actor, obj: Resource, kind: str, diff: dict[str, Any]) -> None:
+    """Persist an update: bump updated_at (the version bumps itself) and audit. A no-op change writes nothing."""
+    if not diff:
+        return
+    obj.updated_at = utcnow()
+    session.add(obj)
+    session.flush()
+    record(session, actor, AuditAction.update, kind, obj.id, diff)
+
+
+def soft_delete(session: Session, actor: Actor, obj: Resource, kind: str, scrubbed: dict[str, Any] | None = None) -> None:
+    """Mark deleted; `scrubbed` fields are overwritten so the tombstone keeps no personal data."""
+    for name, value in (scrubbed or {}).items():
+        setattr(obj, name, value)
+    obj.deleted_at = obj.updated_at = utcnow()
+    session.add(obj)
+    session.flush()
+    record(session, actor, AuditAction.delete, kind, obj.id, {})

@@ -1,0 +1,84 @@
+"""HTTP helpers routers share: ETags and If-Match, Location headers, CSV answers for lists."""
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import Header, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
+from app.core.errors import PreconditionFailed
+from app.core.models import Resource
+
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", max_length=200, description="ETag from a GET; 412 when the resource has changed since."),
+]
+
+
+def etag(obj: Resource) -> str:
+    return f'"{obj.id.hex[:12]}-{obj.version}"'
+
+
+def check_if_match(if_match: str | None, obj: Resource) -> None:
+    if if_match is None:
+        return
+    wanted = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    if "*" not in wanted and etag(obj) not in wanted:
+        raise PreconditionFailed(f"If-Match {if_match} does not match the current ETag {etag(obj)}.")
+
+
+def with_etag(response: Response, obj: Resource) -> None:
+    response.headers["ETag"] = etag(obj)
+
+
+def created(request: Request, obj: Resource, body: BaseModel, route_name: str) -> JSONResponse:
+    location = str(request.url_for(route_name, id=str(obj.id)))
+    return JSONResponse(
+        to_jsonable_python(body), status_code=201, headers={"Location": location, "ETag": etag(obj)}
+    )
+
+
+def wants_csv(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
+    """UTF-8 with BOM and `;`: what Swedish Excel opens with å/ä/ö intact."""
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+    )
+
+
+def list_response(request: Request, page: dict[str, Any], filename: str) -> Any:
+    if wants_csv(request):
+        return csv_response([to_jsonable_python(item) for item in page["data"]], filename)
+    return page
+
+
+CSV_LIST = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The page (JSON or CSV)."}}

@@ -1,0 +1,193 @@
+"""Lists: the envelope, keyset cursors, sorting, incremental sync with tombstones, and counts."""
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from app.core.errors import ValidationFailed
+from app.core.models import Tombstone
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class Links(BaseModel):
+    self: str
+    next: str | None
+
+
+class PaginationInfo(BaseModel):
+    limit: int
+    total: int | None
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T | Tombstone]
+    links: Links
+    pagination: PaginationInfo
+
+
+@dataclass(frozen=True)
+class ListParams:
+    limit: int
+    cursor: str | None
+    sort: str
+    count: bool
+    updated_since: datetime | None
+    created_since: datetime | None
+
+
+def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Callable[..., ListParams]:
+    """A dependency for one resource's list: its sort fields become a documented enum."""
+    choices = [f for s in sort_fields for f in (s, f"-{s}")]
+    sort_enum = Enum(f"{name}Sort", {c.replace("-", "minus_"): c for c in choices}, type=str)  # type: ignore[misc]
+
+    def dependency(
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
+        cursor: Annotated[str | None, Query(max_length=500, description="Opaque, from `links.next`.")] = None,
+        sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,  # type: ignore[valid-type]
+        count: Annotated[bool, Query(description="Fill `pagination.total`.")] = False,
+        updated_since: Annotated[
+            datetime | None, Query(description="Only objects changed since then, deleted ones as tombstones.")
+        ] = None,
+        created_since: Annotated[datetime | None, Query(description="Only objects created since then.")] = None,
+    ) -> ListParams:
+        for field, value in (("updated_since", updated_since), ("created_since", created_since)):
+            if value is not None and value.tzinfo is None:
+                raise ValidationFailed(("query", field), "must include a UTC offset", type="timezone_aware")
+        since_sort = "updated_at" if updated_since and "updated_at" in sort_fields else default_sort
+        chosen = sort.value if sort is not None else since_sort
+        return ListParams(limit, cursor, chosen, count, updated_since, created_since)
+
+    return dependency
+
+
+def _encode_value(value: Any) -> list[Any]:
+    if isinstance(value, datetime):
+        return ["dt", value.isoformat()]
+    if isinstance(value, date):
+        return ["d", value.isoformat()]
+    if isinstance(value, uuid.UUID):
+        return ["u", str(value)]
+    return ["v", value]
+
+
+def _decode_value(tagged: list[Any]) -> Any:
+    kind, raw = tagged
+    return {
+        "dt": datetime.fromisoformat,
+        "d": date.fromisoformat,
+        "u": uuid.UUID,
+        "v": lambda v: v,
+    }[kind](raw)
+
+
+def encode_cursor(sort: str, value: Any, ident: uuid.UUID) -> str:
+    raw = json.dumps({"s": sort, "v": _encode_value(value), "id": str(ident)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        if data["s"] != sort:
+            raise ValueError("sort changed")
+        return _decode_value(data["v"]), uuid.UUID(data["id"])
+    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise ValidationFailed(
+            ("query", "cursor"), "is not a cursor from this list (or the sort changed)", type="cursor_invalid"
+        ) from exc
+
+
+@dataclass
+class PageResult:
+    items: list[Any]
+    next_cursor: str | None
+    total: int | None
+    limit: int
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    model: Any,
+    params: ListParams,
+    sort_columns: dict[str, ColumnElement[Any]],
+) -> PageResult:
+    """Run one page of `stmt` (already filtered) with keyset pagination on (sort column, id).
+
+    Without `updated_since` soft-deleted rows are left out; with it they come back, to be shown as tombstones.
+    """
+    if params.updated_since is not None:
+        stmt = stmt.where(getattr(model, "updated_at", model.created_at) >= params.updated_since)
+    elif hasattr(model, "deleted_at"):
+        stmt = stmt.where(model.deleted_at.is_(None))
+    if params.created_since is not None:
+        stmt = stmt.where(model.created_at >= params.created_since)
+
+    total = None
+    if params.count:
+        total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+
+    descending = params.sort.startswith("-")
+    field = params.sort.lstrip("-")
+    column = sort_columns[field]
+    if params.cursor:
+        value, ident = decode_cursor(params.cursor, params.sort)
+        if descending:
+            stmt = stmt.where(or_(column < value, and_(column == value, model.id < ident)))
+        else:
+            stmt = stmt.where(or_(column > value, and_(column == value, model.id > ident)))
+    order = (column.desc(), model.id.desc()) if descending else (column.asc(), model.id.asc())
+    rows = list(session.execute(stmt.order_by(*order).limit(params.limit + 1)).scalars().unique())
+
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(params.sort, _sort_value(last, column, field), last.id)
+    return PageResult(rows, next_cursor, total, params.limit)
+
+
+def _sort_value(row: Any, column: ColumnElement[Any], field: str) -> Any:
+    key = getattr(column, "key", None) or field
+    return getattr(row, key)
+
+
+def page_links(request: Request, next_cursor: str | None) -> Links:
+    """`links.next` is this very request with only the cursor replaced, so every filter is carried along."""
+    next_url = None
+    if next_cursor is not None:
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+        params.append(("cursor", next_cursor))
+        next_url = str(request.url.replace(query=urlencode(params)))
+    return Links(self=str(request.url), next=next_url)
+
+
+def to_page(request: Request, result: PageResult, render: Callable[[Any], Any]) -> dict[str, Any]:
+    data = [
+        Tombstone(id=row.id, updated_at=row.updated_at)
+        if getattr(row, "deleted_at", None) is not None
+        else render(row)
+        for row in result.items
+    ]
+    return {
+        "data": data,
+        "links": page_links(request, result.next_cursor),
+        "pagination": PaginationInfo(limit=result.limit, total=result.total),
+    }

@@ -1,0 +1,69 @@
+"""Configuration from the environment (and an optional `.env`), read once per process."""
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAMVERKAN_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.development
+    var_dir: Path = Path("var")
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DATABASE_URL", "SAMVERKAN_DATABASE_URL"),
+        description="SQLAlchemy URL; empty means SQLite under var/.",
+    )
+    secret_key: str = Field(default="", repr=False)
+    token_issuer: str = "samverkan-api"
+    token_audience: str = "samverkan-api"
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    api_token_days: int = Field(default=365, ge=1, le=5 * 365)
+    cors_origins: list[str] = []
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_upload_bytes: int = Field(default=50 * 1_048_576, ge=1024)
+    public_read: bool = False
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lock_seconds: int = Field(default=300, ge=1)
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'samverkan.sqlite3'}"
+        if not self.secret_key:
+            if self.environment is not Environment.development:
+                raise ValueError(f"SAMVERKAN_SECRET_KEY is required in {self.environment}")
+            self.secret_key = _development_secret(self.var_dir)
+        if len(self.secret_key) < MIN_SECRET_LENGTH and self.environment is not Environment.development:
+            raise ValueError(f"SAMVERKAN_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
+        return self
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A per-checkout key kept in var/, so tokens survive restarts but no key is ever committed."""
+    path = var_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,180 @@
+"""Demo data: the real structure of the collaboration (principals, sub-regions, bodies, strategies) and
+invented people, so that every role has someone. Loaded through the services, so every rule and the
+audit log apply. Loading twice changes nothing."""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.auth import service as auth
+from app.auth.models import GrantIn, PrincipalCreate
+from app.core.principal import Actor, Grant, PrincipalKind, Role
+from app.core.settings import get_settings
+from app.organisations import service as orgs
+from app.organisations.models import FormerName, Organisation, OrganisationCreate, OrganisationKind
+from app.people import service as people
+from app.people.models import Contact, MembershipCreate, MembershipRole, PersonCreate
+from app.strategies import service as strategies
+from app.strategies.models import StrategyCreate
+
+SYSTEM = Actor(uuid.UUID(int=0), PrincipalKind.service, "demo loader", frozenset({Grant(Role.admin)}))
+ADMIN_LOGIN = "admin"
+STRUCTURE_START = date(2020, 9, 1)
+
+# SCB kommunkoder, Västerbotten (län 24). Organisation numbers only where we are sure of them.
+MUNICIPALITIES = {
+    "Bjurholm": "2403", "Dorotea": "2425", "Lycksele": "2481", "Malå": "2418", "Nordmaling": "2401",
+    "Norsjö": "2417", "Robertsfors": "2409", "Skellefteå": "2482", "Sorsele": "2422", "Storuman": "2421",
+    "Umeå": "2480", "Vilhelmina": "2462", "Vindeln": "2404", "Vännäs": "2460", "Åsele": "2463",
+}  # fmt: skip
+ORG_NUMBERS = {"Umeå": "212000-2742", "Skellefteå": "212000-2759"}
+SUB_REGIONS = {
+    "Umeå med krans": ["Umeå", "Vännäs", "Vindeln", "Bjurholm", "Nordmaling", "Robertsfors"],
+    "Skellefteå": ["Skellefteå", "Norsjö", "Malå"],
+    "Södra Lappland": ["Lycksele", "Storuman", "Sorsele", "Vilhelmina", "Dorotea", "Åsele"],
+}
+STRATEGIES = [
+    "Med hälsan i fokus",
+    "Låt behoven stå i centrum för utvecklingen",
+    "Tillsammans för invånaren",
+    "Ledarskap som gör det möjligt",
+    "Kommunikation",
+    "Digitalisering som ett verktyg",
+    "Prioriteringar som stödjer Nära vård",
+    "Här vill jag jobba!",
+]
+# Invented people: (given, family, party, sits for, title)
+POLITICIANS = [
+    ("Åsa", "Lindström", "s", "Region Västerbotten", "Regionråd"),
+    ("Jörgen", "Öberg", "m", "Skellefteå kommun", "Kommunalråd"),
+    ("Märta", "Näslund", "c", "Umeå kommun", "Ordförande socialnämnden"),
+    ("Örjan", "Wikström", "s", "Lycksele kommun", "Kommunalråd"),
+    ("Linnéa", "Häggström", "v", "Vännäs kommun", "Ledamot kommunstyrelsen"),
+    ("Pär", "Sjölander", "kd", "Åsele kommun", "Kommunalråd"),
+]
+OFFICIALS = [
+    ("Karin", "Åström", "Region Västerbotten", "Regional samverkanskoordinator"),
+    ("Elin", "Bäckström", "Region Västerbotten", "Hälso- och sjukvårdsdirektör"),
+    ("Johan", "Sundqvist", "Umeå kommun", "Socialchef"),
+]
+PRESENTER = ("Ingrid", "Mörk", "Sveriges Kommuner och Regioner", "Utredare")
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    summary: str = ""
+    admin_login: str = ADMIN_LOGIN
+    admin_password: str | None = None
+    password_file: Path | None = None
+
+
+def _org(session: Session, **fields: object) -> Organisation:
+    return orgs.create(session, SYSTEM, OrganisationCreate.model_validate(fields))
+
+
+def load(session: Session) -> DemoResult:
+    password_file = get_settings().var_dir / "demo-admin-password.txt"
+    existing = session.execute(select(Organisation.id).where(Organisation.name == "Region Västerbotten")).first()
+    if existing:
+        saved = password_file.read_text().strip() if password_file.exists() else None
+        return DemoResult(False, admin_password=saved, password_file=password_file)
+
+    by_name: dict[str, Organisation] = {}
+    region = _org(
+        session, kind="region", name="Region Västerbotten", county_code="24", org_number="232100-0222",
+        is_principal=True, website="https://www.regionvasterbotten.se",
+    )  # fmt: skip
+    by_name[region.name] = region
+    for name, code in MUNICIPALITIES.items():
+        org = _org(
+            session, kind="municipality", name=f"{name} kommun", short_name=name, municipality_code=code,
+            county_code="24", org_number=ORG_NUMBERS.get(name), is_principal=True,
+        )  # fmt: skip
+        by_name[org.name] = org
+    for area, members in SUB_REGIONS.items():
+        ids = [region.id] + [by_name[f"{m} kommun"].id for m in members]
+        _org(session, kind="sub_region", name=f"Länsdel {area}", short_name=area, member_ids=ids)
+
+    council = _org(
+        session, kind="joint_body", name="Samråd hälsa, vård och omsorg", short_name="SHVO",
+        start_date=STRUCTURE_START,
+        former_names=[FormerName(name="Samråd vård och omsorg", valid_from=STRUCTURE_START, valid_to=date(2023, 12, 31))],
+    )  # fmt: skip
+    au = _org(session, kind="joint_body", name="Samråd hälsa, vård och omsorg – arbetsutskott", short_name="AU",
+              parent_id=council.id, start_date=STRUCTURE_START)  # fmt: skip
+    lsg = _org(session, kind="joint_body", name="Länssamverkansgruppen", short_name="LSG", start_date=STRUCTURE_START)
+    _org(session, kind="joint_body", name="Systemledning för Nära vård", start_date=STRUCTURE_START)
+    for name in ("Beredning barn och unga", "Beredning vuxna och äldre"):
+        _org(session, kind="working_group", name=name, parent_id=lsg.id, start_date=STRUCTURE_START)
+    _org(session, kind="joint_body", name="Hjälpmedelsrådet", start_date=STRUCTURE_START)
+    skr = _org(session, kind="external", name="Sveriges Kommuner och Regioner", short_name="SKR",
+               website="https://skr.se")  # fmt: skip
+    by_name[skr.name] = skr
+
+    for number, name in enumerate(STRATEGIES, start=1):
+        strategies.create(session, SYSTEM, StrategyCreate(number=number, name=name))
+
+    _people(session, by_name, council.id, au.id, lsg.id)
+    password = _admin(session)
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
+    summary = f"{len(by_name) - 1} principals and partners, 3 sub-regions, 7 bodies, 8 strategies, 10 people"
+    return DemoResult(True, summary, admin_password=password, password_file=password_file)
+
+
+def _person(session: Session, given: str, family: str, employer: Organisation, title: str, party: str | None = None) -> uuid.UUID:
+    email = f"{given}.{family}@example.se".lower().translate(str.maketrans("åäöé", "aaoe"))
+    data = PersonCreate(
+        given_name=given, family_name=family, party=party, title=title, employer_id=employer.id,
+        contact=Contact(email=email, phone="+46 90 000 00 00"), aliases=[f"{family}, {given}"],
+    )  # fmt: skip
+    return people.create_person(session, SYSTEM, data).id
+
+
+def _member(session: Session, person: uuid.UUID, body: uuid.UUID, role: str, behalf: Organisation | None) -> None:
+    data = MembershipCreate(
+        person_id=person, body_id=body, role=MembershipRole(role), start_date=date(2023, 1, 1),
+        on_behalf_of_id=behalf.id if behalf else None,
+    )  # fmt: skip
+    people.create_membership(session, SYSTEM, data)
+
+
+def _people(session: Session, by_name: dict[str, Organisation], council: uuid.UUID, au: uuid.UUID, lsg: uuid.UUID) -> None:
+    roles = ["chair", "vice_chair", "member", "member", "substitute", "member"]
+    for (given, family, party, behalf, title), role in zip(POLITICIANS, roles, strict=True):
+        org = by_name[behalf]
+        pid = _person(session, given, family, org, title, party)
+        _member(session, pid, council, role, org)
+        if role in ("chair", "vice_chair"):
+            _member(session, pid, au, role, org)
+    coordinator, director, social_chief = (
+        _person(session, g, f, by_name[o], t) for g, f, o, t in OFFICIALS
+    )
+    _member(session, coordinator, council, "secretary", None)
+    _member(session, coordinator, lsg, "secretary", None)
+    _member(session, director, lsg, "chair", by_name["Region Västerbotten"])
+    _member(session, director, council, "official", None)
+    _member(session, social_chief, lsg, "member", by_name["Umeå kommun"])
+    given, family, org, title = PRESENTER
+    presenter = _person(session, given, family, by_name[org], title)
+    _member(session, presenter, council, "co_opted", None)
+
+
+def _admin(session: Session) -> str:
+    password = secrets.token_urlsafe(12)
+    auth.create_principal(
+        session,
+        SYSTEM,
+        PrincipalCreate(
+            kind=PrincipalKind.person, login=ADMIN_LOGIN, display_name="Demo coordinator (admin)", password=password,
+            grants=[GrantIn(role=Role.admin)],
+        ),
+    )  # fmt: skip
+    return password

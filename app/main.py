@@ -1,0 +1,104 @@
+"""The application: routers, middleware, error handling, and the documentation served offline."""
+
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from app import __doc__ as description
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.core.idempotency import IdempotencyMiddleware
+from app.core.limits import BodyLimitMiddleware
+from app.core.openapi import build_openapi
+from app.core.problems import install_problem_handlers
+from app.core.settings import get_settings
+from app.health.router import router as health_router
+from app.organisations.router import router as organisations_router
+from app.people.router import memberships_router, people_router
+from app.strategies.router import router as strategies_router
+
+API_PREFIX = "/api/v1"
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+VERSION = "0.1.0"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="Samverkan API",
+        version=VERSION,
+        description=description or "",
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=_operation_id,
+    )
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    for router in (
+        auth_router,
+        organisations_router,
+        people_router,
+        memberships_router,
+        strategies_router,
+        audit_router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+
+    app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs_assets")
+    _add_docs(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    # Outermost last: the body limit runs first, then idempotency sees a bounded body.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Location"],
+        )
+    return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Samverkan API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Samverkan API",
+            redoc_js_url="/static/docs/redoc.standalone.js",
+            redoc_favicon_url="/static/docs/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+app = create_app()

@@ -1,0 +1,71 @@
+"""HTTP for organisations: parse, call the service, shape the answer."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.core.deps import Admin, DbSession, Reader
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, list_params, to_page
+from app.organisations import service
+from app.organisations.models import OrganisationCreate, OrganisationKind, OrganisationOut, OrganisationUpdate
+
+router = APIRouter(prefix="/organisations", tags=["organisations"])
+Params = Annotated[ListParams, Depends(list_params("Organisation", list(service.SORT_COLUMNS), "name"))]
+
+
+@router.get("", name="organisations_list", summary="List organisations", responses=CSV_LIST)
+def list_organisations(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    params: Params,
+    kind: Annotated[list[OrganisationKind] | None, Query(description="One or more kinds.")] = None,
+    is_principal: Annotated[bool | None, Query(description="Only principals (huvudmän), or only others.")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Part of a current or former name.")] = None,
+    parent_id: uuid.UUID | None = None,
+    member_of: Annotated[uuid.UUID | None, Query(description="Members of this sub-region.")] = None,
+    municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
+    active_on: Annotated[date | None, Query(description="Only those existing on this date.")] = None,
+) -> Page[OrganisationOut]:
+    flt = service.OrganisationFilter(kind, is_principal, q, parent_id, member_of, municipality_code, active_on)
+    result = service.list_page(session, flt, params)
+    rendered = service.render_many(session, [o for o in result.items if o.deleted_at is None])
+    page = to_page(request, result, lambda o: rendered[o.id])
+    return list_response(request, page, "organisations")  # type: ignore[no-any-return]
+
+
+@router.post("", name="organisations_create", summary="Create an organisation", status_code=201)
+def create_organisation(
+    request: Request, session: DbSession, actor: Admin, body: OrganisationCreate
+) -> OrganisationOut:
+    org = service.create(session, actor, body)
+    return created(request, org, service.render(session, org), "organisations_get")  # type: ignore[return-value]
+
+
+@router.get("/{id}", name="organisations_get", summary="Get an organisation")
+def get_organisation(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> OrganisationOut:
+    org = service.get(session, id)
+    with_etag(response, org)
+    return service.render(session, org)
+
+
+@router.patch("/{id}", name="organisations_update", summary="Update an organisation")
+def update_organisation(
+    id: uuid.UUID, body: OrganisationUpdate, session: DbSession, actor: Admin, response: Response, if_match: IfMatch = None
+) -> OrganisationOut:
+    org = service.get(session, id)
+    check_if_match(if_match, org)
+    service.update(session, actor, org, body)
+    with_etag(response, org)
+    return service.render(session, org)
+
+
+@router.delete("/{id}", name="organisations_delete", summary="Delete an organisation", status_code=204)
+def delete_organisation(id: uuid.UUID, session: DbSession, actor: Admin, if_match: IfMatch = None) -> Response:
+    org = service.get(session, id)
+    check_if_match(if_match, org)
+    service.remove(session, actor, org)
+    return Response(status_code=204)

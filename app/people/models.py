@@ -1,0 +1,160 @@
+"""People (politicians, officials, presenters) and their memberships of bodies."""
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import EmailStr, model_validator
+from sqlalchemy import Column, Index, String, text
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from app.core.db import SortKey
+from app.core.models import ApiModel, Resource, ResourceOut
+
+_LIVE = text("deleted_at IS NULL")
+PARTY_PATTERN = r"^[a-zåäö]{1,10}$"
+PHONE_PATTERN = r"^\+?[0-9 ()-]{5,30}$"
+
+
+class Person(Resource, table=True):
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("uq_people_email_live", "email", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
+
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    name_sort: str = Field(sa_type=SortKey, index=True)
+    search_text: str = Field(sa_column=Column(String(4000), nullable=False))
+    party: str | None = Field(default=None, max_length=10)
+    title: str | None = Field(default=None, max_length=200)
+    employer_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class PersonAlias(SQLModel, table=True):
+    """Another spelling of the name or another e-mail address, so imports match the same person."""
+
+    __tablename__ = "person_aliases"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    person_id: uuid.UUID = Field(foreign_key="people.id", index=True, ondelete="CASCADE")
+    alias: str = Field(max_length=254)
+    alias_folded: str = Field(max_length=254, index=True)
+
+
+class MembershipRole(StrEnum):
+    chair = "chair"
+    vice_chair = "vice_chair"
+    member = "member"
+    substitute = "substitute"
+    co_opted = "co_opted"
+    secretary = "secretary"
+    official = "official"
+
+
+VOTING_ROLES = frozenset({MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member})
+
+
+class Membership(Resource, table=True):
+    __tablename__ = "memberships"
+
+    person_id: uuid.UUID = Field(foreign_key="people.id", index=True)
+    body_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
+    role: MembershipRole = Field(sa_column=Column(SAEnum(MembershipRole, native_enum=False, length=20), nullable=False))
+    on_behalf_of_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
+    voting_right: bool = True
+    start_date: date = Field(index=True)
+    end_date: date | None = Field(default=None, index=True)
+    # The person's sort key, copied so "members by name" pages with a plain index (kept in step on rename).
+    person_sort: str = Field(sa_type=SortKey, index=True)
+
+
+# --- API models: people ---
+
+
+class Contact(ApiModel):
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, regex=PHONE_PATTERN)
+
+
+class PersonCreate(ApiModel):
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    party: str | None = Field(default=None, regex=PARTY_PATTERN, description="Party abbreviation: s, m, c, åp …")
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    employer_id: uuid.UUID | None = None
+    contact: Contact | None = None
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+
+
+class PersonUpdate(ApiModel):
+    given_name: str | None = Field(default=None, min_length=1, max_length=100)
+    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    party: str | None = Field(default=None, regex=PARTY_PATTERN)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    employer_id: uuid.UUID | None = None
+    contact: Contact | None = Field(default=None, description="Merged: only the given fields change.")
+    aliases: list[str] | None = Field(default=None, max_length=50)
+
+
+class PersonOut(ResourceOut):
+    given_name: str
+    family_name: str
+    name: str
+    party: str | None
+    title: str | None
+    employer_id: uuid.UUID | None
+    contact: Contact | None = Field(description="Null for principals not entitled to personal contact data.")
+    aliases: list[str] | None = Field(description="Null for principals not entitled to personal contact data.")
+
+
+# --- API models: memberships ---
+
+
+class Ref(SQLModel):
+    id: uuid.UUID
+    name: str
+
+
+class PersonRef(Ref):
+    party: str | None
+
+
+class _MembershipDates(ApiModel):
+    @model_validator(mode="after")
+    def _dates(self) -> "_MembershipDates":
+        start, end = getattr(self, "start_date", None), getattr(self, "end_date", None)
+        if start and end and end < start:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class MembershipCreate(_MembershipDates):
+    person_id: uuid.UUID
+    body_id: uuid.UUID
+    role: MembershipRole
+    on_behalf_of_id: uuid.UUID | None = Field(default=None, description="The principal the person sits for.")
+    voting_right: bool | None = Field(default=None, description="Default: true for chair, vice chair and member.")
+    start_date: date
+    end_date: date | None = None
+
+
+class MembershipUpdate(_MembershipDates):
+    role: MembershipRole | None = None
+    on_behalf_of_id: uuid.UUID | None = None
+    voting_right: bool | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class MembershipOut(ResourceOut):
+    person: PersonRef
+    body: Ref
+    role: MembershipRole
+    on_behalf_of: Ref | None
+    voting_right: bool
+    start_date: date
+    end_date: date | None

@@ -1,0 +1,130 @@
+"""HTTP for people and memberships."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.core.deps import DbSession, Reader
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, list_params, to_page
+from app.people import service
+from app.people.models import (
+    PARTY_PATTERN,
+    MembershipCreate,
+    MembershipOut,
+    MembershipRole,
+    MembershipUpdate,
+    PersonCreate,
+    PersonOut,
+    PersonUpdate,
+)
+
+people_router = APIRouter(prefix="/people", tags=["people"])
+memberships_router = APIRouter(prefix="/memberships", tags=["memberships"])
+PeopleParams = Annotated[ListParams, Depends(list_params("Person", list(service.PERSON_SORT), "name"))]
+MembershipParams = Annotated[
+    ListParams, Depends(list_params("Membership", list(service.MEMBERSHIP_SORT), "person_name"))
+]
+
+
+@people_router.get("", name="people_list", summary="List people", responses=CSV_LIST)
+def list_people(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    params: PeopleParams,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Part of the name or an alias.")] = None,
+    party: Annotated[str | None, Query(pattern=PARTY_PATTERN)] = None,
+    employer_id: uuid.UUID | None = None,
+    email: Annotated[str | None, Query(max_length=254, description="Exact e-mail (needs personal-data right).")] = None,
+    alias: Annotated[str | None, Query(max_length=254, description="Exact alias (needs personal-data right).")] = None,
+) -> Page[PersonOut]:
+    flt = service.PersonFilter(q, party, employer_id, email, alias)
+    result = service.list_people(session, actor, flt, params)
+    rendered = service.render_people(session, actor, result.items)
+    return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "people")  # type: ignore[no-any-return]
+
+
+@people_router.post("", name="people_create", summary="Create a person", status_code=201)
+def create_person(request: Request, session: DbSession, actor: Reader, body: PersonCreate) -> PersonOut:
+    person = service.create_person(session, actor, body)
+    out = service.render_people(session, actor, [person])[person.id]
+    return created(request, person, out, "people_get")  # type: ignore[return-value]
+
+
+@people_router.get("/{id}", name="people_get", summary="Get a person")
+def get_person(id: uuid.UUID, session: DbSession, actor: Reader, response: Response) -> PersonOut:
+    person = service.get_person(session, id)
+    with_etag(response, person)
+    return service.render_people(session, actor, [person])[person.id]
+
+
+@people_router.patch("/{id}", name="people_update", summary="Update a person")
+def update_person(
+    id: uuid.UUID, body: PersonUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+) -> PersonOut:
+    person = service.get_person(session, id)
+    check_if_match(if_match, person)
+    service.update_person(session, actor, person, body)
+    with_etag(response, person)
+    return service.render_people(session, actor, [person])[person.id]
+
+
+@people_router.delete("/{id}", name="people_delete", summary="Delete a person (contact data is erased)", status_code=204)
+def delete_person(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    person = service.get_person(session, id)
+    check_if_match(if_match, person)
+    service.delete_person(session, actor, person)
+    return Response(status_code=204)
+
+
+@memberships_router.get("", name="memberships_list", summary="List memberships", responses=CSV_LIST)
+def list_memberships(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    params: MembershipParams,
+    body_id: Annotated[uuid.UUID | None, Query(description="Who sits in this body.")] = None,
+    person_id: Annotated[uuid.UUID | None, Query(description="Which bodies this person sits in.")] = None,
+    role: Annotated[list[MembershipRole] | None, Query()] = None,
+    on_behalf_of_id: uuid.UUID | None = None,
+    on: Annotated[date | None, Query(description="Only memberships in force on this date.")] = None,
+) -> Page[MembershipOut]:
+    flt = service.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
+    result = service.list_memberships(session, flt, params)
+    rendered = service.render_memberships(session, [m for m in result.items if m.deleted_at is None])
+    return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "memberships")  # type: ignore[no-any-return]
+
+
+@memberships_router.post("", name="memberships_create", summary="Create a membership", status_code=201)
+def create_membership(request: Request, session: DbSession, actor: Reader, body: MembershipCreate) -> MembershipOut:
+    m = service.create_membership(session, actor, body)
+    return created(request, m, service.render_memberships(session, [m])[m.id], "memberships_get")  # type: ignore[return-value]
+
+
+@memberships_router.get("/{id}", name="memberships_get", summary="Get a membership")
+def get_membership(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> MembershipOut:
+    m = service.get_membership(session, id)
+    with_etag(response, m)
+    return service.render_memberships(session, [m])[m.id]
+
+
+@memberships_router.patch("/{id}", name="memberships_update", summary="Update a membership")
+def update_membership(
+    id: uuid.UUID, body: MembershipUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+) -> MembershipOut:
+    m = service.get_membership(session, id)
+    check_if_match(if_match, m)
+    service.update_membership(session, actor, m, body)
+    with_etag(response, m)
+    return service.render_memberships(session, [m])[m.id]
+
+
+@memberships_router.delete("/{id}", name="memberships_delete", summary="Delete a membership", status_code=204)
+def delete_membership(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    m = service.get_membership(session, id)
+    check_if_match(if_match, m)
+    service.delete_membership(session, actor, m)
+    return Response(status_code=204)

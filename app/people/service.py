@@ -1,0 +1,332 @@
+"""Rules for people and memberships: who may change them, who may see contact data, what must hold."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlmodel import Session
+
+from app.core import crud
+from app.core.errors import Conflict, Forbidden, ValidationFailed
+from app.core.pagination import ListParams, PageResult, paginate
+from app.core.principal import Actor, Role
+from app.core.text import clean, fold, swedish_sort_key
+from app.organisations.models import BODY_KINDS, Organisation
+from app.people.models import (
+    VOTING_ROLES,
+    Contact,
+    Membership,
+    MembershipCreate,
+    MembershipOut,
+    MembershipRole,
+    MembershipUpdate,
+    Person,
+    PersonAlias,
+    PersonCreate,
+    PersonOut,
+    PersonRef,
+    PersonUpdate,
+    Ref,
+)
+
+PERSON = "person"
+MEMBERSHIP = "membership"
+PERSON_SORT: dict[str, ColumnElement[Any]] = {
+    "name": Person.name_sort,  # type: ignore[dict-item]
+    "created_at": Person.created_at,  # type: ignore[dict-item]
+    "updated_at": Person.updated_at,  # type: ignore[dict-item]
+}
+MEMBERSHIP_SORT: dict[str, ColumnElement[Any]] = {
+    "person_name": Membership.person_sort,  # type: ignore[dict-item]
+    "start_date": Membership.start_date,  # type: ignore[dict-item]
+    "created_at": Membership.created_at,  # type: ignore[dict-item]
+    "updated_at": Membership.updated_at,  # type: ignore[dict-item]
+}
+
+
+def full_name(person: Person) -> str:
+    return f"{person.given_name} {person.family_name}"
+
+
+def _may_edit_people(actor: Actor) -> None:
+    if not actor.has_role(Role.secretary):
+        raise Forbidden("Only admins and secretaries may change people.", code="missing_role")
+
+
+def _may_edit_body(actor: Actor, body_id: uuid.UUID) -> None:
+    """Secretaries keep the memberships of their own bodies; admins of all."""
+    actor.require(Role.secretary, body_id)
+
+
+# --- people ---
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    q: str | None = None
+    party: str | None = None
+    employer_id: uuid.UUID | None = None
+    email: str | None = None
+    alias: str | None = None
+
+
+def get_person(session: Session, ident: uuid.UUID) -> Person:
+    return crud.get_live(session, Person, ident, PERSON)
+
+
+def list_people(session: Session, actor: Actor, flt: PersonFilter, params: ListParams) -> PageResult:
+    if (flt.email or flt.alias) and not actor.sees_contact_details:
+        raise Forbidden("Searching by e-mail or alias needs a right to personal data.", code="missing_role")
+    stmt = select(Person)
+    if flt.q:
+        stmt = stmt.where(Person.search_text.contains(fold(flt.q), autoescape=True))  # type: ignore[attr-defined]
+    if flt.party:
+        stmt = stmt.where(Person.party == flt.party)
+    if flt.employer_id:
+        stmt = stmt.where(Person.employer_id == flt.employer_id)
+    if flt.email:
+        stmt = stmt.where(Person.email == flt.email.strip().lower())
+    if flt.alias:
+        aliased = select(PersonAlias.person_id).where(PersonAlias.alias_folded == fold(flt.alias))
+        stmt = stmt.where(Person.id.in_(aliased))  # type: ignore[attr-defined]
+    return paginate(session, stmt, Person, params, PERSON_SORT)
+
+
+def render_people(session: Session, actor: Actor, people: list[Person]) -> dict[uuid.UUID, PersonOut]:
+    """Output for a page of people: aliases in one query, and only for those entitled to see them."""
+    entitled = actor.sees_contact_details
+    aliases: dict[uuid.UUID, list[str]] = {p.id: [] for p in people}
+    if entitled and people:
+        rows = session.execute(
+            select(PersonAlias).where(PersonAlias.person_id.in_(list(aliases))).order_by(PersonAlias.alias)  # type: ignore[attr-defined]
+        ).scalars()
+        for a in rows:
+            aliases[a.person_id].append(a.alias)
+    return {
+        p.id: PersonOut.model_validate(
+            p,
+            update={
+                "name": full_name(p),
+                "contact": Contact(email=p.email, phone=p.phone) if entitled else None,
+                "aliases": aliases[p.id] if entitled else None,
+            },
+        )
+        for p in people
+    }
+
+
+def _index_person(person: Person, aliases: list[str]) -> None:
+    person.given_name, person.family_name = clean(person.given_name), clean(person.family_name)
+    person.name_sort = swedish_sort_key(f"{person.family_name} {person.given_name}")
+    names = [full_name(person), f"{person.family_name} {person.given_name}", *aliases]
+    person.search_text = "\n".join(fold(n) for n in names)[:4000]
+
+
+def _aliases_of(session: Session, person_id: uuid.UUID) -> list[str]:
+    rows = session.execute(select(PersonAlias.alias).where(PersonAlias.person_id == person_id)).scalars()
+    return list(rows)
+
+
+def _store_aliases(session: Session, person_id: uuid.UUID, aliases: list[str]) -> None:
+    session.execute(delete(PersonAlias).where(PersonAlias.person_id == person_id))  # type: ignore[arg-type]
+    for alias in dict.fromkeys(clean(a) for a in aliases if clean(a)):
+        session.add(PersonAlias(person_id=person_id, alias=alias, alias_folded=fold(alias)))
+
+
+def _check_person(session: Session, person: Person, aliases: list[str]) -> None:
+    for i, alias in enumerate(aliases):
+        if not clean(alias) or len(alias) > 254:
+            raise ValidationFailed(("body", "aliases", i), "must be 1 to 254 characters")
+    if person.employer_id is not None:
+        employer = session.get(Organisation, person.employer_id)
+        if employer is None or employer.deleted_at is not None:
+            raise ValidationFailed("employer_id", "no such organisation")
+    if person.email:
+        person.email = person.email.lower()
+        taken = select(Person.id).where(
+            Person.email == person.email,
+            Person.id != person.id,
+            Person.deleted_at.is_(None),  # type: ignore[union-attr]
+        )
+        if session.execute(taken).first():
+            raise Conflict(f"Another person has the e-mail {person.email}.", code="duplicate_email", field="email")
+
+
+def create_person(session: Session, actor: Actor, data: PersonCreate) -> Person:
+    _may_edit_people(actor)
+    contact = data.contact or Contact()
+    person = Person(
+        **data.model_dump(exclude={"contact", "aliases"}),
+        email=contact.email,
+        phone=contact.phone,
+        name_sort="",
+        search_text="",
+    )
+    _index_person(person, data.aliases)
+    _check_person(session, person, data.aliases)
+    crud.create(session, actor, person, PERSON, data.model_dump(mode="json", exclude_none=True))
+    _store_aliases(session, person.id, data.aliases)
+    session.flush()
+    return person
+
+
+def update_person(session: Session, actor: Actor, person: Person, data: PersonUpdate) -> Person:
+    _may_edit_people(actor)
+    changes = data.model_dump(exclude_unset=True, exclude={"contact", "aliases"})
+    if "contact" in data.model_fields_set:
+        # JSON merge: `"contact": null` clears both; a contact object changes only the fields it names.
+        contact = data.contact.model_dump(exclude_unset=True) if data.contact else {"email": None, "phone": None}
+        changes.update(contact)
+    diff = crud.apply_changes(person, changes, required={"given_name", "family_name"})
+    aliases = data.aliases if data.aliases is not None else _aliases_of(session, person.id)
+    old_sort = person.name_sort
+    _index_person(person, aliases)
+    _check_person(session, person, aliases)
+    if data.aliases is not None:
+        _store_aliases(session, person.id, aliases)
+        diff["aliases"] = [None, aliases]
+    if person.name_sort != old_sort:
+        session.execute(
+            update(Membership).where(Membership.person_id == person.id).values(person_sort=person.name_sort)  # type: ignore[arg-type]
+        )
+    crud.save_update(session, actor, person, PERSON, diff)
+    return person
+
+
+def delete_person(session: Session, actor: Actor, person: Person) -> None:
+    _may_edit_people(actor)
+    if session.execute(
+        select(Membership.id).where(Membership.person_id == person.id, Membership.deleted_at.is_(None))  # type: ignore[union-attr]
+    ).first():
+        raise Conflict("The person has memberships; end or delete them first.", code="in_use")
+    _store_aliases(session, person.id, [])
+    # The name stays (it is in public protocols); contact data goes, so the tombstone keeps none.
+    crud.soft_delete(session, actor, person, PERSON, scrubbed={"email": None, "phone": None})
+
+
+# --- memberships ---
+
+
+@dataclass(frozen=True)
+class MembershipFilter:
+    body_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    role: list[MembershipRole] | None = None
+    on_behalf_of_id: uuid.UUID | None = None
+    on: date | None = None
+
+
+def get_membership(session: Session, ident: uuid.UUID) -> Membership:
+    return crud.get_live(session, Membership, ident, MEMBERSHIP)
+
+
+def list_memberships(session: Session, flt: MembershipFilter, params: ListParams) -> PageResult:
+    stmt = select(Membership)
+    if flt.body_id:
+        stmt = stmt.where(Membership.body_id == flt.body_id)
+    if flt.person_id:
+        stmt = stmt.where(Membership.person_id == flt.person_id)
+    if flt.role:
+        stmt = stmt.where(Membership.role.in_(flt.role))  # type: ignore[attr-defined]
+    if flt.on_behalf_of_id:
+        stmt = stmt.where(Membership.on_behalf_of_id == flt.on_behalf_of_id)
+    if flt.on:
+        stmt = stmt.where(
+            Membership.start_date <= flt.on,  # type: ignore[operator]
+            or_(Membership.end_date.is_(None), Membership.end_date >= flt.on),  # type: ignore[union-attr,operator]
+        )
+    return paginate(session, stmt, Membership, params, MEMBERSHIP_SORT)
+
+
+def render_memberships(session: Session, rows: list[Membership]) -> dict[uuid.UUID, MembershipOut]:
+    """People and organisations of a page in one query each, whatever the page size."""
+    person_ids = {m.person_id for m in rows}
+    org_ids = {m.body_id for m in rows} | {m.on_behalf_of_id for m in rows if m.on_behalf_of_id}
+    people = {
+        p.id: p
+        for p in session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()  # type: ignore[attr-defined]
+    } if person_ids else {}
+    orgs = {
+        o.id: o
+        for o in session.execute(select(Organisation).where(Organisation.id.in_(org_ids))).scalars()  # type: ignore[attr-defined]
+    } if org_ids else {}
+
+    def out(m: Membership) -> MembershipOut:
+        p, body = people[m.person_id], orgs[m.body_id]
+        behalf = orgs.get(m.on_behalf_of_id) if m.on_behalf_of_id else None
+        return MembershipOut.model_validate(
+            m,
+            update={
+                "person": PersonRef(id=p.id, name=full_name(p), party=p.party),
+                "body": Ref(id=body.id, name=body.name),
+                "on_behalf_of": Ref(id=behalf.id, name=behalf.name) if behalf else None,
+            },
+        )
+
+    return {m.id: out(m) for m in rows}
+
+
+def _check_membership(session: Session, m: Membership) -> None:
+    person = session.get(Person, m.person_id)
+    if person is None or person.deleted_at is not None:
+        raise ValidationFailed("person_id", "no such person")
+    m.person_sort = person.name_sort
+    body = session.get(Organisation, m.body_id)
+    if body is None or body.deleted_at is not None:
+        raise ValidationFailed("body_id", "no such organisation")
+    if body.kind not in BODY_KINDS:
+        raise ValidationFailed("body_id", "is not a body (joint body or working group)")
+    if m.on_behalf_of_id is not None:
+        behalf = session.get(Organisation, m.on_behalf_of_id)
+        if behalf is None or behalf.deleted_at is not None:
+            raise ValidationFailed("on_behalf_of_id", "no such organisation")
+        if not behalf.is_principal:
+            raise ValidationFailed("on_behalf_of_id", "is not a principal (region or municipality)")
+    if m.end_date and m.end_date < m.start_date:
+        raise ValidationFailed("end_date", "is before start_date")
+    overlapping = select(Membership.id).where(
+        Membership.person_id == m.person_id,
+        Membership.body_id == m.body_id,
+        Membership.role == m.role,
+        Membership.id != m.id,
+        Membership.deleted_at.is_(None),  # type: ignore[union-attr]
+        or_(Membership.end_date.is_(None), Membership.end_date >= m.start_date),  # type: ignore[union-attr,operator]
+        Membership.start_date <= (m.end_date or date.max),  # type: ignore[operator]
+    )
+    if session.execute(overlapping).first():
+        raise Conflict(
+            "The person already holds this role in this body for an overlapping period.", code="duplicate_membership"
+        )
+
+
+def create_membership(session: Session, actor: Actor, data: MembershipCreate) -> Membership:
+    _may_edit_body(actor, data.body_id)
+    fields = data.model_dump()
+    if fields["voting_right"] is None:
+        fields["voting_right"] = data.role in VOTING_ROLES
+    m = Membership(**fields, person_sort="")
+    _check_membership(session, m)
+    crud.create(session, actor, m, MEMBERSHIP, data.model_dump(mode="json", exclude_none=True))
+    return m
+
+
+def update_membership(session: Session, actor: Actor, m: Membership, data: MembershipUpdate) -> Membership:
+    _may_edit_body(actor, m.body_id)
+    diff = crud.apply_changes(m, data.model_dump(exclude_unset=True), required={"role", "voting_right", "start_date"})
+    _check_membership(session, m)
+    crud.save_update(session, actor, m, MEMBERSHIP, diff)
+    return m
+
+
+def delete_membership(session: Session, actor: Actor, m: Membership) -> None:
+    _may_edit_body(actor, m.body_id)
+    crud.soft_delete(session, actor, m, MEMBERSHIP)
+
+
+def organisation_in_use(session: Session, org_id: uuid.UUID) -> bool:
+    live = Membership.deleted_at.is_(None)  # type: ignore[union-attr]
+    uses = select(Membership.id).where(live, or_(Membership.body_id == org_id, Membership.on_behalf_of_id == org_id))
+    employs = select(Person.id).where(Person.employer_id == org_id, Person.deleted_at.is_(None))  # type: ignore[union-attr]
+    return bool(session.execute(uses).first() or session.execute(employs).first())

@@ -1,0 +1,37 @@
+"""The eight strategies of the roadmap Nära vård 2030: a small taxonomy other resources link to."""
+
+from sqlalchemy import Column, Index, String, text
+from sqlmodel import Field
+
+from app.core.db import SortKey
+from app.core.models import ApiModel, Resource, ResourceOut
+
+_LIVE = text("deleted_at IS NULL")
+
+
+class Strategy(Resource, table=True):
+    __tablename__ = "strategies"
+    __table_args__ = (Index("uq_strategies_number_live", "number", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),)
+
+    number: int = Field(ge=1, le=99)
+    name: str = Field(max_length=200)
+    name_sort: str = Field(sa_type=SortKey, index=True)
+    description: str | None = Field(default=None, sa_column=Column(String(4000)))
+
+
+class StrategyCreate(ApiModel):
+    number: int = Field(ge=1, le=99, description="Its place in the roadmap.")
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+
+
+class StrategyUpdate(ApiModel):
+    number: int | None = Field(default=None, ge=1, le=99)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+
+
+class StrategyOut(ResourceOut):
+    number: int
+    name: str
+    description: str | None

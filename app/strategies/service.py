@@ -1,0 +1,59 @@
+"""Rules for strategies: numbers are unique among live ones; only admins change the taxonomy."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlmodel import Session
+
+from app.core import crud
+from app.core.errors import Conflict
+from app.core.pagination import ListParams, PageResult, paginate
+from app.core.principal import Actor, Role
+from app.core.text import clean, swedish_sort_key
+from app.strategies.models import Strategy, StrategyCreate, StrategyUpdate
+
+KIND = "strategy"
+SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "number": Strategy.number,  # type: ignore[dict-item]
+    "name": Strategy.name_sort,  # type: ignore[dict-item]
+    "updated_at": Strategy.updated_at,  # type: ignore[dict-item]
+}
+
+
+def get(session: Session, ident: uuid.UUID) -> Strategy:
+    return crud.get_live(session, Strategy, ident, KIND)
+
+
+def list_page(session: Session, params: ListParams) -> PageResult:
+    return paginate(session, select(Strategy), Strategy, params, SORT_COLUMNS)
+
+
+def _prepare(session: Session, s: Strategy) -> None:
+    s.name = clean(s.name)
+    s.name_sort = swedish_sort_key(s.name)
+    taken = select(Strategy.id).where(
+        Strategy.number == s.number, Strategy.id != s.id, Strategy.deleted_at.is_(None)  # type: ignore[union-attr]
+    )
+    if session.execute(taken).first():
+        raise Conflict(f"Strategy number {s.number} exists.", code="duplicate_number", field="number")
+
+
+def create(session: Session, actor: Actor, data: StrategyCreate) -> Strategy:
+    actor.require(Role.admin)
+    s = Strategy(**data.model_dump(), name_sort="")
+    _prepare(session, s)
+    return crud.create(session, actor, s, KIND, data.model_dump(exclude_none=True))
+
+
+def update(session: Session, actor: Actor, s: Strategy, data: StrategyUpdate) -> Strategy:
+    actor.require(Role.admin)
+    diff = crud.apply_changes(s, data.model_dump(exclude_unset=True), required={"number", "name"})
+    _prepare(session, s)
+    crud.save_update(session, actor, s, KIND, diff)
+    return s
+
+
+def remove(session: Session, actor: Actor, s: Strategy) -> None:
+    actor.require(Role.admin)
+    crud.soft_delete(session, actor, s, KIND)

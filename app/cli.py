@@ -12,7 +12,9 @@ from sqlmodel import Session
 
 from app.core.principal import Grant, PrincipalKind
 
-cli = typer.Typer(help="Samverkan API: the record of health and care collaboration in Västerbotten.", no_args_is_help=True)
+cli = typer.Typer(
+    help="Samverkan API: the record of health and care collaboration in Västerbotten.", no_args_is_help=True
+)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 principal_cli = typer.Typer(help="Principals (people who log in, service clients).", no_args_is_help=True)
@@ -85,7 +87,8 @@ def principal_create(
     display_name: Annotated[str, typer.Option("--name", help="Display name.")],
     kind: Annotated[PrincipalKind, typer.Option(help="person or service.")] = PrincipalKind.person,
     role: Annotated[
-        list[str] | None, typer.Option("--role", help="admin, reader, fund_manager, secretary:<body id>, editor:<org id>.")
+        list[str] | None,
+        typer.Option("--role", help="admin, reader, fund_manager, secretary:<body id>, editor:<org id>."),
     ] = None,
     password: Annotated[
         str | None, typer.Option(help="Password (people); read from SAMVERKAN_NEW_PASSWORD when not given.")

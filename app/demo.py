@@ -16,7 +16,7 @@ from app.auth.models import GrantIn, PrincipalCreate
 from app.core.principal import Actor, Grant, PrincipalKind, Role
 from app.core.settings import get_settings
 from app.organisations import service as orgs
-from app.organisations.models import FormerName, Organisation, OrganisationCreate, OrganisationKind
+from app.organisations.models import FormerName, Organisation, OrganisationCreate
 from app.people import service as people
 from app.people.models import Contact, MembershipCreate, MembershipRole, PersonCreate
 from app.strategies import service as strategies
@@ -129,7 +129,9 @@ def load(session: Session) -> DemoResult:
     return DemoResult(True, summary, admin_password=password, password_file=password_file)
 
 
-def _person(session: Session, given: str, family: str, employer: Organisation, title: str, party: str | None = None) -> uuid.UUID:
+def _person(
+    session: Session, given: str, family: str, employer: Organisation, title: str, party: str | None = None
+) -> uuid.UUID:
     email = f"{given}.{family}@example.se".lower().translate(str.maketrans("åäöé", "aaoe"))
     data = PersonCreate(
         given_name=given, family_name=family, party=party, title=title, employer_id=employer.id,
@@ -146,7 +148,9 @@ def _member(session: Session, person: uuid.UUID, body: uuid.UUID, role: str, beh
     people.create_membership(session, SYSTEM, data)
 
 
-def _people(session: Session, by_name: dict[str, Organisation], council: uuid.UUID, au: uuid.UUID, lsg: uuid.UUID) -> None:
+def _people(
+    session: Session, by_name: dict[str, Organisation], council: uuid.UUID, au: uuid.UUID, lsg: uuid.UUID
+) -> None:
     roles = ["chair", "vice_chair", "member", "member", "substitute", "member"]
     for (given, family, party, behalf, title), role in zip(POLITICIANS, roles, strict=True):
         org = by_name[behalf]
@@ -154,9 +158,7 @@ def _people(session: Session, by_name: dict[str, Organisation], council: uuid.UU
         _member(session, pid, council, role, org)
         if role in ("chair", "vice_chair"):
             _member(session, pid, au, role, org)
-    coordinator, director, social_chief = (
-        _person(session, g, f, by_name[o], t) for g, f, o, t in OFFICIALS
-    )
+    coordinator, director, social_chief = (_person(session, g, f, by_name[o], t) for g, f, o, t in OFFICIALS)
     _member(session, coordinator, council, "secretary", None)
     _member(session, coordinator, lsg, "secretary", None)
     _member(session, director, lsg, "chair", by_name["Region Västerbotten"])

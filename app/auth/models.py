@@ -4,6 +4,9 @@ import uuid
 from datetime import datetime
 
 from pydantic import EmailStr, field_validator
+
+# SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
+from pydantic import Field as ApiField
 from sqlalchemy import Column, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -79,7 +82,7 @@ class GrantOut(SQLModel):
 
 class PrincipalCreate(ApiModel):
     kind: PrincipalKind
-    login: str = Field(min_length=2, max_length=120, regex=r"^[A-Za-z0-9._@-]+$")
+    login: str = ApiField(min_length=2, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
     display_name: str = Field(min_length=1, max_length=200)
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=12, max_length=200)

@@ -81,8 +81,14 @@ def me(session: DbSession, actor: Authenticated) -> Me:
 
 # --- principals (admin) ---
 
-PrincipalParams = Annotated[ListParams, Depends(list_params("Principal", ["login", "created_at", "updated_at"], "login"))]
-PRINCIPAL_SORT = {"login": Principal.login, "created_at": Principal.created_at, "updated_at": Principal.updated_at}
+PrincipalParams = Annotated[
+    ListParams, Depends(list_params("Principal", ["login", "created_at", "updated_at"], "login"))
+]
+PRINCIPAL_SORT = {
+    "login": Principal.login,
+    "created_at": Principal.created_at,
+    "updated_at": Principal.updated_at,
+}
 
 
 def _principal_out(session: DbSession, principals: list[Principal]) -> dict[uuid.UUID, PrincipalOut]:
@@ -91,7 +97,9 @@ def _principal_out(session: DbSession, principals: list[Principal]) -> dict[uuid
         p.id: PrincipalOut.model_validate(
             p,
             update={
-                "grants": [GrantOut(role=g.role, organisation_id=g.organisation_id) for g in sorted(grants[p.id], key=str)]
+                "grants": [
+                    GrantOut(role=g.role, organisation_id=g.organisation_id) for g in sorted(grants[p.id], key=str)
+                ]
             },
         )
         for p in principals
@@ -100,7 +108,11 @@ def _principal_out(session: DbSession, principals: list[Principal]) -> dict[uuid
 
 @router.get("/principals", name="principals_list", summary="List principals", tags=["principals"], responses=CSV_LIST)
 def list_principals(
-    request: Request, session: DbSession, _actor: Admin, params: PrincipalParams, kind: PrincipalKind | None = None
+    request: Request,
+    session: DbSession,
+    _actor: Admin,
+    params: PrincipalParams,
+    kind: PrincipalKind | None = None,
 ) -> Page[PrincipalOut]:
     stmt = select(Principal)
     if kind is not None:
@@ -110,7 +122,13 @@ def list_principals(
     return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "principals")  # type: ignore[no-any-return]
 
 
-@router.post("/principals", name="principals_create", summary="Create a principal", tags=["principals"], status_code=201)
+@router.post(
+    "/principals",
+    name="principals_create",
+    summary="Create a principal",
+    tags=["principals"],
+    status_code=201,
+)
 def create_principal(request: Request, session: DbSession, actor: Admin, body: PrincipalCreate) -> PrincipalCreated:
     principal, secret = service.create_principal(session, actor, body)
     out = PrincipalCreated(**_principal_out(session, [principal])[principal.id].model_dump(), client_secret=secret)
@@ -126,7 +144,12 @@ def get_principal(id: uuid.UUID, session: DbSession, _actor: Admin, response: Re
 
 @router.patch("/principals/{id}", name="principals_update", summary="Update a principal", tags=["principals"])
 def update_principal(
-    id: uuid.UUID, body: PrincipalUpdate, session: DbSession, actor: Admin, response: Response, if_match: IfMatch = None
+    id: uuid.UUID,
+    body: PrincipalUpdate,
+    session: DbSession,
+    actor: Admin,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> PrincipalOut:
     principal = crud.get_live(session, Principal, id, "principal")
     check_if_match(if_match, principal)
@@ -147,7 +170,11 @@ def _token_out(row: ApiToken) -> ApiTokenOut:
 
 @router.get("/api-tokens", name="api_tokens_list", summary="List API tokens, with last use", tags=["api-tokens"])
 def list_api_tokens(
-    request: Request, session: DbSession, _actor: Admin, params: TokenParams, principal_id: uuid.UUID | None = None
+    request: Request,
+    session: DbSession,
+    _actor: Admin,
+    params: TokenParams,
+    principal_id: uuid.UUID | None = None,
 ) -> Page[ApiTokenOut]:
     stmt = select(ApiToken)
     if principal_id is not None:
@@ -157,7 +184,11 @@ def list_api_tokens(
 
 
 @router.post(
-    "/api-tokens", name="api_tokens_create", summary="Create an API token (shown once)", tags=["api-tokens"], status_code=201
+    "/api-tokens",
+    name="api_tokens_create",
+    summary="Create an API token (shown once)",
+    tags=["api-tokens"],
+    status_code=201,
 )
 def create_api_token(request: Request, session: DbSession, actor: Admin, body: ApiTokenCreate) -> ApiTokenCreated:
     row, token_text = service.create_api_token(
@@ -175,7 +206,11 @@ def get_api_token(id: uuid.UUID, session: DbSession, _actor: Admin, response: Re
 
 
 @router.delete(
-    "/api-tokens/{id}", name="api_tokens_revoke", summary="Revoke an API token", tags=["api-tokens"], status_code=204
+    "/api-tokens/{id}",
+    name="api_tokens_revoke",
+    summary="Revoke an API token",
+    tags=["api-tokens"],
+    status_code=204,
 )
 def revoke_api_token(id: uuid.UUID, session: DbSession, actor: Admin, if_match: IfMatch = None) -> Response:
     row = crud.get_live(session, ApiToken, id, "API token")

@@ -149,7 +149,12 @@ def _issue(principal: Principal, grants: frozenset[Grant]) -> dict[str, Any]:
     minutes = get_settings().access_token_minutes
     scopes = sorted(map(str, grants))
     token = create_token(str(principal.id), kind="access", scopes=scopes, lifetime=timedelta(minutes=minutes))
-    return {"access_token": token, "token_type": "bearer", "expires_in": minutes * 60, "scope": " ".join(scopes)}
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": minutes * 60,
+        "scope": " ".join(scopes),
+    }
 
 
 def login(session: Session, kind: PrincipalKind, login_name: str, secret: str, scope: str | None) -> dict[str, Any]:
@@ -240,7 +245,12 @@ def update_principal(session: Session, actor: Actor, principal: Principal, data:
 
 
 def create_api_token(
-    session: Session, actor: Actor, principal_id: uuid.UUID, name: str, scopes: list[str] | None, days: int | None
+    session: Session,
+    actor: Actor,
+    principal_id: uuid.UUID,
+    name: str,
+    scopes: list[str] | None,
+    days: int | None,
 ) -> tuple[ApiToken, str]:
     actor.require(Role.admin)
     principal = crud.get_live(session, Principal, principal_id, "principal")

@@ -30,7 +30,9 @@ def create(session: Session, actor: Actor | None, obj: R, kind: str, fields: dic
     return obj
 
 
-def apply_changes(obj: Resource, changes: dict[str, Any], required: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+def apply_changes(
+    obj: Resource, changes: dict[str, Any], required: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Set the given fields (JSON merge: null clears) and return {field: [old, new]} for those that changed."""
     for name, value in changes.items():
         if value is None and name in required:
@@ -54,7 +56,9 @@ def save_update(session: Session, actor: Actor, obj: Resource, kind: str, diff: 
     record(session, actor, AuditAction.update, kind, obj.id, diff)
 
 
-def soft_delete(session: Session, actor: Actor, obj: Resource, kind: str, scrubbed: dict[str, Any] | None = None) -> None:
+def soft_delete(
+    session: Session, actor: Actor, obj: Resource, kind: str, scrubbed: dict[str, Any] | None = None
+) -> None:
     """Mark deleted; `scrubbed` fields are overwritten so the tombstone keeps no personal data."""
     for name, value in (scrubbed or {}).items():
         setattr(obj, name, value)

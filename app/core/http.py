@@ -14,7 +14,11 @@ from app.core.models import Resource
 
 IfMatch = Annotated[
     str | None,
-    Header(alias="If-Match", max_length=200, description="ETag from a GET; 412 when the resource has changed since."),
+    Header(
+        alias="If-Match",
+        max_length=200,
+        description="ETag from a GET; 412 when the resource has changed since.",
+    ),
 ]
 
 
@@ -36,9 +40,7 @@ def with_etag(response: Response, obj: Resource) -> None:
 
 def created(request: Request, obj: Resource, body: BaseModel, route_name: str) -> JSONResponse:
     location = str(request.url_for(route_name, id=str(obj.id)))
-    return JSONResponse(
-        to_jsonable_python(body), status_code=201, headers={"Location": location, "ETag": etag(obj)}
-    )
+    return JSONResponse(to_jsonable_python(body), status_code=201, headers={"Location": location, "ETag": etag(obj)})
 
 
 def wants_csv(request: Request) -> bool:

@@ -145,7 +145,12 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, capture)
         finally:
             await anyio.to_thread.run_sync(
-                _finish, owner, key, captured["status"], captured["headers"], captured["body"].decode("utf-8", "replace")
+                _finish,
+                owner,
+                key,
+                captured["status"],
+                captured["headers"],
+                captured["body"].decode("utf-8", "replace"),
             )
 
 
@@ -177,5 +182,3 @@ async def _replay(send: Send, record: IdempotencyRecord) -> None:
     headers += [(b"content-length", str(len(body)).encode()), (b"idempotent-replayed", b"true")]
     await send({"type": "http.response.start", "status": record.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-

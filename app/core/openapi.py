@@ -25,7 +25,11 @@ def _problem_ref() -> dict[str, Any]:
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes, tags=app.openapi_tags
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
     )
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA

@@ -181,9 +181,7 @@ def page_links(request: Request, next_cursor: str | None) -> Links:
 
 def to_page(request: Request, result: PageResult, render: Callable[[Any], Any]) -> dict[str, Any]:
     data = [
-        Tombstone(id=row.id, updated_at=row.updated_at)
-        if getattr(row, "deleted_at", None) is not None
-        else render(row)
+        Tombstone(id=row.id, updated_at=row.updated_at) if getattr(row, "deleted_at", None) is not None else render(row)
         for row in result.items
     ]
     return {

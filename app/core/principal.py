@@ -43,7 +43,8 @@ class Grant:
             raise ValidationFailed("scope", f"unknown scope {text!r}", type="scope_invalid") from exc
         if (role in SCOPED_ROLES) != (org is not None):
             raise ValidationFailed(
-                "scope", f"{role} must name an organisation" if role in SCOPED_ROLES else f"{role} takes no organisation"
+                "scope",
+                f"{role} must name an organisation" if role in SCOPED_ROLES else f"{role} takes no organisation",
             )
         return cls(role, org)
 

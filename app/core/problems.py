@@ -97,7 +97,11 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _stale_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(
-        request, 412, "precondition_failed", "Precondition failed", "The resource was changed by someone else."
+        request,
+        412,
+        "precondition_failed",
+        "Precondition failed",
+        "The resource was changed by someone else.",
     )
 
 

@@ -5,6 +5,9 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import EmailStr, HttpUrl, field_validator, model_validator
+
+# SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
+from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, String, text
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -32,7 +35,13 @@ _LIVE = text("deleted_at IS NULL")
 class Organisation(Resource, table=True):
     __tablename__ = "organisations"
     __table_args__ = (
-        Index("uq_organisations_org_number_live", "org_number", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index(
+            "uq_organisations_org_number_live",
+            "org_number",
+            unique=True,
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
         Index(
             "uq_organisations_municipality_code_live",
             "municipality_code",
@@ -99,10 +108,10 @@ class FormerName(ApiModel):
 
 class _OrganisationFields(ApiModel):
     short_name: str | None = Field(default=None, min_length=1, max_length=60)
-    municipality_code: str | None = Field(
-        default=None, regex=r"^\d{4}$", description="SCB kommunkod, e.g. 2480 for Umeå."
+    municipality_code: str | None = ApiField(
+        default=None, pattern=r"^\d{4}$", description="SCB kommunkod, e.g. 2480 for Umeå."
     )
-    county_code: str | None = Field(default=None, regex=r"^\d{2}$", description="SCB länskod: 24 is Västerbotten.")
+    county_code: str | None = ApiField(default=None, pattern=r"^\d{2}$", description="SCB länskod: 24 is Västerbotten.")
     org_number: str | None = Field(
         default=None, max_length=11, description="Organisationsnummer, 10 digits (NNNNNN-NNNN), Luhn-checked."
     )

@@ -24,7 +24,9 @@ def list_organisations(
     params: Params,
     kind: Annotated[list[OrganisationKind] | None, Query(description="One or more kinds.")] = None,
     is_principal: Annotated[bool | None, Query(description="Only principals (huvudmän), or only others.")] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Part of a current or former name.")] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Part of a current or former name.")
+    ] = None,
     parent_id: uuid.UUID | None = None,
     member_of: Annotated[uuid.UUID | None, Query(description="Members of this sub-region.")] = None,
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
@@ -54,7 +56,12 @@ def get_organisation(id: uuid.UUID, session: DbSession, _actor: Reader, response
 
 @router.patch("/{id}", name="organisations_update", summary="Update an organisation")
 def update_organisation(
-    id: uuid.UUID, body: OrganisationUpdate, session: DbSession, actor: Admin, response: Response, if_match: IfMatch = None
+    id: uuid.UUID,
+    body: OrganisationUpdate,
+    session: DbSession,
+    actor: Admin,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> OrganisationOut:
     org = service.get(session, id)
     check_if_match(if_match, org)

@@ -149,11 +149,19 @@ def _check_unique(session: Session, org: Organisation) -> None:
     live_others = and_(Organisation.deleted_at.is_(None), Organisation.id != org.id)  # type: ignore[union-attr]
     for field in ("org_number", "municipality_code"):
         value = getattr(org, field)
-        if value and session.execute(
-            select(Organisation.id).where(live_others, getattr(Organisation, field) == value)
-        ).first():
+        if (
+            value
+            and session.execute(
+                select(Organisation.id).where(live_others, getattr(Organisation, field) == value)
+            ).first()
+        ):
             raise Conflict(f"Another organisation has {field} {value}.", code=f"duplicate_{field}", field=field)
-    same_name = select(Organisation.id).where(live_others, Organisation.name_sort == org.name_sort)
+    # Equal up to case: the first two parts of the sort key (see swedish_sort_key).
+    folded_key = org.name_sort.rsplit("\x01", 1)[0] + "\x01"
+    same_name = select(Organisation.id).where(
+        live_others,
+        Organisation.name_sort.startswith(folded_key, autoescape=True),  # type: ignore[attr-defined]
+    )
     if session.execute(same_name).first():
         raise Conflict(f"Another organisation is named {org.name!r}.", code="duplicate_name", field="name")
 
@@ -176,7 +184,9 @@ def _check_members(session: Session, member_ids: list[uuid.UUID]) -> None:
 def _store_names(session: Session, org_id: uuid.UUID, former: list[FormerName]) -> None:
     session.execute(delete(OrganisationName).where(OrganisationName.organisation_id == org_id))  # type: ignore[arg-type]
     for f in former:
-        session.add(OrganisationName(organisation_id=org_id, name=clean(f.name), valid_from=f.valid_from, valid_to=f.valid_to))
+        session.add(
+            OrganisationName(organisation_id=org_id, name=clean(f.name), valid_from=f.valid_from, valid_to=f.valid_to)
+        )
 
 
 def _store_members(session: Session, area_id: uuid.UUID, member_ids: list[uuid.UUID]) -> None:

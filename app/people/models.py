@@ -5,6 +5,9 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import EmailStr, model_validator
+
+# SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
+from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, String, text
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -19,9 +22,7 @@ PHONE_PATTERN = r"^\+?[0-9 ()-]{5,30}$"
 
 class Person(Resource, table=True):
     __tablename__ = "people"
-    __table_args__ = (
-        Index("uq_people_email_live", "email", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
-    )
+    __table_args__ = (Index("uq_people_email_live", "email", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),)
 
     given_name: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
@@ -77,13 +78,13 @@ class Membership(Resource, table=True):
 
 class Contact(ApiModel):
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, regex=PHONE_PATTERN)
+    phone: str | None = ApiField(default=None, pattern=PHONE_PATTERN)
 
 
 class PersonCreate(ApiModel):
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
-    party: str | None = Field(default=None, regex=PARTY_PATTERN, description="Party abbreviation: s, m, c, åp …")
+    party: str | None = ApiField(default=None, pattern=PARTY_PATTERN, description="Party abbreviation: s, m, c, åp …")
     title: str | None = Field(default=None, min_length=1, max_length=200)
     employer_id: uuid.UUID | None = None
     contact: Contact | None = None
@@ -93,7 +94,7 @@ class PersonCreate(ApiModel):
 class PersonUpdate(ApiModel):
     given_name: str | None = Field(default=None, min_length=1, max_length=100)
     family_name: str | None = Field(default=None, min_length=1, max_length=100)
-    party: str | None = Field(default=None, regex=PARTY_PATTERN)
+    party: str | None = ApiField(default=None, pattern=PARTY_PATTERN)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     employer_id: uuid.UUID | None = None
     contact: Contact | None = Field(default=None, description="Merged: only the given fields change.")

@@ -63,7 +63,12 @@ def get_person(id: uuid.UUID, session: DbSession, actor: Reader, response: Respo
 
 @people_router.patch("/{id}", name="people_update", summary="Update a person")
 def update_person(
-    id: uuid.UUID, body: PersonUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+    id: uuid.UUID,
+    body: PersonUpdate,
+    session: DbSession,
+    actor: Reader,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> PersonOut:
     person = service.get_person(session, id)
     check_if_match(if_match, person)
@@ -72,7 +77,9 @@ def update_person(
     return service.render_people(session, actor, [person])[person.id]
 
 
-@people_router.delete("/{id}", name="people_delete", summary="Delete a person (contact data is erased)", status_code=204)
+@people_router.delete(
+    "/{id}", name="people_delete", summary="Delete a person (contact data is erased)", status_code=204
+)
 def delete_person(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
     person = service.get_person(session, id)
     check_if_match(if_match, person)
@@ -113,7 +120,12 @@ def get_membership(id: uuid.UUID, session: DbSession, _actor: Reader, response: 
 
 @memberships_router.patch("/{id}", name="memberships_update", summary="Update a membership")
 def update_membership(
-    id: uuid.UUID, body: MembershipUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+    id: uuid.UUID,
+    body: MembershipUpdate,
+    session: DbSession,
+    actor: Reader,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> MembershipOut:
     m = service.get_membership(session, id)
     check_if_match(if_match, m)

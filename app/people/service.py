@@ -244,14 +244,22 @@ def render_memberships(session: Session, rows: list[Membership]) -> dict[uuid.UU
     """People and organisations of a page in one query each, whatever the page size."""
     person_ids = {m.person_id for m in rows}
     org_ids = {m.body_id for m in rows} | {m.on_behalf_of_id for m in rows if m.on_behalf_of_id}
-    people = {
-        p.id: p
-        for p in session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()  # type: ignore[attr-defined]
-    } if person_ids else {}
-    orgs = {
-        o.id: o
-        for o in session.execute(select(Organisation).where(Organisation.id.in_(org_ids))).scalars()  # type: ignore[attr-defined]
-    } if org_ids else {}
+    people = (
+        {
+            p.id: p
+            for p in session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()  # type: ignore[attr-defined]
+        }
+        if person_ids
+        else {}
+    )
+    orgs = (
+        {
+            o.id: o
+            for o in session.execute(select(Organisation).where(Organisation.id.in_(org_ids))).scalars()  # type: ignore[attr-defined]
+        }
+        if org_ids
+        else {}
+    )
 
     def out(m: Membership) -> MembershipOut:
         p, body = people[m.person_id], orgs[m.body_id]
@@ -297,7 +305,8 @@ def _check_membership(session: Session, m: Membership) -> None:
     )
     if session.execute(overlapping).first():
         raise Conflict(
-            "The person already holds this role in this body for an overlapping period.", code="duplicate_membership"
+            "The person already holds this role in this body for an overlapping period.",
+            code="duplicate_membership",
         )
 
 

@@ -11,7 +11,9 @@ _LIVE = text("deleted_at IS NULL")
 
 class Strategy(Resource, table=True):
     __tablename__ = "strategies"
-    __table_args__ = (Index("uq_strategies_number_live", "number", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),)
+    __table_args__ = (
+        Index("uq_strategies_number_live", "number", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
 
     number: int = Field(ge=1, le=99)
     name: str = Field(max_length=200)

@@ -36,7 +36,12 @@ def get_strategy(id: uuid.UUID, session: DbSession, _actor: Reader, response: Re
 
 @router.patch("/{id}", name="strategies_update", summary="Update a strategy")
 def update_strategy(
-    id: uuid.UUID, body: StrategyUpdate, session: DbSession, actor: Admin, response: Response, if_match: IfMatch = None
+    id: uuid.UUID,
+    body: StrategyUpdate,
+    session: DbSession,
+    actor: Admin,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> StrategyOut:
     s = service.get(session, id)
     check_if_match(if_match, s)

@@ -33,7 +33,9 @@ def _prepare(session: Session, s: Strategy) -> None:
     s.name = clean(s.name)
     s.name_sort = swedish_sort_key(s.name)
     taken = select(Strategy.id).where(
-        Strategy.number == s.number, Strategy.id != s.id, Strategy.deleted_at.is_(None)  # type: ignore[union-attr]
+        Strategy.number == s.number,
+        Strategy.id != s.id,
+        Strategy.deleted_at.is_(None),  # type: ignore[union-attr]
     )
     if session.execute(taken).first():
         raise Conflict(f"Strategy number {s.number} exists.", code="duplicate_number", field="number")

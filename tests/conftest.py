@@ -1,0 +1,193 @@
+"""Test set-up: the schema is built by the real migrations, on SQLite or on a throwaway PostgreSQL cluster
+(`--db=postgresql`), and every test starts from an empty, migrated database."""
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+_VAR = Path(tempfile.mkdtemp(prefix="samverkan-test-var-"))
+os.environ.update(
+    SAMVERKAN_ENVIRONMENT="test",
+    SAMVERKAN_SECRET_KEY="test-secret-key-that-is-long-enough-0123456789",
+    SAMVERKAN_VAR_DIR=str(_VAR),
+    SAMVERKAN_DATABASE_URL=f"sqlite:///{_VAR / 'unused.sqlite3'}",
+)
+os.environ.pop("DATABASE_URL", None)
+
+import pytest  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app.core import db as core_db  # noqa: E402
+from app.core.migrations import upgrade  # noqa: E402
+from app.core.principal import Actor, Grant, PrincipalKind, Role  # noqa: E402
+from app.core.security import create_token  # noqa: E402
+from app.core.settings import get_settings  # noqa: E402
+from tests import pgcluster  # noqa: E402
+
+SYSTEM = Actor(uuid.UUID(int=0), PrincipalKind.service, "tests", frozenset({Grant(Role.admin)}))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=["sqlite", "postgresql"], default="sqlite", help="Database to test on.")
+
+
+@dataclass
+class TestDatabase:
+    kind: str
+    url: str
+    template: Path | None = None
+    tables: list[str] = field(default_factory=list)
+
+
+def _use_database(url: str) -> None:
+    os.environ["SAMVERKAN_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    core_db.get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.config.getoption("--db") != "postgresql":
+        yield None
+        return
+    given = os.environ.get("SAMVERKAN_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    with pgcluster.cluster() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database(request: pytest.FixtureRequest, pg_server: str | None, worker_id: str) -> Iterator[TestDatabase]:
+    if pg_server is None:
+        template = _VAR / f"template-{worker_id}.sqlite3"
+        url = f"sqlite:///{template}"
+        upgrade("head", url)
+        yield TestDatabase("sqlite", url, template=template)
+        return
+    name = f"samverkan_test_{worker_id}"
+    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    upgrade("head", url)
+    engine = sa.create_engine(url)
+    tables = [t for t in sa.inspect(engine).get_table_names() if t != "alembic_version"]
+    engine.dispose()
+    yield TestDatabase("postgresql", url, tables=tables)
+    core_db.get_engine.cache_clear()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(database: TestDatabase, tmp_path: Path) -> Iterator[TestDatabase]:
+    """An empty migrated database for this test, installed as the service's database."""
+    if database.kind == "sqlite":
+        assert database.template is not None
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(database.template, path)
+        _use_database(f"sqlite:///{path}")
+        yield database
+        core_db.get_engine().dispose()
+        return
+    if os.environ.get("SAMVERKAN_DATABASE_URL") != database.url:
+        _use_database(database.url)
+    with core_db.get_engine().begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {', '.join(database.tables)} CASCADE"))
+    yield database
+
+
+@pytest.fixture(scope="session")
+def app() -> Any:
+    from app.main import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app: Any, db: TestDatabase) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def session(db: TestDatabase) -> Iterator[Session]:
+    with Session(core_db.get_engine(), expire_on_commit=False) as s:
+        yield s
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_principal(db: TestDatabase) -> Callable[..., dict[str, str]]:
+    """A principal holding the given grants (e.g. "admin", f"editor:{org_id}"); returns auth headers.
+
+    Inserted directly with no password, so tests that need no login skip the deliberately slow hash.
+    """
+    from app.auth.models import Principal, RoleGrant
+
+    def make(
+        *grants: str, kind: PrincipalKind = PrincipalKind.person, scopes: list[str] | None = None
+    ) -> dict[str, str]:
+        with Session(core_db.get_engine()) as s:
+            p = Principal(kind=kind, login=f"user-{uuid.uuid4().hex[:10]}", display_name="Test principal")
+            s.add(p)
+            s.flush()
+            for g in map(Grant.parse, grants):
+                s.add(RoleGrant(principal_id=p.id, role=g.role, organisation_id=g.organisation_id))
+            s.commit()
+            token = create_token(str(p.id), kind="access", scopes=scopes if scopes is not None else list(grants),
+                                 lifetime=timedelta(minutes=10))  # fmt: skip
+        return bearer(token)
+
+    return make
+
+
+@pytest.fixture
+def admin(make_principal: Callable[..., dict[str, str]]) -> dict[str, str]:
+    return make_principal("admin")
+
+
+@pytest.fixture
+def reader(make_principal: Callable[..., dict[str, str]]) -> dict[str, str]:
+    return make_principal("reader")
+
+
+@pytest.fixture
+def count_queries(db: TestDatabase) -> Callable[[], Any]:
+    """`with count_queries() as n:` ... `n()` is the number of SQL statements run inside the block."""
+
+    @contextmanager
+    def counter() -> Iterator[Callable[[], int]]:
+        engine = core_db.get_engine()
+        seen: list[str] = []
+
+        def listener(*args: Any) -> None:
+            seen.append(args[2])
+
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield lambda: len([s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))])
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+
+    return counter
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_VAR, ignore_errors=True)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _session() -> Session:
+    import app.tables  # noqa: F401 - every table must be known before the first query
     from app.core.db import get_engine
 
     return Session(get_engine(), expire_on_commit=False)
@@ -125,7 +126,7 @@ def token_create(
     days: Annotated[int | None, typer.Option(help="Lifetime in days.")] = None,
 ) -> None:
     """Create a long-lived API token for a service client and print it (once)."""
-    from sqlalchemy import select
+    from sqlmodel import select
 
     from app.auth.models import Principal
     from app.auth.service import create_api_token
@@ -155,4 +156,20 @@ def openapi(
 
 
 def main() -> None:
-    cli()
+    from pydantic import ValidationError
+
+    from app.core.errors import AppError
+
+    try:
+        cli()
+    except AppError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise SystemExit(1) from None
+    except ValidationError as exc:
+        for err in exc.errors():
+            console.print(f"[red]{'.'.join(map(str, err['loc']))}: {err['msg']}[/red]")
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

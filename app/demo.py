@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.auth import service as auth
 from app.auth.models import GrantIn, PrincipalCreate
@@ -25,6 +24,7 @@ from app.strategies.models import StrategyCreate
 SYSTEM = Actor(uuid.UUID(int=0), PrincipalKind.service, "demo loader", frozenset({Grant(Role.admin)}))
 ADMIN_LOGIN = "admin"
 STRUCTURE_START = date(2020, 9, 1)
+RENAMED_BY = date(2023, 12, 31)
 
 # SCB kommunkoder, Västerbotten (län 24). Organisation numbers only where we are sure of them.
 MUNICIPALITIES = {
@@ -104,7 +104,7 @@ def load(session: Session) -> DemoResult:
     council = _org(
         session, kind="joint_body", name="Samråd hälsa, vård och omsorg", short_name="SHVO",
         start_date=STRUCTURE_START,
-        former_names=[FormerName(name="Samråd vård och omsorg", valid_from=STRUCTURE_START, valid_to=date(2023, 12, 31))],
+        former_names=[FormerName(name="Samråd vård och omsorg", valid_from=STRUCTURE_START, valid_to=RENAMED_BY)],
     )  # fmt: skip
     au = _org(session, kind="joint_body", name="Samråd hälsa, vård och omsorg – arbetsutskott", short_name="AU",
               parent_id=council.id, start_date=STRUCTURE_START)  # fmt: skip
@@ -164,8 +164,8 @@ def _people(
     _member(session, director, lsg, "chair", by_name["Region Västerbotten"])
     _member(session, director, council, "official", None)
     _member(session, social_chief, lsg, "member", by_name["Umeå kommun"])
-    given, family, org, title = PRESENTER
-    presenter = _person(session, given, family, by_name[org], title)
+    given, family, employer, title = PRESENTER
+    presenter = _person(session, given, family, by_name[employer], title)
     _member(session, presenter, council, "co_opted", None)
 
 

@@ -27,6 +27,8 @@ STRUCTURE_START = date(2020, 9, 1)
 RENAMED_BY = date(2023, 12, 31)
 
 # SCB kommunkoder, Västerbotten (län 24). Organisation numbers only where we are sure of them.
+# Official names take the genitive where the municipality's own name does: "Bjurholms kommun".
+GENITIVE = {"Bjurholm", "Nordmaling", "Storuman", "Vindeln"}
 MUNICIPALITIES = {
     "Bjurholm": "2403", "Dorotea": "2425", "Lycksele": "2481", "Malå": "2418", "Nordmaling": "2401",
     "Norsjö": "2417", "Robertsfors": "2409", "Skellefteå": "2482", "Sorsele": "2422", "Storuman": "2421",
@@ -74,6 +76,10 @@ class DemoResult:
     password_file: Path | None = None
 
 
+def official_name(municipality: str) -> str:
+    return f"{municipality}{'s' if municipality in GENITIVE else ''} kommun"
+
+
 def _org(session: Session, **fields: object) -> Organisation:
     return orgs.create(session, SYSTEM, OrganisationCreate.model_validate(fields))
 
@@ -93,12 +99,12 @@ def load(session: Session) -> DemoResult:
     by_name[region.name] = region
     for name, code in MUNICIPALITIES.items():
         org = _org(
-            session, kind="municipality", name=f"{name} kommun", short_name=name, municipality_code=code,
+            session, kind="municipality", name=official_name(name), short_name=name, municipality_code=code,
             county_code="24", org_number=ORG_NUMBERS.get(name), is_principal=True,
         )  # fmt: skip
         by_name[org.name] = org
     for area, members in SUB_REGIONS.items():
-        ids = [region.id] + [by_name[f"{m} kommun"].id for m in members]
+        ids = [region.id] + [by_name[official_name(m)].id for m in members]
         _org(session, kind="sub_region", name=f"Länsdel {area}", short_name=area, member_ids=ids)
 
     council = _org(

@@ -14,14 +14,21 @@ from fastapi.staticfiles import StaticFiles
 from app import __doc__ as description
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.cases.router import router as cases_router
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.limits import BodyLimitMiddleware
 from app.core.openapi import build_openapi
 from app.core.problems import install_problem_handlers
 from app.core.settings import get_settings
+from app.decisions.router import router as decisions_router
+from app.documents.router import router as documents_router
 from app.health.router import router as health_router
+from app.meetings.items_router import router as agenda_items_router
+from app.meetings.router import calendar_router
+from app.meetings.router import router as meetings_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
+from app.search.router import router as search_router
 from app.strategies.router import router as strategies_router
 
 API_PREFIX = "/api/v1"
@@ -51,6 +58,14 @@ def create_app() -> FastAPI:
         people_router,
         memberships_router,
         strategies_router,
+        # Before the meetings router, whose /meetings/{id} would otherwise take /meetings/{id}.ics.
+        calendar_router,
+        meetings_router,
+        agenda_items_router,
+        cases_router,
+        decisions_router,
+        documents_router,
+        search_router,
         audit_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

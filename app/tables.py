@@ -1,26 +1,46 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.auth.models import ApiToken, LoginThrottle, Principal, RoleGrant
+from app.cases.models import Case, CaseEvent, CaseStrategy
 from app.core.audit import AuditEntry
 from app.core.db import metadata
 from app.core.idempotency import IdempotencyRecord
+from app.decisions.models import Decision, RecommendationResponse
+from app.documents.models import Document, DocumentLink
+from app.meetings.models import AgendaItem, Attendance, ItemCase, ItemPresenter, Meeting, MeetingAdjuster, MeetingBody
 from app.organisations.models import AreaMember, Organisation, OrganisationName
 from app.people.models import Membership, Person, PersonAlias
+from app.search.models import SearchEntry
 from app.strategies.models import Strategy
 
 __all__ = [
+    "AgendaItem",
     "ApiToken",
     "AreaMember",
+    "Attendance",
     "AuditEntry",
+    "Case",
+    "CaseEvent",
+    "CaseStrategy",
+    "Decision",
+    "Document",
+    "DocumentLink",
     "IdempotencyRecord",
+    "ItemCase",
+    "ItemPresenter",
     "LoginThrottle",
+    "Meeting",
+    "MeetingAdjuster",
+    "MeetingBody",
     "Membership",
     "Organisation",
     "OrganisationName",
     "Person",
     "PersonAlias",
     "Principal",
+    "RecommendationResponse",
     "RoleGrant",
+    "SearchEntry",
     "Strategy",
     "metadata",
 ]

@@ -54,8 +54,13 @@ def seed(rows: int) -> str:
         for i in range(rows):
             given, family = GIVEN[i % len(GIVEN)], f"{FAMILY[i % len(FAMILY)]}{i:06d}"
             batch.append(
-                Person(given_name=given, family_name=family, name_sort=swedish_sort_key(f"{family} {given}"),
-                       search_text=fold(f"{given} {family}"), email=f"p{i}@example.se")  # fmt: skip
+                Person(
+                    given_name=given,
+                    family_name=family,
+                    name_sort=swedish_sort_key(f"{family} {given}"),
+                    search_text=fold(f"{given} {family}"),
+                    email=f"p{i}@example.se",
+                )  # fmt: skip
             )
             if len(batch) == 2000:
                 s.add_all(batch)

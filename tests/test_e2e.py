@@ -39,7 +39,7 @@ def start_server(env: dict[str, str]) -> Iterator[Callable[[], str]]:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
+        for _ in range(600):  # up to a minute on a loaded machine
             try:
                 if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     return base

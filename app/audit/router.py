@@ -5,8 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 from app.core.audit import AuditAction, AuditEntry
 from app.core.deps import Admin, DbSession
@@ -48,6 +47,6 @@ def list_audit(
         stmt = stmt.where(AuditEntry.principal_id == principal_id)
     if action:
         stmt = stmt.where(AuditEntry.action == action)
-    result = paginate(session, stmt, AuditEntry, params, {"created_at": AuditEntry.created_at})  # type: ignore[dict-item]
+    result = paginate(session, stmt, AuditEntry, params, {"created_at": col(AuditEntry.created_at)})
     page = to_page(request, result, AuditEntryOut.model_validate)
-    return list_response(request, page, "audit")  # type: ignore[no-any-return]
+    return list_response(request, page, "audit")

@@ -23,7 +23,7 @@ from app.auth.models import (
     TokenResponse,
 )
 from app.core import crud
-from app.core.deps import PUBLIC, Admin, Authenticated, DbSession
+from app.core.deps import PUBLIC, Admin, Authenticated, DbSession, UnlockedSession
 from app.core.errors import BadRequest
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
@@ -43,7 +43,7 @@ GrantType = Annotated[str, Form(pattern="^(password|client_credentials)$", descr
     responses={429: {"description": "Too many failed logins for this name; see Retry-After."}},
 )
 def token(
-    session: DbSession,
+    session: UnlockedSession,
     grant_type: GrantType,
     username: Annotated[str | None, Form(max_length=200)] = None,
     password: Annotated[str | None, Form(max_length=200)] = None,

@@ -1,11 +1,13 @@
 """Rules of authentication: logins and their throttle, token scopes, principals and API tokens."""
 
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col
 
 from app.auth.models import (
     ApiToken,
@@ -17,7 +19,7 @@ from app.auth.models import (
     RoleGrant,
 )
 from app.core import crud
-from app.core.db import utcnow
+from app.core.db import get_engine, utcnow
 from app.core.errors import BadRequest, Conflict, TooManyRequests, Unauthorized, ValidationFailed
 from app.core.principal import Actor, Grant, PrincipalKind, Role
 from app.core.security import (
@@ -33,6 +35,7 @@ from app.core.security import (
 from app.core.settings import get_settings
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+log = logging.getLogger("samverkan.auth")
 
 
 def grants_of(session: Session, principal_id: uuid.UUID) -> frozenset[Grant]:
@@ -58,7 +61,11 @@ def _effective(held: frozenset[Grant], wanted: frozenset[Grant]) -> frozenset[Gr
 def resolve_scopes(held: frozenset[Grant], requested: list[str] | None) -> frozenset[Grant]:
     if requested is None:
         return held
-    wanted = frozenset(Grant.parse(s) for s in requested)
+    try:
+        wanted = frozenset(Grant.parse(s) for s in requested)
+    except ValidationFailed as exc:
+        # OAuth 2 (RFC 6749 5.2): an unknown or malformed scope is invalid_scope, like one that is not held.
+        raise BadRequest(f"Invalid scope: {exc.errors[0]['msg']}.", code="invalid_scope") from exc
     extra = wanted - _effective(held, wanted)
     if extra:
         raise BadRequest(
@@ -70,7 +77,8 @@ def resolve_scopes(held: frozenset[Grant], requested: list[str] | None) -> froze
 # --- authenticating a request ---
 
 
-def actor_from_token(session: Session, token: str) -> Actor:
+def actor_from_token(session: Session, token: str) -> tuple[Actor, uuid.UUID | None]:
+    """The caller, and the API token whose use is due to be recorded (see record_token_use), if any."""
     is_api_token = token.startswith(API_TOKEN_PREFIX)
     claims = decode_token(token.removeprefix(API_TOKEN_PREFIX))
     try:
@@ -81,15 +89,16 @@ def actor_from_token(session: Session, token: str) -> Actor:
     principal = session.get(Principal, principal_id)
     if principal is None or not principal.is_active or principal.deleted_at is not None:
         raise Unauthorized("The token's principal is unknown or disabled.", code="invalid_token")
+    use_due = None
     if claims.get("typ") == "api" and is_api_token:
-        _check_api_token(session, token, claims["jti"], principal_id)
+        use_due = _check_api_token(session, token, claims["jti"], principal_id)
     elif claims.get("typ") != "access" or is_api_token:
         raise Unauthorized("The token is not an access token.", code="invalid_token")
     effective = _effective(grants_of(session, principal_id), token_grants)
-    return Actor(principal.id, principal.kind, principal.display_name, effective, str(claims["jti"]))
+    return Actor(principal.id, principal.kind, principal.display_name, effective, str(claims["jti"])), use_due
 
 
-def _check_api_token(session: Session, token: str, jti: str, principal_id: uuid.UUID) -> None:
+def _check_api_token(session: Session, token: str, jti: str, principal_id: uuid.UUID) -> uuid.UUID | None:
     try:
         row = session.get(ApiToken, uuid.UUID(jti))
     except ValueError:
@@ -104,9 +113,22 @@ def _check_api_token(session: Session, token: str, jti: str, principal_id: uuid.
     ):
         raise Unauthorized("The API token is revoked, expired or unknown.", code="invalid_token")
     # Recording every use would turn each read into a write; a minute's resolution is enough for "last used".
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        row.last_used_at = now
-        session.add(row)
+    due = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
+    return row.id if due else None
+
+
+def record_token_use(token_id: uuid.UUID) -> None:
+    """Bookkeeping after the response, in a transaction of its own: it never fails or blocks a request.
+
+    A plain UPDATE, not the ORM's versioned one: a use is not an edit, so the ETag stays (a revoke with
+    If-Match still matches) and two requests recording a use at once do not fail each other.
+    """
+    try:
+        with Session(get_engine()) as own:
+            own.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow()))
+            own.commit()
+    except OperationalError:
+        log.warning("could not record the use of API token %s", token_id)
 
 
 # --- logging in ---

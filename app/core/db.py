@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, event
+from sqlalchemy import DateTime, Engine, MetaData, Text, TypeDecorator, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, SQLModel
@@ -59,11 +59,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_LOCK = "samverkan_write_lock"
+
+
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A writing transaction takes SQLite's write lock at its start: a deferred BEGIN that reads first and
+    # writes later fails at once (SQLITE_BUSY_SNAPSHOT) when another process committed in between, and a
+    # read-modify-write must not interleave with another.
+    immediate = conn.get_execution_options().get(WRITE_LOCK)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_engine(url: str) -> Engine:
+def _no_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def create_engine(url: str, migrating: bool = False) -> Engine:
+    """`migrating`: SQLite batch migrations copy and drop tables, which enforced foreign keys would refuse;
+    the migration environment checks the keys itself afterwards (PRAGMA foreign_key_check)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -71,6 +84,8 @@ def create_engine(url: str) -> Engine:
         engine = sa_create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if migrating:
+            event.listen(engine, "connect", _no_foreign_keys)
         return engine
     return sa_create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -80,9 +95,13 @@ def get_engine() -> Engine:
     return create_engine(get_settings().database_url)
 
 
-def session_scope() -> Iterator[Session]:
+def session_scope(writes: bool = False) -> Iterator[Session]:
     """One transaction per request: committed before the response leaves, rolled back on any error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    # No autoflush: a service checks its rules before the database sees a change, so a broken rule is a
+    # named 422/409 from the service, not an IntegrityError half-way through. Services flush explicitly.
+    with Session(get_engine(), expire_on_commit=False, autoflush=False) as session:
+        if writes:
+            session.connection(execution_options={WRITE_LOCK: True})
         try:
             yield session
             session.commit()
@@ -92,4 +111,5 @@ def session_scope() -> Iterator[Session]:
 
 
 # Sort keys compare byte by byte on both databases (see app.core.text.swedish_sort_key).
-SortKey = String(400).with_variant(String(400, collation="C"), "postgresql")
+# Unbounded: the key is about three times the name's length (see there), and names may be 200 characters.
+SortKey = Text().with_variant(Text(collation="C"), "postgresql")

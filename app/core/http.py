@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
@@ -29,7 +30,8 @@ def etag(obj: Resource) -> str:
 def check_if_match(if_match: str | None, obj: Resource) -> None:
     if if_match is None:
         return
-    wanted = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    # RFC 9110: If-Match compares strongly, so a weak tag (W/"…") never matches.
+    wanted = {t.strip() for t in if_match.split(",")}
     if "*" not in wanted and etag(obj) not in wanted:
         raise PreconditionFailed(f"If-Match {if_match} does not match the current ETag {etag(obj)}.")
 
@@ -48,6 +50,17 @@ def wants_csv(request: Request) -> bool:
     return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
 
 
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted columns (`person.name`), which a spreadsheet can sort and filter."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -57,11 +70,24 @@ def _cell(value: Any) -> str:
         return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _defuse(str(value))
 
 
-def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
-    """UTF-8 with BOM and `;`: what Swedish Excel opens with å/ä/ö intact."""
+_FORMULA = re.compile(r"^[=@\t\r+-]")
+_NUMBER_OR_PHONE = re.compile(r"^[+-]?[\d][\d ()-]*(?:[.,]\d+)?$")
+
+
+def _defuse(text: str) -> str:
+    """A cell that Excel would run as a formula gets a leading apostrophe (phone numbers like +46 stay)."""
+    return "'" + text if _FORMULA.match(text) and not _NUMBER_OR_PHONE.match(text) else text
+
+
+def csv_response(rows: list[dict[str, Any]], filename: str, next_url: str | None = None) -> Response:
+    """UTF-8 with BOM and `;`: what Swedish Excel opens with å/ä/ö intact.
+
+    A CSV body has no room for `links.next`, so the next page is named in a `Link` header (RFC 8288).
+    """
+    rows = [_flatten(row) for row in rows]
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
@@ -70,17 +96,19 @@ def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-    )
+    headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"'}
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def list_response(request: Request, page: dict[str, Any], filename: str) -> Any:
     if wants_csv(request):
-        return csv_response([to_jsonable_python(item) for item in page["data"]], filename)
+        rows = [to_jsonable_python(item) for item in page["data"]]
+        return csv_response(rows, filename, page["links"].next)
     return page
 
 
-CSV_LIST = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The page (JSON or CSV)."}}
+CSV_LIST: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The page (JSON or CSV)."}
+}

@@ -54,4 +54,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 responses[code] = {"description": existing.get("description") or _DESCRIPTIONS[code]} | _problem_ref()
                 if existing.get("headers"):
                     responses[code]["headers"] = existing["headers"]
+            for code, response in responses.items():
+                if code >= "400" and "content" not in response:
+                    response.update(_problem_ref())
     return spec

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.errors import AppError
 
@@ -78,15 +79,28 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, 422, "validation_failed", "Validation failed", detail, errors=errors)
 
 
+def _allowed_methods(request: Request, allow: str) -> str:
+    """Starlette's Allow names the methods of the first route on the path only; RFC 9110 wants every one."""
+    methods = {m.strip() for m in allow.split(",") if m.strip()}
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No route or resource at {request.url.path}."
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return problem(request, exc.status_code, code, title, detail, dict(exc.headers or {}) or None)
+        if "Allow" in headers:
+            headers["Allow"] = _allowed_methods(request, headers["Allow"])
+    return problem(request, exc.status_code, code, title, detail, headers or None)
 
 
 async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:

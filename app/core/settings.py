@@ -1,5 +1,6 @@
 """Configuration from the environment (and an optional `.env`), read once per process."""
 
+import os
 import secrets
 from enum import StrEnum
 from functools import lru_cache
@@ -28,8 +29,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; empty means SQLite under var/.",
     )
     secret_key: str = Field(default="", repr=False)
-    token_issuer: str = "samverkan-api"
-    token_audience: str = "samverkan-api"
+    token_issuer: str = "samverkan-api"  # noqa: S105 - a name, not a secret
+    token_audience: str = "samverkan-api"  # noqa: S105 - a name, not a secret
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     api_token_days: int = Field(default=365, ge=1, le=5 * 365)
     cors_origins: list[str] = []
@@ -56,11 +57,17 @@ def _development_secret(var_dir: Path) -> str:
     """A per-checkout key kept in var/, so tokens survive restarts but no key is ever committed."""
     path = var_dir / "secret.key"
     if path.exists():
-        return path.read_text().strip()
+        key = path.read_text().strip()
+        # An empty or truncated file would sign tokens with a key anyone can guess: make a new one instead.
+        if len(key) >= MIN_SECRET_LENGTH:
+            return key
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    # Created 0600 from the start, so the key is never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when an old file with looser rights is being replaced
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
     return key
 
 

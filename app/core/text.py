@@ -19,8 +19,11 @@ def clean(value: str) -> str:
 
 
 def fold(value: str) -> str:
-    """Case-insensitive form for matching; keeps å/ä/ö distinct (never strips diacritics)."""
-    return clean(value).casefold()
+    """Case-insensitive form for matching; keeps å/ä/ö distinct (never strips diacritics).
+
+    NFC again after casefold, which can decompose (ǰ becomes j + caron).
+    """
+    return nfc(clean(value).casefold())
 
 
 def _primary(ch: str) -> str:

@@ -2,7 +2,8 @@
 
 import re
 
-_ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
+# ASCII only: `\d` alone also matches other scripts' digits, which int() accepts but nothing else would.
+_ORG_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)
 
 
 def luhn_ok(digits: str) -> bool:

@@ -36,7 +36,7 @@ def list_organisations(
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [o for o in result.items if o.deleted_at is None])
     page = to_page(request, result, lambda o: rendered[o.id])
-    return list_response(request, page, "organisations")  # type: ignore[no-any-return]
+    return list_response(request, page, "organisations")
 
 
 @router.post("", name="organisations_create", summary="Create an organisation", status_code=201)

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select
-from sqlmodel import Session
+from sqlalchemy import and_, delete, or_
+from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
-from app.core.pagination import ListParams, PageResult, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations.models import (
@@ -26,10 +26,10 @@ from app.organisations.models import (
 )
 
 KIND = "organisation"
-SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "name": Organisation.name_sort,  # type: ignore[dict-item]
-    "created_at": Organisation.created_at,  # type: ignore[dict-item]
-    "updated_at": Organisation.updated_at,  # type: ignore[dict-item]
+SORT_COLUMNS: SortColumns = {
+    "name": col(Organisation.name_sort),
+    "created_at": col(Organisation.created_at),
+    "updated_at": col(Organisation.updated_at),
 }
 REQUIRED = frozenset({"kind", "name", "is_principal"})
 
@@ -52,23 +52,23 @@ def get(session: Session, ident: uuid.UUID) -> Organisation:
 def list_page(session: Session, flt: OrganisationFilter, params: ListParams) -> PageResult:
     stmt = select(Organisation)
     if flt.kind:
-        stmt = stmt.where(Organisation.kind.in_(flt.kind))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Organisation.kind).in_(flt.kind))
     if flt.is_principal is not None:
         stmt = stmt.where(Organisation.is_principal == flt.is_principal)
     if flt.q:
-        stmt = stmt.where(Organisation.search_text.contains(fold(flt.q), autoescape=True))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Organisation.search_text).contains(fold(flt.q), autoescape=True))
     if flt.parent_id:
         stmt = stmt.where(Organisation.parent_id == flt.parent_id)
     if flt.member_of:
         members = select(AreaMember.organisation_id).where(AreaMember.area_id == flt.member_of)
-        stmt = stmt.where(Organisation.id.in_(members))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Organisation.id).in_(members))
     if flt.municipality_code:
         stmt = stmt.where(Organisation.municipality_code == flt.municipality_code)
     if flt.active_on:
         d = flt.active_on
         stmt = stmt.where(
-            or_(Organisation.start_date.is_(None), Organisation.start_date <= d),  # type: ignore[union-attr,operator]
-            or_(Organisation.end_date.is_(None), Organisation.end_date >= d),  # type: ignore[union-attr,operator]
+            or_(col(Organisation.start_date).is_(None), col(Organisation.start_date) <= d),
+            or_(col(Organisation.end_date).is_(None), col(Organisation.end_date) >= d),
         )
     return paginate(session, stmt, Organisation, params, SORT_COLUMNS)
 
@@ -81,12 +81,12 @@ def render_many(session: Session, orgs: list[Organisation]) -> dict[uuid.UUID, O
     if ids:
         rows = session.execute(
             select(OrganisationName)
-            .where(OrganisationName.organisation_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(OrganisationName.valid_to.desc(), OrganisationName.name)  # type: ignore[union-attr]
+            .where(col(OrganisationName.organisation_id).in_(ids))
+            .order_by(col(OrganisationName.valid_to).desc(), OrganisationName.name)
         ).scalars()
         for n in rows:
             names[n.organisation_id].append(FormerName(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to))
-        for m in session.execute(select(AreaMember).where(AreaMember.area_id.in_(ids))).scalars():  # type: ignore[attr-defined]
+        for m in session.execute(select(AreaMember).where(col(AreaMember.area_id).in_(ids))).scalars():
             members[m.area_id].append(m.organisation_id)
     return {
         o.id: OrganisationOut.model_validate(
@@ -146,7 +146,7 @@ def _check_parent(session: Session, org: Organisation) -> None:
 
 
 def _check_unique(session: Session, org: Organisation) -> None:
-    live_others = and_(Organisation.deleted_at.is_(None), Organisation.id != org.id)  # type: ignore[union-attr]
+    live_others = and_(col(Organisation.deleted_at).is_(None), col(Organisation.id) != org.id)
     for field in ("org_number", "municipality_code"):
         value = getattr(org, field)
         if (
@@ -160,7 +160,7 @@ def _check_unique(session: Session, org: Organisation) -> None:
     folded_key = org.name_sort.rsplit("\x01", 1)[0] + "\x01"
     same_name = select(Organisation.id).where(
         live_others,
-        Organisation.name_sort.startswith(folded_key, autoescape=True),  # type: ignore[attr-defined]
+        col(Organisation.name_sort).startswith(folded_key, autoescape=True),
     )
     if session.execute(same_name).first():
         raise Conflict(f"Another organisation is named {org.name!r}.", code="duplicate_name", field="name")
@@ -169,11 +169,11 @@ def _check_unique(session: Session, org: Organisation) -> None:
 def _check_members(session: Session, member_ids: list[uuid.UUID]) -> None:
     found = session.execute(
         select(Organisation.id, Organisation.kind).where(
-            Organisation.id.in_(member_ids),  # type: ignore[attr-defined]
-            Organisation.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Organisation.id).in_(member_ids),
+            col(Organisation.deleted_at).is_(None),
         )
     ).all()
-    kinds = dict(found)  # type: ignore[arg-type]
+    kinds = dict(found)
     for i, mid in enumerate(member_ids):
         if mid not in kinds:
             raise ValidationFailed(("body", "member_ids", i), "no such organisation")
@@ -182,7 +182,7 @@ def _check_members(session: Session, member_ids: list[uuid.UUID]) -> None:
 
 
 def _store_names(session: Session, org_id: uuid.UUID, former: list[FormerName]) -> None:
-    session.execute(delete(OrganisationName).where(OrganisationName.organisation_id == org_id))  # type: ignore[arg-type]
+    session.execute(delete(OrganisationName).where(col(OrganisationName.organisation_id) == org_id))
     for f in former:
         session.add(
             OrganisationName(organisation_id=org_id, name=clean(f.name), valid_from=f.valid_from, valid_to=f.valid_to)
@@ -190,7 +190,7 @@ def _store_names(session: Session, org_id: uuid.UUID, former: list[FormerName]) 
 
 
 def _store_members(session: Session, area_id: uuid.UUID, member_ids: list[uuid.UUID]) -> None:
-    session.execute(delete(AreaMember).where(AreaMember.area_id == area_id))  # type: ignore[arg-type]
+    session.execute(delete(AreaMember).where(col(AreaMember.area_id) == area_id))
     for mid in dict.fromkeys(member_ids):
         session.add(AreaMember(area_id=area_id, organisation_id=mid))
 
@@ -243,7 +243,7 @@ def update(session: Session, actor: Actor, org: Organisation, data: Organisation
 
 def remove(session: Session, actor: Actor, org: Organisation) -> None:
     actor.require(Role.admin)
-    children = select(Organisation.id).where(Organisation.parent_id == org.id, Organisation.deleted_at.is_(None))  # type: ignore[union-attr]
+    children = select(Organisation.id).where(Organisation.parent_id == org.id, col(Organisation.deleted_at).is_(None))
     if session.execute(children).first():
         raise Conflict("The organisation has live child organisations.", code="in_use")
     from app.people.service import organisation_in_use

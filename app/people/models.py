@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from pydantic import EmailStr, model_validator
+from pydantic import EmailStr
 
 # SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
 from pydantic import Field as ApiField
@@ -124,16 +124,9 @@ class PersonRef(Ref):
     party: str | None
 
 
-class _MembershipDates(ApiModel):
-    @model_validator(mode="after")
-    def _dates(self) -> "_MembershipDates":
-        start, end = getattr(self, "start_date", None), getattr(self, "end_date", None)
-        if start and end and end < start:
-            raise ValueError("end_date is before start_date")
-        return self
-
-
-class MembershipCreate(_MembershipDates):
+# The dates are checked in the service, after a PATCH is merged, so the error names end_date (a model
+# validator could only name the whole body).
+class MembershipCreate(ApiModel):
     person_id: uuid.UUID
     body_id: uuid.UUID
     role: MembershipRole
@@ -143,7 +136,7 @@ class MembershipCreate(_MembershipDates):
     end_date: date | None = None
 
 
-class MembershipUpdate(_MembershipDates):
+class MembershipUpdate(ApiModel):
     role: MembershipRole | None = None
     on_behalf_of_id: uuid.UUID | None = None
     voting_right: bool | None = None

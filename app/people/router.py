@@ -44,7 +44,7 @@ def list_people(
     flt = service.PersonFilter(q, party, employer_id, email, alias)
     result = service.list_people(session, actor, flt, params)
     rendered = service.render_people(session, actor, result.items)
-    return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "people")  # type: ignore[no-any-return]
+    return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "people")
 
 
 @people_router.post("", name="people_create", summary="Create a person", status_code=201)
@@ -102,7 +102,7 @@ def list_memberships(
     flt = service.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
     result = service.list_memberships(session, flt, params)
     rendered = service.render_memberships(session, [m for m in result.items if m.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "memberships")  # type: ignore[no-any-return]
+    return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "memberships")
 
 
 @memberships_router.post("", name="memberships_create", summary="Create a membership", status_code=201)

@@ -3,14 +3,14 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import delete, or_, update
+from sqlmodel import Session, col, select
 
 from app.core import crud
+from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
-from app.core.pagination import ListParams, PageResult, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations.models import BODY_KINDS, Organisation
@@ -33,16 +33,16 @@ from app.people.models import (
 
 PERSON = "person"
 MEMBERSHIP = "membership"
-PERSON_SORT: dict[str, ColumnElement[Any]] = {
-    "name": Person.name_sort,  # type: ignore[dict-item]
-    "created_at": Person.created_at,  # type: ignore[dict-item]
-    "updated_at": Person.updated_at,  # type: ignore[dict-item]
+PERSON_SORT: SortColumns = {
+    "name": col(Person.name_sort),
+    "created_at": col(Person.created_at),
+    "updated_at": col(Person.updated_at),
 }
-MEMBERSHIP_SORT: dict[str, ColumnElement[Any]] = {
-    "person_name": Membership.person_sort,  # type: ignore[dict-item]
-    "start_date": Membership.start_date,  # type: ignore[dict-item]
-    "created_at": Membership.created_at,  # type: ignore[dict-item]
-    "updated_at": Membership.updated_at,  # type: ignore[dict-item]
+MEMBERSHIP_SORT: SortColumns = {
+    "person_name": col(Membership.person_sort),
+    "start_date": col(Membership.start_date),
+    "created_at": col(Membership.created_at),
+    "updated_at": col(Membership.updated_at),
 }
 
 
@@ -81,7 +81,15 @@ def list_people(session: Session, actor: Actor, flt: PersonFilter, params: ListP
         raise Forbidden("Searching by e-mail or alias needs a right to personal data.", code="missing_role")
     stmt = select(Person)
     if flt.q:
-        stmt = stmt.where(Person.search_text.contains(fold(flt.q), autoescape=True))  # type: ignore[attr-defined]
+        needle = fold(flt.q)
+        by_name = col(Person.search_text).contains(needle, autoescape=True)
+        if actor.sees_contact_details:
+            # Aliases are often e-mail addresses: matched only for those who may see them.
+            aliased = select(PersonAlias.person_id).where(
+                col(PersonAlias.alias_folded).contains(needle, autoescape=True)
+            )
+            by_name = or_(by_name, col(Person.id).in_(aliased))
+        stmt = stmt.where(by_name)
     if flt.party:
         stmt = stmt.where(Person.party == flt.party)
     if flt.employer_id:
@@ -90,7 +98,7 @@ def list_people(session: Session, actor: Actor, flt: PersonFilter, params: ListP
         stmt = stmt.where(Person.email == flt.email.strip().lower())
     if flt.alias:
         aliased = select(PersonAlias.person_id).where(PersonAlias.alias_folded == fold(flt.alias))
-        stmt = stmt.where(Person.id.in_(aliased))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Person.id).in_(aliased))
     return paginate(session, stmt, Person, params, PERSON_SORT)
 
 
@@ -100,7 +108,7 @@ def render_people(session: Session, actor: Actor, people: list[Person]) -> dict[
     aliases: dict[uuid.UUID, list[str]] = {p.id: [] for p in people}
     if entitled and people:
         rows = session.execute(
-            select(PersonAlias).where(PersonAlias.person_id.in_(list(aliases))).order_by(PersonAlias.alias)  # type: ignore[attr-defined]
+            select(PersonAlias).where(col(PersonAlias.person_id).in_(list(aliases))).order_by(PersonAlias.alias)
         ).scalars()
         for a in rows:
             aliases[a.person_id].append(a.alias)
@@ -117,11 +125,12 @@ def render_people(session: Session, actor: Actor, people: list[Person]) -> dict[
     }
 
 
-def _index_person(person: Person, aliases: list[str]) -> None:
+def _index_person(person: Person) -> None:
+    """Names only: aliases live in their own table, searched only for those entitled to them."""
     person.given_name, person.family_name = clean(person.given_name), clean(person.family_name)
     person.name_sort = swedish_sort_key(f"{person.family_name} {person.given_name}")
-    names = [full_name(person), f"{person.family_name} {person.given_name}", *aliases]
-    person.search_text = "\n".join(fold(n) for n in names)[:4000]
+    names = [full_name(person), f"{person.family_name} {person.given_name}"]
+    person.search_text = "\n".join(fold(n) for n in names)
 
 
 def _aliases_of(session: Session, person_id: uuid.UUID) -> list[str]:
@@ -130,7 +139,7 @@ def _aliases_of(session: Session, person_id: uuid.UUID) -> list[str]:
 
 
 def _store_aliases(session: Session, person_id: uuid.UUID, aliases: list[str]) -> None:
-    session.execute(delete(PersonAlias).where(PersonAlias.person_id == person_id))  # type: ignore[arg-type]
+    session.execute(delete(PersonAlias).where(col(PersonAlias.person_id) == person_id))
     for alias in dict.fromkeys(clean(a) for a in aliases if clean(a)):
         session.add(PersonAlias(person_id=person_id, alias=alias, alias_folded=fold(alias)))
 
@@ -148,7 +157,7 @@ def _check_person(session: Session, person: Person, aliases: list[str]) -> None:
         taken = select(Person.id).where(
             Person.email == person.email,
             Person.id != person.id,
-            Person.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Person.deleted_at).is_(None),
         )
         if session.execute(taken).first():
             raise Conflict(f"Another person has the e-mail {person.email}.", code="duplicate_email", field="email")
@@ -164,7 +173,7 @@ def create_person(session: Session, actor: Actor, data: PersonCreate) -> Person:
         name_sort="",
         search_text="",
     )
-    _index_person(person, data.aliases)
+    _index_person(person)
     _check_person(session, person, data.aliases)
     crud.create(session, actor, person, PERSON, data.model_dump(mode="json", exclude_none=True))
     _store_aliases(session, person.id, data.aliases)
@@ -179,17 +188,22 @@ def update_person(session: Session, actor: Actor, person: Person, data: PersonUp
         # JSON merge: `"contact": null` clears both; a contact object changes only the fields it names.
         contact = data.contact.model_dump(exclude_unset=True) if data.contact else {"email": None, "phone": None}
         changes.update(contact)
+    if changes.get("email"):
+        changes["email"] = changes["email"].lower()  # stored folded; re-casing one's address is no change
     diff = crud.apply_changes(person, changes, required={"given_name", "family_name"})
     aliases = data.aliases if data.aliases is not None else _aliases_of(session, person.id)
     old_sort = person.name_sort
-    _index_person(person, aliases)
+    _index_person(person)
     _check_person(session, person, aliases)
     if data.aliases is not None:
         _store_aliases(session, person.id, aliases)
         diff["aliases"] = [None, aliases]
     if person.name_sort != old_sort:
+        # Memberships embed the person's name: they changed too, for clients syncing with updated_since.
         session.execute(
-            update(Membership).where(Membership.person_id == person.id).values(person_sort=person.name_sort)  # type: ignore[arg-type]
+            update(Membership)
+            .where(col(Membership.person_id) == person.id)
+            .values(person_sort=person.name_sort, updated_at=utcnow(), version=Membership.version + 1)
         )
     crud.save_update(session, actor, person, PERSON, diff)
     return person
@@ -198,11 +212,11 @@ def update_person(session: Session, actor: Actor, person: Person, data: PersonUp
 def delete_person(session: Session, actor: Actor, person: Person) -> None:
     _may_edit_people(actor)
     if session.execute(
-        select(Membership.id).where(Membership.person_id == person.id, Membership.deleted_at.is_(None))  # type: ignore[union-attr]
+        select(Membership.id).where(Membership.person_id == person.id, col(Membership.deleted_at).is_(None))
     ).first():
         raise Conflict("The person has memberships; end or delete them first.", code="in_use")
     _store_aliases(session, person.id, [])
-    # The name stays (it is in public protocols); contact data goes, so the tombstone keeps none.
+    # The name stays (it is in public protocols); contact data and aliases (often e-mail addresses) go.
     crud.soft_delete(session, actor, person, PERSON, scrubbed={"email": None, "phone": None})
 
 
@@ -229,13 +243,13 @@ def list_memberships(session: Session, flt: MembershipFilter, params: ListParams
     if flt.person_id:
         stmt = stmt.where(Membership.person_id == flt.person_id)
     if flt.role:
-        stmt = stmt.where(Membership.role.in_(flt.role))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Membership.role).in_(flt.role))
     if flt.on_behalf_of_id:
         stmt = stmt.where(Membership.on_behalf_of_id == flt.on_behalf_of_id)
     if flt.on:
         stmt = stmt.where(
-            Membership.start_date <= flt.on,  # type: ignore[operator]
-            or_(Membership.end_date.is_(None), Membership.end_date >= flt.on),  # type: ignore[union-attr,operator]
+            col(Membership.start_date) <= flt.on,
+            or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= flt.on),
         )
     return paginate(session, stmt, Membership, params, MEMBERSHIP_SORT)
 
@@ -245,18 +259,12 @@ def render_memberships(session: Session, rows: list[Membership]) -> dict[uuid.UU
     person_ids = {m.person_id for m in rows}
     org_ids = {m.body_id for m in rows} | {m.on_behalf_of_id for m in rows if m.on_behalf_of_id}
     people = (
-        {
-            p.id: p
-            for p in session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()  # type: ignore[attr-defined]
-        }
+        {p.id: p for p in session.execute(select(Person).where(col(Person.id).in_(person_ids))).scalars()}
         if person_ids
         else {}
     )
     orgs = (
-        {
-            o.id: o
-            for o in session.execute(select(Organisation).where(Organisation.id.in_(org_ids))).scalars()  # type: ignore[attr-defined]
-        }
+        {o.id: o for o in session.execute(select(Organisation).where(col(Organisation.id).in_(org_ids))).scalars()}
         if org_ids
         else {}
     )
@@ -299,9 +307,9 @@ def _check_membership(session: Session, m: Membership) -> None:
         Membership.body_id == m.body_id,
         Membership.role == m.role,
         Membership.id != m.id,
-        Membership.deleted_at.is_(None),  # type: ignore[union-attr]
-        or_(Membership.end_date.is_(None), Membership.end_date >= m.start_date),  # type: ignore[union-attr,operator]
-        Membership.start_date <= (m.end_date or date.max),  # type: ignore[operator]
+        col(Membership.deleted_at).is_(None),
+        or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= m.start_date),
+        col(Membership.start_date) <= (m.end_date or date.max),
     )
     if session.execute(overlapping).first():
         raise Conflict(
@@ -335,7 +343,9 @@ def delete_membership(session: Session, actor: Actor, m: Membership) -> None:
 
 
 def organisation_in_use(session: Session, org_id: uuid.UUID) -> bool:
-    live = Membership.deleted_at.is_(None)  # type: ignore[union-attr]
-    uses = select(Membership.id).where(live, or_(Membership.body_id == org_id, Membership.on_behalf_of_id == org_id))
-    employs = select(Person.id).where(Person.employer_id == org_id, Person.deleted_at.is_(None))  # type: ignore[union-attr]
+    live = col(Membership.deleted_at).is_(None)
+    uses = select(Membership.id).where(
+        live, or_(col(Membership.body_id) == org_id, col(Membership.on_behalf_of_id) == org_id)
+    )
+    employs = select(Person.id).where(Person.employer_id == org_id, col(Person.deleted_at).is_(None))
     return bool(session.execute(uses).first() or session.execute(employs).first())

@@ -18,7 +18,7 @@ Params = Annotated[ListParams, Depends(list_params("Strategy", list(service.SORT
 @router.get("", name="strategies_list", summary="List strategies", responses=CSV_LIST)
 def list_strategies(request: Request, session: DbSession, _actor: Reader, params: Params) -> Page[StrategyOut]:
     page = to_page(request, service.list_page(session, params), StrategyOut.model_validate)
-    return list_response(request, page, "strategies")  # type: ignore[no-any-return]
+    return list_response(request, page, "strategies")
 
 
 @router.post("", name="strategies_create", summary="Create a strategy", status_code=201)

@@ -1,23 +1,21 @@
 """Rules for strategies: numbers are unique among live ones; only admins change the taxonomy."""
 
 import uuid
-from typing import Any
 
-from sqlalchemy import ColumnElement, select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict
-from app.core.pagination import ListParams, PageResult, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.text import clean, swedish_sort_key
 from app.strategies.models import Strategy, StrategyCreate, StrategyUpdate
 
 KIND = "strategy"
-SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
-    "number": Strategy.number,  # type: ignore[dict-item]
-    "name": Strategy.name_sort,  # type: ignore[dict-item]
-    "updated_at": Strategy.updated_at,  # type: ignore[dict-item]
+SORT_COLUMNS: SortColumns = {
+    "number": col(Strategy.number),
+    "name": col(Strategy.name_sort),
+    "updated_at": col(Strategy.updated_at),
 }
 
 
@@ -35,7 +33,7 @@ def _prepare(session: Session, s: Strategy) -> None:
     taken = select(Strategy.id).where(
         Strategy.number == s.number,
         Strategy.id != s.id,
-        Strategy.deleted_at.is_(None),  # type: ignore[union-attr]
+        col(Strategy.deleted_at).is_(None),
     )
     if session.execute(taken).first():
         raise Conflict(f"Strategy number {s.number} exists.", code="duplicate_number", field="number")
@@ -51,6 +49,7 @@ def create(session: Session, actor: Actor, data: StrategyCreate) -> Strategy:
 def update(session: Session, actor: Actor, s: Strategy, data: StrategyUpdate) -> Strategy:
     actor.require(Role.admin)
     diff = crud.apply_changes(s, data.model_dump(exclude_unset=True), required={"number", "name"})
+    # Checked before an autoflush sends the change: the unique index would answer a bare 409 without the field.
     _prepare(session, s)
     crud.save_update(session, actor, s, KIND, diff)
     return s

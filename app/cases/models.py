@@ -1,0 +1,139 @@
+"""Cases (ärenden): matters that live longer than one meeting, with their status and timeline."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field as ApiField
+from sqlalchemy import Column, Index, Text, text
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+from app.core.models import ApiModel, Resource, ResourceOut
+
+_LIVE = text("deleted_at IS NULL")
+
+
+class CaseStatus(StrEnum):
+    open = "open"
+    in_preparation = "in_preparation"
+    ready = "ready"
+    decided = "decided"
+    in_follow_up = "in_follow_up"
+    closed = "closed"
+    withdrawn = "withdrawn"
+
+
+class TargetGroup(StrEnum):
+    children_young = "children_young"
+    adults_elderly = "adults_elderly"
+    all = "all"
+
+
+class CaseEventKind(StrEnum):
+    created = "created"
+    status_changed = "status_changed"
+    referred = "referred"
+
+
+class Case(Resource, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("uq_cases_reference_live", "reference", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+    )
+
+    reference: str = Field(max_length=40)
+    title: str = Field(max_length=500)
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    status: CaseStatus = Field(
+        sa_column=Column(SAEnum(CaseStatus, native_enum=False, length=20), nullable=False, index=True)
+    )
+    responsible_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
+    # The body whose queue the case is in: the responsible body, or the target of the latest referral.
+    queue_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
+    target_group: TargetGroup | None = Field(
+        default=None, sa_column=Column(SAEnum(TargetGroup, native_enum=False, length=20))
+    )
+
+
+class CaseStrategy(SQLModel, table=True):
+    __tablename__ = "case_strategies"
+
+    case_id: uuid.UUID = Field(foreign_key="cases.id", primary_key=True, ondelete="CASCADE")
+    strategy_id: uuid.UUID = Field(foreign_key="strategies.id", primary_key=True, index=True)
+
+
+class CaseEvent(SQLModel, table=True):
+    """What the timeline shows besides agenda items and decisions: creation, status changes, referrals."""
+
+    __tablename__ = "case_events"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
+    kind: CaseEventKind = Field(sa_column=Column(SAEnum(CaseEventKind, native_enum=False, length=20), nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    on: date | None = None
+    from_status: CaseStatus | None = Field(
+        default=None, sa_column=Column(SAEnum(CaseStatus, native_enum=False, length=20))
+    )
+    to_status: CaseStatus | None = Field(
+        default=None, sa_column=Column(SAEnum(CaseStatus, native_enum=False, length=20))
+    )
+    body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id")
+    decision_id: uuid.UUID | None = None
+    principal_name: str | None = Field(default=None, max_length=200)
+
+
+# --- API models ---
+
+
+class _CaseFields(ApiModel):
+    description: str | None = ApiField(default=None, max_length=20_000)
+    responsible_body_id: uuid.UUID | None = None
+    target_group: TargetGroup | None = None
+    strategy_ids: list[uuid.UUID] | None = ApiField(default=None, max_length=8)
+
+
+class CaseCreate(_CaseFields):
+    title: str = ApiField(min_length=1, max_length=500)
+    reference: str | None = ApiField(
+        default=None, min_length=1, max_length=40, description="Default: `<body short name> <year>/<nnn>`."
+    )
+    status: CaseStatus = CaseStatus.open
+
+
+class CaseUpdate(_CaseFields):
+    title: str | None = ApiField(default=None, min_length=1, max_length=500)
+    reference: str | None = ApiField(default=None, min_length=1, max_length=40)
+    status: CaseStatus | None = ApiField(default=None, description="Only allowed transitions; see the README.")
+
+
+class CaseOut(ResourceOut):
+    reference: str
+    title: str
+    description: str | None
+    status: CaseStatus
+    responsible_body_id: uuid.UUID | None
+    queue_body_id: uuid.UUID | None
+    target_group: TargetGroup | None
+    strategy_ids: list[uuid.UUID]
+
+
+class TimelineEntry(SQLModel):
+    on: date | None
+    at: datetime | None
+    kind: str = ApiField(description="handled, decision, referred, status_changed, created, report_back")
+    body_id: uuid.UUID | None = None
+    meeting_id: uuid.UUID | None = None
+    agenda_item_id: uuid.UUID | None = None
+    decision_id: uuid.UUID | None = None
+    item_number: str | None = None
+    title: str | None = None
+    from_status: CaseStatus | None = None
+    to_status: CaseStatus | None = None
+
+
+class Timeline(SQLModel):
+    case: CaseOut
+    entries: list[TimelineEntry]

@@ -1,0 +1,72 @@
+"""HTTP for cases and their timeline."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.cases import service
+from app.cases.models import CaseCreate, CaseOut, CaseStatus, CaseUpdate, TargetGroup, Timeline
+from app.core.deps import DbSession, Reader
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, list_params, to_page
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+Params = Annotated[ListParams, Depends(list_params("Case", list(service.SORT_COLUMNS), "-created_at"))]
+
+
+@router.get("", name="cases_list", summary="List cases", responses=CSV_LIST)
+def list_cases(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    params: Params,
+    status: Annotated[list[CaseStatus] | None, Query()] = None,
+    responsible_body_id: uuid.UUID | None = None,
+    queue_body_id: Annotated[
+        uuid.UUID | None, Query(description="The body's queue: cases referred to it, open.")
+    ] = None,
+    target_group: TargetGroup | None = None,
+    strategy_id: uuid.UUID | None = None,
+) -> Page[CaseOut]:
+    flt = service.CaseFilter(status, responsible_body_id, queue_body_id, target_group, strategy_id)
+    result = service.list_page(session, flt, params)
+    rendered = service.render_many(session, [c for c in result.items if c.deleted_at is None])
+    return list_response(request, to_page(request, result, lambda c: rendered[c.id]), "cases")
+
+
+@router.post("", name="cases_create", summary="Open a case", status_code=201)
+def create_case(request: Request, session: DbSession, actor: Reader, body: CaseCreate) -> CaseOut:
+    case = service.create(session, actor, body)
+    return created(request, case, service.render(session, case), "cases_get")  # type: ignore[return-value]
+
+
+@router.get("/{id}", name="cases_get", summary="Get a case")
+def get_case(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> CaseOut:
+    case = service.get(session, id)
+    with_etag(response, case)
+    return service.render(session, case)
+
+
+@router.get("/{id}/timeline", name="cases_timeline", summary="Every handling, decision, referral and status change")
+def case_timeline(id: uuid.UUID, session: DbSession, _actor: Reader) -> Timeline:
+    return service.timeline(session, service.get(session, id))
+
+
+@router.patch("/{id}", name="cases_update", summary="Update a case (status: allowed transitions only)")
+def update_case(
+    id: uuid.UUID, body: CaseUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+) -> CaseOut:
+    case = service.get(session, id)
+    check_if_match(if_match, case)
+    service.update(session, actor, case, body)
+    with_etag(response, case)
+    return service.render(session, case)
+
+
+@router.delete("/{id}", name="cases_delete", summary="Delete a case never put on an agenda", status_code=204)
+def delete_case(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    case = service.get(session, id)
+    check_if_match(if_match, case)
+    service.remove(session, actor, case)
+    return Response(status_code=204)

@@ -1,0 +1,286 @@
+"""Rules for cases: references, allowed status transitions, queues, and the timeline of a case."""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.cases.models import (
+    Case,
+    CaseCreate,
+    CaseEvent,
+    CaseEventKind,
+    CaseOut,
+    CaseStatus,
+    CaseStrategy,
+    CaseUpdate,
+    Timeline,
+    TimelineEntry,
+)
+from app.core import crud
+from app.core.errors import Conflict, Forbidden, ValidationFailed
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.principal import Actor, Role
+from app.core.time import local_date, today
+from app.organisations.models import BODY_KINDS, Organisation
+from app.search import service as search
+from app.search.models import SearchKind
+from app.strategies.models import Strategy
+
+KIND = "case"
+SORT_COLUMNS: SortColumns = {
+    "reference": col(Case.reference),
+    "created_at": col(Case.created_at),
+    "updated_at": col(Case.updated_at),
+}
+S = CaseStatus
+TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
+    S.open: {S.in_preparation, S.ready, S.decided, S.closed, S.withdrawn},
+    S.in_preparation: {S.open, S.ready, S.withdrawn},
+    S.ready: {S.in_preparation, S.decided, S.withdrawn},
+    S.decided: {S.in_follow_up, S.closed, S.ready},
+    S.in_follow_up: {S.decided, S.closed},
+    S.closed: {S.open},
+    S.withdrawn: {S.open},
+}
+FINISHED = (S.closed, S.withdrawn)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: list[CaseStatus] | None = None
+    responsible_body_id: uuid.UUID | None = None
+    queue_body_id: uuid.UUID | None = None
+    target_group: str | None = None
+    strategy_id: uuid.UUID | None = None
+
+
+def get(session: Session, ident: uuid.UUID) -> Case:
+    return crud.get_live(session, Case, ident, KIND)
+
+
+def list_page(session: Session, flt: CaseFilter, params: ListParams) -> PageResult:
+    stmt = select(Case)
+    if flt.status:
+        stmt = stmt.where(col(Case.status).in_(flt.status))
+    if flt.responsible_body_id:
+        stmt = stmt.where(Case.responsible_body_id == flt.responsible_body_id)
+    if flt.queue_body_id:
+        # A body's queue: the cases waiting for it, not the finished ones.
+        stmt = stmt.where(Case.queue_body_id == flt.queue_body_id, col(Case.status).not_in(FINISHED))
+    if flt.target_group:
+        stmt = stmt.where(Case.target_group == flt.target_group)
+    if flt.strategy_id:
+        linked = select(CaseStrategy.case_id).where(CaseStrategy.strategy_id == flt.strategy_id)
+        stmt = stmt.where(col(Case.id).in_(linked))
+    return paginate(session, stmt, Case, params, SORT_COLUMNS)
+
+
+def render_many(session: Session, cases: list[Case]) -> dict[uuid.UUID, CaseOut]:
+    ids = [c.id for c in cases]
+    strategies: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+    if ids:
+        for link in session.exec(select(CaseStrategy).where(col(CaseStrategy.case_id).in_(ids))):
+            strategies[link.case_id].append(link.strategy_id)
+    return {c.id: CaseOut.model_validate(c, update={"strategy_ids": sorted(strategies[c.id], key=str)}) for c in cases}
+
+
+def render(session: Session, case: Case) -> CaseOut:
+    return render_many(session, [case])[case.id]
+
+
+def _require_editor(actor: Actor, case: Case | None, body_id: uuid.UUID | None) -> None:
+    """Admins, and secretaries of the responsible body (any secretary while a case has none)."""
+    body = body_id or (case.responsible_body_id if case else None)
+    allowed = actor.is_admin or (actor.holds(Role.secretary, body) if body else actor.has_role(Role.secretary))
+    if not allowed:
+        raise Forbidden("Only admins and the responsible body's secretaries may change this case.", code="missing_role")
+
+
+def _check(session: Session, case: Case) -> None:
+    if case.responsible_body_id is not None:
+        body = session.get(Organisation, case.responsible_body_id)
+        if body is None or body.deleted_at is not None or body.kind not in BODY_KINDS:
+            raise ValidationFailed("responsible_body_id", "is not a body")
+    taken = select(Case.id).where(Case.reference == case.reference, Case.id != case.id, col(Case.deleted_at).is_(None))
+    if session.exec(taken).first():
+        raise Conflict(
+            f"A case with reference {case.reference!r} exists.", code="duplicate_reference", field="reference"
+        )
+
+
+def _check_strategies(session: Session, wanted: list[uuid.UUID]) -> None:
+    found = set(
+        session.exec(select(Strategy.id).where(col(Strategy.id).in_(wanted), col(Strategy.deleted_at).is_(None)))
+    )
+    for i, sid in enumerate(wanted):
+        if sid not in found:
+            raise ValidationFailed(("body", "strategy_ids", i), "no such strategy")
+
+
+def _store_strategies(session: Session, case: Case, wanted: list[uuid.UUID]) -> None:
+    session.execute(delete(CaseStrategy).where(col(CaseStrategy.case_id) == case.id))
+    for sid in dict.fromkeys(wanted):
+        session.add(CaseStrategy(case_id=case.id, strategy_id=sid))
+
+
+def _new_reference(session: Session, body_id: uuid.UUID | None) -> str:
+    body = session.get(Organisation, body_id) if body_id else None
+    prefix = f"{(body.short_name or body.name) if body else 'SAM'} {today().year}/"
+    existing = session.exec(select(Case.reference).where(col(Case.reference).startswith(prefix, autoescape=True)))
+    numbers = [int(r[len(prefix) :]) for r in existing if r[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _index(session: Session, case: Case) -> None:
+    search.index(session, SearchKind.case, case.id, f"{case.reference} {case.title}", case.description,
+                 case.responsible_body_id, local_date(case.created_at).year)  # fmt: skip
+
+
+def _event(session: Session, actor: Actor, case: Case, kind: CaseEventKind, **fields: object) -> None:
+    session.add(CaseEvent(case_id=case.id, kind=kind, principal_name=actor.name, on=today(), **fields))
+
+
+def create(session: Session, actor: Actor, data: CaseCreate) -> Case:
+    _require_editor(actor, None, data.responsible_body_id)
+    fields = data.model_dump(exclude={"reference", "strategy_ids"})
+    case = Case(
+        **fields,
+        reference=data.reference or _new_reference(session, data.responsible_body_id),
+        queue_body_id=data.responsible_body_id,
+    )
+    _check(session, case)
+    _check_strategies(session, data.strategy_ids or [])
+    crud.create(
+        session, actor, case, KIND, data.model_dump(mode="json", exclude_none=True) | {"reference": case.reference}
+    )
+    _store_strategies(session, case, data.strategy_ids or [])
+    _event(session, actor, case, CaseEventKind.created, to_status=case.status)
+    _index(session, case)
+    return case
+
+
+def update(session: Session, actor: Actor, case: Case, data: CaseUpdate) -> Case:
+    _require_editor(actor, case, None)
+    changes = data.model_dump(exclude_unset=True, exclude={"strategy_ids"})
+    old_status, old_body = case.status, case.responsible_body_id
+    new_status = changes.get("status")
+    if new_status is not None and new_status != old_status and new_status not in TRANSITIONS[old_status]:
+        allowed = ", ".join(sorted(TRANSITIONS[old_status]))
+        raise Conflict(f"A case that is {old_status} cannot become {new_status}; allowed: {allowed}.",
+                       code="invalid_transition")  # fmt: skip
+    diff = crud.apply_changes(case, changes, required={"title", "reference", "status"})
+    if "responsible_body_id" in diff:
+        _require_editor(actor, case, None)
+        if case.queue_body_id in (None, old_body):
+            case.queue_body_id = case.responsible_body_id
+    _check(session, case)
+    if data.strategy_ids is not None:
+        _check_strategies(session, data.strategy_ids)
+    if data.strategy_ids is not None:
+        _store_strategies(session, case, data.strategy_ids)
+        diff["strategy_ids"] = [None, [str(s) for s in data.strategy_ids]]
+    if case.status != old_status:
+        _event(session, actor, case, CaseEventKind.status_changed, from_status=old_status, to_status=case.status)
+    _index(session, case)
+    crud.save_update(session, actor, case, KIND, diff)
+    return case
+
+
+def refer(session: Session, actor: Actor, case: Case, body_id: uuid.UUID, decision_id: uuid.UUID, on: object) -> None:
+    """A referral moves the case into the target body's queue and onto the timeline."""
+    case.queue_body_id = body_id
+    session.add(case)
+    _event(session, actor, case, CaseEventKind.referred, body_id=body_id, decision_id=decision_id)
+
+
+def remove(session: Session, actor: Actor, case: Case) -> None:
+    from app.meetings.models import ItemCase
+
+    _require_editor(actor, case, None)
+    if session.exec(select(ItemCase.item_id).where(ItemCase.case_id == case.id)).first():
+        raise Conflict("The case has been on an agenda; withdraw or close it instead.", code="in_use")
+    search.unindex(session, SearchKind.case, case.id)
+    crud.soft_delete(session, actor, case, KIND)
+
+
+def timeline(session: Session, case: Case) -> Timeline:
+    """Every handling at a meeting, decision, referral and status change, oldest first, in six queries."""
+    from app.decisions.models import Decision, DecisionKind
+    from app.meetings.models import AgendaItem, ItemCase, Meeting
+
+    entries: list[TimelineEntry] = []
+    for e in session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)):
+        entries.append(
+            TimelineEntry(
+                on=e.on or local_date(e.at),
+                at=e.at,
+                kind=e.kind.value,
+                body_id=e.body_id,
+                decision_id=e.decision_id,
+                from_status=e.from_status,
+                to_status=e.to_status,
+            )  # fmt: skip
+        )
+    handled = session.exec(
+        select(AgendaItem, Meeting)
+        .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+        .where(
+            col(AgendaItem.id).in_(select(ItemCase.item_id).where(ItemCase.case_id == case.id)),
+            col(AgendaItem.deleted_at).is_(None),
+        )
+    ).all()
+    for item, meeting in handled:
+        entries.append(
+            TimelineEntry(
+                on=local_date(meeting.starts_at),
+                at=meeting.starts_at,
+                kind="handled",
+                body_id=item.body_id,
+                meeting_id=meeting.id,
+                agenda_item_id=item.id,
+                item_number=item.number,
+                title=item.title,
+            )  # fmt: skip
+        )
+    decisions = session.exec(
+        select(Decision).where(Decision.case_id == case.id, col(Decision.deleted_at).is_(None))
+    ).all()
+    for d in decisions:
+        entries.append(
+            TimelineEntry(
+                on=d.decided_on,
+                at=None,
+                kind="decision",
+                body_id=d.body_id,
+                meeting_id=d.meeting_id,
+                agenda_item_id=d.agenda_item_id,
+                decision_id=d.id,
+                title=d.kind.value,
+            )  # fmt: skip
+        )
+    reports = {d.report_item_id: d for d in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
+    if reports:
+        rows = session.exec(
+            select(AgendaItem, Meeting)
+            .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+            .where(col(AgendaItem.id).in_(list(reports)))
+        ).all()
+        for item, meeting in rows:
+            d = reports[item.id]
+            entries.append(
+                TimelineEntry(
+                    on=local_date(meeting.starts_at),
+                    at=meeting.starts_at,
+                    kind="report_back",
+                    body_id=item.body_id,
+                    meeting_id=meeting.id,
+                    agenda_item_id=item.id,
+                    item_number=item.number,
+                    title=item.title,
+                    decision_id=d.id,
+                )  # fmt: skip
+            )
+    entries.sort(key=lambda e: (e.on is None, e.on, e.at is None, e.at))
+    return Timeline(case=render(session, case), entries=entries)

@@ -1,0 +1,107 @@
+"""HTTP for decisions and the answers to recommendations."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
+from app.core.errors import not_found
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, PaginationInfo, list_params, page_links, to_page
+from app.decisions import service
+from app.decisions.models import (
+    AssignmentStatus,
+    DecisionCreate,
+    DecisionKind,
+    DecisionOut,
+    DecisionUpdate,
+    ResponseIn,
+    ResponseOut,
+)
+from app.meetings import service as meetings
+
+router = APIRouter(prefix="/decisions", tags=["decisions"])
+Params = Annotated[ListParams, Depends(list_params("Decision", list(service.SORT_COLUMNS), "-decided_on"))]
+
+
+@router.get("", name="decisions_list", summary="List decisions", responses=CSV_LIST, openapi_extra=PUBLIC_READ)
+def list_decisions(
+    request: Request,
+    session: DbSession,
+    actor: PublicReader,
+    params: Params,
+    kind: Annotated[list[DecisionKind] | None, Query()] = None,
+    body_id: uuid.UUID | None = None,
+    meeting_id: uuid.UUID | None = None,
+    agenda_item_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
+    overdue: Annotated[bool | None, Query(description="Recommendations with answers past their deadline.")] = None,
+    principal_id: Annotated[
+        uuid.UUID | None, Query(description="Recommendations this principal has not answered (with overdue: late).")
+    ] = None,
+    assignment_status: Annotated[list[AssignmentStatus] | None, Query()] = None,
+    due_by: Annotated[date | None, Query(description="Open assignments due on or before this date.")] = None,
+    assignee_body_id: uuid.UUID | None = None,
+    target_body_id: uuid.UUID | None = None,
+) -> Page[DecisionOut]:
+    flt = service.DecisionFilter(
+        kind, body_id, meeting_id, agenda_item_id, case_id, decided_from, decided_to, overdue, principal_id,
+        assignment_status, due_by, assignee_body_id, target_body_id, published_only=actor is None,
+    )  # fmt: skip
+    result = service.list_page(session, flt, params)
+    rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
+    return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "decisions")
+
+
+@router.post("", name="decisions_create", summary="Record a decision", status_code=201)
+def create_decision(request: Request, session: DbSession, actor: Reader, body: DecisionCreate) -> DecisionOut:
+    decision = service.create(session, actor, body)
+    return created(request, decision, service.render(session, decision), "decisions_get")  # type: ignore[return-value]
+
+
+@router.get("/{id}", name="decisions_get", summary="Get a decision, with its tally", openapi_extra=PUBLIC_READ)
+def get_decision(id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response) -> DecisionOut:
+    decision = service.get(session, id)
+    if actor is None and meetings.get(session, decision.meeting_id).status not in meetings.PUBLISHED:
+        raise not_found("decision", id)
+    with_etag(response, decision)
+    return service.render(session, decision)
+
+
+@router.patch("/{id}", name="decisions_update", summary="Update a decision")
+def update_decision(
+    id: uuid.UUID, body: DecisionUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+) -> DecisionOut:
+    decision = service.get(session, id)
+    check_if_match(if_match, decision)
+    service.update(session, actor, decision, body)
+    with_etag(response, decision)
+    return service.render(session, decision)
+
+
+@router.delete("/{id}", name="decisions_delete", summary="Delete a decision", status_code=204)
+def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    decision = service.get(session, id)
+    check_if_match(if_match, decision)
+    service.remove(session, actor, decision)
+    return Response(status_code=204)
+
+
+@router.get("/{id}/responses", name="responses_list", summary="Every recipient's answer to a recommendation")
+def list_responses(request: Request, id: uuid.UUID, session: DbSession, _actor: Reader) -> Page[ResponseOut]:
+    rows = service.responses_of(session, service.get(session, id))
+    page = {
+        "data": rows,
+        "links": page_links(request, None),
+        "pagination": PaginationInfo(limit=len(rows), total=len(rows)),
+    }
+    return list_response(request, page, "responses")
+
+
+@router.post("/{id}/responses", name="responses_answer", summary="Answer a recommendation for a principal")
+def answer(id: uuid.UUID, body: ResponseIn, session: DbSession, actor: Reader) -> ResponseOut:
+    return service.answer(session, actor, service.get(session, id), body)

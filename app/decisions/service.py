@@ -1,0 +1,316 @@
+"""Rules for decisions and their follow-up: what each kind needs, recommendation responses, tallies."""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.cases import service as cases
+from app.core import crud
+from app.core.errors import Forbidden, ValidationFailed
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.principal import Actor, Role
+from app.core.time import local_date, today
+from app.decisions.models import (
+    AssignmentStatus,
+    Decision,
+    DecisionCreate,
+    DecisionKind,
+    DecisionOut,
+    DecisionUpdate,
+    RecommendationResponse,
+    ResponseIn,
+    ResponseOut,
+    ResponseStatus,
+    Tally,
+)
+from app.meetings import items as agenda
+from app.meetings import service as meetings
+from app.meetings.models import ItemCase
+from app.organisations.models import BODY_KINDS, Organisation
+from app.search import service as search
+from app.search.models import SearchKind
+
+KIND = "decision"
+RESPONSE = "recommendation_response"
+SORT_COLUMNS: SortColumns = {
+    "decided_on": col(Decision.decided_on),
+    "created_at": col(Decision.created_at),
+    "updated_at": col(Decision.updated_at),
+}
+# Which fields belong to which kind; any other kind-specific field is refused, naming it.
+KIND_FIELDS: dict[DecisionKind, set[str]] = {
+    DecisionKind.noted: set(),
+    DecisionKind.resolved: set(),
+    DecisionKind.recommendation: {"response_deadline"},
+    DecisionKind.assignment: {"assignee_body_id", "due_date", "assignment_status", "report_item_id"},
+    DecisionKind.referral: {"target_body_id"},
+}
+REQUIRED_FOR_KIND: dict[DecisionKind, set[str]] = {
+    DecisionKind.recommendation: {"response_deadline"},
+    DecisionKind.assignment: {"assignee_body_id"},
+    DecisionKind.referral: {"target_body_id"},
+}
+ALL_KIND_FIELDS = set().union(*KIND_FIELDS.values())
+OPEN_ASSIGNMENT = (AssignmentStatus.open, AssignmentStatus.in_progress)
+
+
+@dataclass(frozen=True)
+class DecisionFilter:
+    kind: list[DecisionKind] | None = None
+    body_id: uuid.UUID | None = None
+    meeting_id: uuid.UUID | None = None
+    agenda_item_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = None
+    decided_from: date | None = None
+    decided_to: date | None = None
+    overdue: bool | None = None
+    principal_id: uuid.UUID | None = None
+    assignment_status: list[AssignmentStatus] | None = None
+    due_by: date | None = None
+    assignee_body_id: uuid.UUID | None = None
+    target_body_id: uuid.UUID | None = None
+    published_only: bool = False
+
+
+def get(session: Session, ident: uuid.UUID) -> Decision:
+    return crud.get_live(session, Decision, ident, KIND)
+
+
+def list_page(session: Session, flt: DecisionFilter, params: ListParams) -> PageResult:
+    stmt = select(Decision)
+    if flt.kind:
+        stmt = stmt.where(col(Decision.kind).in_(flt.kind))
+    for field in ("body_id", "meeting_id", "agenda_item_id", "case_id", "assignee_body_id", "target_body_id"):
+        if (value := getattr(flt, field)) is not None:
+            stmt = stmt.where(getattr(Decision, field) == value)
+    if flt.decided_from:
+        stmt = stmt.where(col(Decision.decided_on) >= flt.decided_from)
+    if flt.decided_to:
+        stmt = stmt.where(col(Decision.decided_on) <= flt.decided_to)
+    if flt.overdue is not None or flt.principal_id is not None:
+        pending = select(RecommendationResponse.decision_id).where(
+            RecommendationResponse.status == ResponseStatus.pending
+        )
+        if flt.principal_id:
+            pending = pending.where(RecommendationResponse.organisation_id == flt.principal_id)
+        late = col(Decision.id).in_(pending) & (col(Decision.response_deadline) < today())
+        if flt.overdue is False:
+            stmt = stmt.where(Decision.kind == DecisionKind.recommendation, ~late)
+        else:
+            stmt = stmt.where(late)
+    if flt.assignment_status:
+        stmt = stmt.where(col(Decision.assignment_status).in_(flt.assignment_status))
+    if flt.due_by:
+        # "Assignments due or overdue": still open, due on or before the date.
+        stmt = stmt.where(
+            Decision.kind == DecisionKind.assignment,
+            col(Decision.due_date) <= flt.due_by,
+            col(Decision.assignment_status).in_(OPEN_ASSIGNMENT),
+        )
+    if flt.published_only:
+        published = select(meetings.Meeting.id).where(col(meetings.Meeting.status).in_(meetings.PUBLISHED))
+        stmt = stmt.where(col(Decision.meeting_id).in_(published))
+    return paginate(session, stmt, Decision, params, SORT_COLUMNS)
+
+
+def render_many(session: Session, decisions: list[Decision]) -> dict[uuid.UUID, DecisionOut]:
+    """Tallies and overdue principals of a page from one query over the responses."""
+    rec_ids = [d.id for d in decisions if d.kind is DecisionKind.recommendation]
+    counts: dict[uuid.UUID, Counter[str]] = {i: Counter() for i in rec_ids}
+    overdue: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in rec_ids}
+    deadlines = {d.id: d.response_deadline for d in decisions}
+    if rec_ids:
+        rows = session.exec(
+            select(
+                RecommendationResponse.decision_id,
+                RecommendationResponse.organisation_id,
+                RecommendationResponse.status,
+            ).where(
+                col(RecommendationResponse.decision_id).in_(rec_ids), col(RecommendationResponse.deleted_at).is_(None)
+            )
+        )
+        for decision_id, org_id, status in rows:
+            counts[decision_id][status.value] += 1
+            deadline = deadlines[decision_id]
+            if status is ResponseStatus.pending and deadline is not None and deadline < today():
+                counts[decision_id]["overdue"] += 1
+                overdue[decision_id].append(org_id)
+    out = {}
+    for d in decisions:
+        tally = None
+        if d.kind is DecisionKind.recommendation:
+            c = counts[d.id]
+            tally = Tally(**{k: c[k] for k in Tally.model_fields})
+        out[d.id] = DecisionOut.model_validate(
+            d,
+            update={
+                "tally": tally,
+                "overdue_principal_ids": sorted(overdue[d.id], key=str)
+                if d.kind is DecisionKind.recommendation
+                else None,
+            },
+        )
+    return out
+
+
+def render(session: Session, decision: Decision) -> DecisionOut:
+    return render_many(session, [decision])[decision.id]
+
+
+def _require_secretary(actor: Actor, body_id: uuid.UUID) -> None:
+    if not actor.holds(Role.secretary, body_id):
+        raise Forbidden("Only a secretary of the deciding body may record its decisions.", code="missing_role")
+
+
+def _check_body(session: Session, field: str, body_id: uuid.UUID | None) -> None:
+    if body_id is None:
+        return
+    body = session.get(Organisation, body_id)
+    if body is None or body.deleted_at is not None or body.kind not in BODY_KINDS:
+        raise ValidationFailed(field, "is not a body (joint body or working group)")
+
+
+def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
+    for field in sorted((given & ALL_KIND_FIELDS) - KIND_FIELDS[d.kind]):
+        if getattr(d, field) is not None:
+            raise ValidationFailed(field, f"does not apply to a decision of kind {d.kind}")
+    for field in sorted(REQUIRED_FOR_KIND.get(d.kind, set())):
+        if getattr(d, field) is None:
+            raise ValidationFailed(field, f"is required for a {d.kind}")
+    _check_body(session, "assignee_body_id", d.assignee_body_id)
+    _check_body(session, "target_body_id", d.target_body_id)
+    if d.report_item_id is not None:
+        agenda.get(session, d.report_item_id)
+    if d.case_id is not None:
+        cases.get(session, d.case_id)
+    if d.kind is DecisionKind.assignment and d.assignment_status is None:
+        d.assignment_status = AssignmentStatus.open
+
+
+def _recipients(session: Session, ids: list[uuid.UUID] | None) -> list[uuid.UUID]:
+    principals = {
+        o.id
+        for o in session.exec(
+            select(Organisation).where(col(Organisation.is_principal), col(Organisation.deleted_at).is_(None))
+        )
+    }
+    if ids is None:
+        return sorted(principals, key=str)
+    for i, org_id in enumerate(ids):
+        if org_id not in principals:
+            raise ValidationFailed(("body", "recipient_ids", i), "is not a principal")
+    return list(dict.fromkeys(ids))
+
+
+def _index(session: Session, d: Decision) -> None:
+    text = "\n".join(filter(None, [d.text, *d.clauses]))
+    search.index(session, SearchKind.decision, d.id, f"{d.kind.value}: {(d.text or ' '.join(d.clauses))[:200]}",
+                 text, d.body_id, d.decided_on.year)  # fmt: skip
+
+
+def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
+    item = agenda.get(session, data.agenda_item_id)
+    meeting = meetings.get(session, item.meeting_id)
+    body_id = data.body_id or item.body_id
+    _require_secretary(actor, body_id)
+    if body_id not in meetings.body_ids_of(session, [meeting.id])[meeting.id]:
+        raise ValidationFailed("body_id", "is not one of the meeting's bodies")
+    case_id = data.case_id
+    if case_id is None:
+        linked = list(session.exec(select(ItemCase.case_id).where(ItemCase.item_id == item.id)))
+        case_id = linked[0] if len(linked) == 1 else None
+    position = len(list(session.exec(select(Decision.id).where(Decision.agenda_item_id == item.id))))
+    fields = data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "clauses", "decided_on"})
+    decision = Decision(
+        **fields, meeting_id=meeting.id, body_id=body_id, case_id=case_id, position=position,
+        clauses=data.clauses or [], decided_on=data.decided_on or local_date(meeting.starts_at),
+    )  # fmt: skip
+    if data.recipient_ids is not None and data.kind is not DecisionKind.recommendation:
+        raise ValidationFailed("recipient_ids", "only recommendations have recipients")
+    _check_kind(session, decision, data.model_fields_set)
+    crud.create(session, actor, decision, KIND, data.model_dump(mode="json", exclude_none=True))
+    if decision.kind is DecisionKind.recommendation:
+        for org_id in _recipients(session, data.recipient_ids):
+            session.add(
+                RecommendationResponse(decision_id=decision.id, organisation_id=org_id, status=ResponseStatus.pending)
+            )
+    if decision.kind is DecisionKind.referral and decision.case_id and decision.target_body_id:
+        cases.refer(
+            session,
+            actor,
+            cases.get(session, decision.case_id),
+            decision.target_body_id,
+            decision.id,
+            decision.decided_on,
+        )
+    _index(session, decision)
+    session.flush()
+    return decision
+
+
+def update(session: Session, actor: Actor, decision: Decision, data: DecisionUpdate) -> Decision:
+    _require_secretary(actor, decision.body_id)
+    if data.kind is not None and data.kind != decision.kind:
+        raise ValidationFailed("kind", "cannot change; delete the decision and record it anew")
+    diff = crud.apply_changes(decision, data.model_dump(exclude_unset=True), required={"decided_on", "clauses"})
+    _check_kind(session, decision, data.model_fields_set)
+    _index(session, decision)
+    crud.save_update(session, actor, decision, KIND, diff)
+    return decision
+
+
+def remove(session: Session, actor: Actor, decision: Decision) -> None:
+    _require_secretary(actor, decision.body_id)
+    search.unindex(session, SearchKind.decision, decision.id)
+    crud.soft_delete(session, actor, decision, KIND)
+
+
+# --- responses ---
+
+
+def responses_of(session: Session, decision: Decision) -> list[ResponseOut]:
+    rows = session.exec(
+        select(RecommendationResponse, Organisation)
+        .join(Organisation, col(Organisation.id) == RecommendationResponse.organisation_id)
+        .where(RecommendationResponse.decision_id == decision.id, col(RecommendationResponse.deleted_at).is_(None))
+        .order_by(col(Organisation.name_sort))
+    ).all()
+    return [_response_out(decision, r, o.name) for r, o in rows]
+
+
+def _response_out(decision: Decision, r: RecommendationResponse, org_name: str) -> ResponseOut:
+    late = (
+        r.status is ResponseStatus.pending
+        and decision.response_deadline is not None
+        and decision.response_deadline < today()
+    )
+    return ResponseOut.model_validate(r, update={"organisation_name": org_name, "overdue": late})
+
+
+def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn) -> ResponseOut:
+    """A principal's answer: only an editor of that principal (or an admin) may give it."""
+    if decision.kind is not DecisionKind.recommendation:
+        raise ValidationFailed(("body",), "only recommendations are answered")
+    if not actor.holds(Role.editor, data.organisation_id):
+        raise Forbidden("Only an editor of that principal may answer for it.", code="missing_role")
+    row = session.exec(
+        select(RecommendationResponse).where(
+            RecommendationResponse.decision_id == decision.id,
+            RecommendationResponse.organisation_id == data.organisation_id,
+        )
+    ).one_or_none()
+    if row is None:
+        raise ValidationFailed("organisation_id", "is not a recipient of this recommendation")
+    if data.document_id is not None:
+        from app.documents.models import Document
+
+        crud.get_live(session, Document, data.document_id, "document")
+    if data.decided_on and data.decided_on < decision.decided_on:
+        raise ValidationFailed("decided_on", "is before the recommendation itself")
+    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}))
+    crud.save_update(session, actor, row, RESPONSE, diff)
+    org = session.get(Organisation, data.organisation_id)
+    return _response_out(decision, row, org.name if org else "")

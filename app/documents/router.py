@@ -1,0 +1,115 @@
+"""HTTP for documents: multipart upload, metadata, download with ranges."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+
+from app.core.deps import DbSession, Reader
+from app.core.errors import ValidationFailed
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, list_params, to_page
+from app.documents import service
+from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+Params = Annotated[ListParams, Depends(list_params("Document", list(service.SORT_COLUMNS), "-created_at"))]
+UPLOAD_ERRORS = {
+    413: {"description": "The file is over the upload limit."},
+    415: {"description": "The content is not an allowed type, or does not match the file name."},
+}
+
+
+def _parse_links(values: list[str]) -> list[LinkIn]:
+    links = []
+    for i, value in enumerate(values):
+        kind, _, ident = value.partition(":")
+        try:
+            links.append(LinkIn(target_type=LinkTarget(kind), target_id=uuid.UUID(ident)))
+        except ValueError as exc:
+            raise ValidationFailed(("body", "link", i), "must be `meeting|agenda_item|case|decision:<id>`") from exc
+    return links
+
+
+@router.get("", name="documents_list", summary="List documents", responses=CSV_LIST)
+def list_documents(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    params: Params,
+    target_type: LinkTarget | None = None,
+    target_id: Annotated[
+        uuid.UUID | None, Query(description="Documents linked to this meeting, item, case or decision.")
+    ] = None,
+    role: DocumentRole | None = None,
+    sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
+) -> Page[DocumentOut]:
+    result = service.list_page(session, service.DocumentFilter(target_type, target_id, role, sha256), params)
+    rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
+    return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "documents")
+
+
+@router.post(
+    "", name="documents_upload", summary="Upload a document (multipart)", status_code=201, responses=UPLOAD_ERRORS
+)
+def upload_document(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    file: Annotated[UploadFile, File(description="The file; its type is read from its content.")],
+    role: Annotated[DocumentRole, Form()] = DocumentRole.other,
+    label: Annotated[str | None, Form(min_length=1, max_length=60, description="e.g. Bilaga 23")] = None,
+    link: Annotated[list[str] | None, Form(description="Repeatable: `meeting:<id>`, `agenda_item:<id>`, …")] = None,
+) -> DocumentOut:
+    doc = service.upload(session, actor, file.file, file.filename or "", role, label, _parse_links(link or []))
+    return created(request, doc, service.render(session, doc), "documents_get")  # type: ignore[return-value]
+
+
+@router.get("/{id}", name="documents_get", summary="Get a document's metadata")
+def get_document(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> DocumentOut:
+    doc = service.get(session, id)
+    with_etag(response, doc)
+    return service.render(session, doc)
+
+
+@router.get(
+    "/{id}/content",
+    name="documents_content",
+    summary="Download the file (Range requests supported)",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}, 206: {"description": "Partial content"}},
+)
+def download(id: uuid.UUID, session: DbSession, _actor: Reader) -> FileResponse:
+    doc = service.get(session, id)
+    return FileResponse(
+        service.content_path(doc),
+        media_type=doc.media_type,
+        filename=doc.filename,
+        headers={"ETag": f'"{doc.sha256}"', "Cache-Control": "private, max-age=3600"},
+    )
+
+
+@router.get("/{id}/text", name="documents_text", summary="The text extracted from the file")
+def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
+    doc = service.get(session, id)
+    return Response(doc.text or "", media_type="text/plain; charset=utf-8")
+
+
+@router.patch("/{id}", name="documents_update", summary="Update a document's name, label, role or links")
+def update_document(
+    id: uuid.UUID, body: DocumentUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+) -> DocumentOut:
+    doc = service.get(session, id)
+    check_if_match(if_match, doc)
+    service.update(session, actor, doc, body)
+    with_etag(response, doc)
+    return service.render(session, doc)
+
+
+@router.delete("/{id}", name="documents_delete", summary="Delete a document", status_code=204)
+def delete_document(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    doc = service.get(session, id)
+    check_if_match(if_match, doc)
+    service.remove(session, actor, doc)
+    return Response(status_code=204)

@@ -1,0 +1,197 @@
+"""Rules for documents: what may be uploaded, where it is kept, what it is linked to, and its text."""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.core import crud
+from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.principal import Actor, Role
+from app.core.settings import get_settings
+from app.core.text import clean
+from app.core.time import local_date
+from app.documents import extract, storage
+from app.documents.models import Document, DocumentLink, DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
+from app.search import service as search
+from app.search.models import SearchKind
+
+KIND = "document"
+SORT_COLUMNS: SortColumns = {"created_at": col(Document.created_at), "updated_at": col(Document.updated_at)}
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    target_type: LinkTarget | None = None
+    target_id: uuid.UUID | None = None
+    role: DocumentRole | None = None
+    sha256: str | None = None
+
+
+def get(session: Session, ident: uuid.UUID) -> Document:
+    return crud.get_live(session, Document, ident, KIND)
+
+
+def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> PageResult:
+    stmt = select(Document)
+    if flt.target_id:
+        linked = select(DocumentLink.document_id).where(DocumentLink.target_id == flt.target_id)
+        if flt.target_type:
+            linked = linked.where(DocumentLink.target_type == flt.target_type)
+        stmt = stmt.where(col(Document.id).in_(linked))
+    if flt.role:
+        stmt = stmt.where(Document.role == flt.role)
+    if flt.sha256:
+        stmt = stmt.where(Document.sha256 == flt.sha256.lower())
+    return paginate(session, stmt, Document, params, SORT_COLUMNS)
+
+
+def links_of(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[LinkIn]]:
+    out: dict[uuid.UUID, list[LinkIn]] = {i: [] for i in ids}
+    if ids:
+        for link in session.exec(select(DocumentLink).where(col(DocumentLink.document_id).in_(ids))):
+            out[link.document_id].append(LinkIn(target_type=link.target_type, target_id=link.target_id))
+    return out
+
+
+def render_many(session: Session, docs: list[Document]) -> dict[uuid.UUID, DocumentOut]:
+    links = links_of(session, [d.id for d in docs])
+    return {
+        d.id: DocumentOut.model_validate(
+            d,
+            update={
+                "links": sorted(links[d.id], key=lambda lk: (lk.target_type, str(lk.target_id))),
+                "has_text": bool(d.text),
+            },
+        )
+        for d in docs
+    }
+
+
+def render(session: Session, doc: Document) -> DocumentOut:
+    return render_many(session, [doc])[doc.id]
+
+
+def for_targets(session: Session, target_ids: list[uuid.UUID]) -> list[Document]:
+    """The documents linked to any of these objects (a meeting and its items), oldest first."""
+    if not target_ids:
+        return []
+    linked = select(DocumentLink.document_id).where(col(DocumentLink.target_id).in_(target_ids))
+    stmt = select(Document).where(col(Document.id).in_(linked), col(Document.deleted_at).is_(None))
+    return list(session.exec(stmt.order_by(col(Document.created_at), col(Document.id))))
+
+
+def _target_model(target: LinkTarget) -> type:
+    from app.cases.models import Case
+    from app.decisions.models import Decision
+    from app.meetings.models import AgendaItem, Meeting
+
+    return {LinkTarget.meeting: Meeting, LinkTarget.agenda_item: AgendaItem, LinkTarget.case: Case,
+            LinkTarget.decision: Decision}[target]  # fmt: skip
+
+
+def _check_links(session: Session, links: list[LinkIn]) -> None:
+    for i, link in enumerate(links):
+        obj = session.get(_target_model(link.target_type), link.target_id)
+        if obj is None or obj.deleted_at is not None:
+            raise ValidationFailed(("body", "links", i, "target_id"), f"no such {link.target_type}")
+
+
+def _store_links(session: Session, doc: Document, links: list[LinkIn]) -> None:
+    session.execute(delete(DocumentLink).where(col(DocumentLink.document_id) == doc.id))
+    for link in {(lk.target_type, lk.target_id) for lk in links}:
+        session.add(DocumentLink(document_id=doc.id, target_type=link[0], target_id=link[1]))
+
+
+def _may_upload(actor: Actor) -> None:
+    if not actor.has_role(Role.secretary):
+        raise Forbidden("Only admins and secretaries may upload documents.", code="missing_role")
+
+
+def _safe_filename(name: str) -> str:
+    base = clean(PurePosixPath(name.replace("\\", "/")).name)
+    if not base or base in {".", ".."}:
+        raise ValidationFailed("file", "has no file name")
+    return base[:255]
+
+
+def _index(session: Session, doc: Document) -> None:
+    title = " ".join(filter(None, [doc.label, doc.filename]))
+    search.index(session, SearchKind.document, doc.id, title, doc.text, None, local_date(doc.created_at).year)
+
+
+def upload(
+    session: Session,
+    actor: Actor,
+    stream: BinaryIO,
+    filename: str,
+    role: DocumentRole,
+    label: str | None,
+    links: list[LinkIn],
+) -> Document:
+    """Store a file: its media type is read from the content and must agree with its name."""
+    _may_upload(actor)
+    name = _safe_filename(filename)
+    _check_links(session, links)
+    sha, size, tmp = storage.store(stream, get_settings().max_upload_bytes)
+    try:
+        if size == 0:
+            raise ValidationFailed("file", "is empty")
+        with tmp.open("rb") as f:
+            media = extract.sniff(f.read(4096), tmp)
+        if media is None or media not in extract.ALLOWED:
+            raise UnsupportedMediaType(f"{name} is not a PDF, Word, Excel, PowerPoint, text, PNG or JPEG file.")
+        suffix = Path(name).suffix.lower()
+        if suffix not in extract.EXTENSIONS[media]:
+            raise UnsupportedMediaType(f"{name} is named {suffix or 'with no extension'} but its content is {media}.")
+        try:
+            text = extract.extract_text(tmp, media)
+        except extract.UnreadableFile as exc:
+            raise ValidationFailed("file", str(exc)) from exc
+        storage.keep(tmp, sha)
+    finally:
+        tmp.unlink(missing_ok=True)
+    doc = Document(sha256=sha, filename=name, media_type=media, size=size, label=label, role=role, text=text)
+    fields = {
+        "filename": name,
+        "sha256": sha,
+        "size": size,
+        "role": role,
+        "label": label,
+        "links": [lk.model_dump(mode="json") for lk in links],
+    }
+    crud.create(session, actor, doc, KIND, fields)
+    _store_links(session, doc, links)
+    _index(session, doc)
+    session.flush()
+    return doc
+
+
+def update(session: Session, actor: Actor, doc: Document, data: DocumentUpdate) -> Document:
+    _may_upload(actor)
+    changes = data.model_dump(exclude_unset=True, exclude={"links"})
+    if changes.get("filename"):
+        changes["filename"] = _safe_filename(changes["filename"])
+    diff = crud.apply_changes(doc, changes, required={"filename", "role"})
+    if data.links is not None:
+        _check_links(session, data.links)
+    if data.links is not None:
+        _store_links(session, doc, data.links)
+        diff["links"] = [None, [lk.model_dump(mode="json") for lk in data.links]]
+    _index(session, doc)
+    crud.save_update(session, actor, doc, KIND, diff)
+    return doc
+
+
+def remove(session: Session, actor: Actor, doc: Document) -> None:
+    _may_upload(actor)
+    search.unindex(session, SearchKind.document, doc.id)
+    crud.soft_delete(session, actor, doc, KIND)
+
+
+def content_path(doc: Document) -> Path:
+    return storage.path_for(doc.sha256)

@@ -1,0 +1,232 @@
+"""Rules for agenda items: numbering through a body's year, presenters, cases, and the search index."""
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from app.core import crud
+from app.core.errors import Conflict, ValidationFailed
+from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.principal import Actor
+from app.core.time import local
+from app.meetings import service as meetings
+from app.meetings.models import (
+    AgendaItem,
+    AgendaItemCreate,
+    AgendaItemOut,
+    AgendaItemUpdate,
+    ItemCase,
+    ItemKind,
+    ItemPresenter,
+    Meeting,
+    NextNumber,
+    PresenterIn,
+    PresenterOut,
+)
+from app.people.models import Person
+from app.search import service as search
+from app.search.models import SearchKind
+
+KIND = "agenda_item"
+SORT_COLUMNS: SortColumns = {
+    "position": col(AgendaItem.position),
+    "created_at": col(AgendaItem.created_at),
+    "updated_at": col(AgendaItem.updated_at),
+}
+_NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    meeting_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = None
+    body_id: uuid.UUID | None = None
+    year: int | None = None
+    kind: list[ItemKind] | None = None
+    public_only: bool = False
+
+
+def get(session: Session, ident: uuid.UUID) -> AgendaItem:
+    return crud.get_live(session, AgendaItem, ident, KIND)
+
+
+def list_page(session: Session, flt: ItemFilter, params: ListParams) -> PageResult:
+    stmt = select(AgendaItem)
+    if flt.meeting_id:
+        stmt = stmt.where(AgendaItem.meeting_id == flt.meeting_id)
+    if flt.case_id:
+        stmt = stmt.where(col(AgendaItem.id).in_(select(ItemCase.item_id).where(ItemCase.case_id == flt.case_id)))
+    if flt.body_id:
+        stmt = stmt.where(AgendaItem.body_id == flt.body_id)
+    if flt.year:
+        stmt = stmt.where(AgendaItem.year == flt.year)
+    if flt.kind:
+        stmt = stmt.where(col(AgendaItem.kind).in_(flt.kind))
+    if flt.public_only:
+        published = select(Meeting.id).where(col(Meeting.status).in_(meetings.PUBLISHED))
+        stmt = stmt.where(col(AgendaItem.public), col(AgendaItem.meeting_id).in_(published))
+    return paginate(session, stmt, AgendaItem, params, SORT_COLUMNS)
+
+
+def items_of(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[AgendaItem]:
+    stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
+    if public_only:
+        stmt = stmt.where(col(AgendaItem.public))
+    return list(session.exec(stmt.order_by(col(AgendaItem.position), col(AgendaItem.id))))
+
+
+def render_many(session: Session, items: list[AgendaItem]) -> dict[uuid.UUID, AgendaItemOut]:
+    """Presenters (with names) and cases of a page in a constant number of queries."""
+    ids = [i.id for i in items]
+    presenters: dict[uuid.UUID, list[PresenterOut]] = {i: [] for i in ids}
+    cases: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+    if ids:
+        rows = list(
+            session.exec(
+                select(ItemPresenter).where(col(ItemPresenter.item_id).in_(ids)).order_by(col(ItemPresenter.position))
+            )
+        )
+        person_ids = {r.person_id for r in rows if r.person_id}
+        names = {
+            p.id: f"{p.given_name} {p.family_name}"
+            for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))
+        }
+        for r in rows:
+            name = r.name or (names.get(r.person_id, "") if r.person_id else "")
+            presenters[r.item_id].append(PresenterOut(person_id=r.person_id, name=name, organisation=r.organisation))
+        for link in session.exec(select(ItemCase).where(col(ItemCase.item_id).in_(ids))):
+            cases[link.item_id].append(link.case_id)
+    return {
+        i.id: AgendaItemOut.model_validate(
+            i, update={"presenters": presenters[i.id], "case_ids": sorted(cases[i.id], key=str)}
+        )
+        for i in items
+    }
+
+
+def render(session: Session, item: AgendaItem) -> AgendaItemOut:
+    return render_many(session, [item])[item.id]
+
+
+def number_value(number: str) -> int:
+    match = _NUMBER.match(number)
+    if not match:
+        raise ValidationFailed("number", "must be digits, optionally followed by one letter (7a)")
+    return int(match.group(1))
+
+
+def next_number(session: Session, meeting: Meeting, body_id: uuid.UUID | None = None) -> NextNumber:
+    """Item numbers continue through a body's year: the next is one more than the highest so far."""
+    body = body_id or meeting.lead_body_id
+    year = local(meeting.starts_at).year
+    highest = session.exec(
+        select(func.max(AgendaItem.number_value)).where(
+            AgendaItem.body_id == body, AgendaItem.year == year, col(AgendaItem.deleted_at).is_(None)
+        )
+    ).one()
+    return NextNumber(body_id=body, year=year, number=str((highest or 0) + 1))
+
+
+def _check_unique_number(session: Session, item: AgendaItem) -> None:
+    taken = select(AgendaItem.id).where(
+        AgendaItem.meeting_id == item.meeting_id,
+        AgendaItem.body_id == item.body_id,
+        AgendaItem.number == item.number,
+        AgendaItem.id != item.id,
+        col(AgendaItem.deleted_at).is_(None),
+    )
+    if session.exec(taken).first():
+        raise Conflict(f"Item {item.number} is already on this meeting's agenda.", code="duplicate_item_number")
+
+
+def _check_links(session: Session, presenters: list[PresenterIn], case_ids: list[uuid.UUID]) -> None:
+    from app.cases.models import Case
+
+    for i, p in enumerate(presenters):
+        if p.person_id is None and p.name is None:
+            raise ValidationFailed(("body", "presenters", i), "needs a person_id or a name")
+    person_ids = [p.person_id for p in presenters if p.person_id]
+    found = set(session.exec(select(Person.id).where(col(Person.id).in_(person_ids))))
+    for i, p in enumerate(presenters):
+        if p.person_id and p.person_id not in found:
+            raise ValidationFailed(("body", "presenters", i, "person_id"), "no such person")
+    live_cases = set(session.exec(select(Case.id).where(col(Case.id).in_(case_ids), col(Case.deleted_at).is_(None))))
+    for i, cid in enumerate(case_ids):
+        if cid not in live_cases:
+            raise ValidationFailed(("body", "case_ids", i), "no such case")
+
+
+def _store_links(
+    session: Session, item: AgendaItem, presenters: list[PresenterIn] | None, case_ids: list[uuid.UUID] | None
+) -> None:
+    if presenters is not None:
+        session.execute(delete(ItemPresenter).where(col(ItemPresenter.item_id) == item.id))
+        for position, p in enumerate(presenters):
+            session.add(ItemPresenter(item_id=item.id, position=position, **p.model_dump()))
+    if case_ids is not None:
+        session.execute(delete(ItemCase).where(col(ItemCase.item_id) == item.id))
+        for cid in dict.fromkeys(case_ids):
+            session.add(ItemCase(item_id=item.id, case_id=cid))
+
+
+def _index(session: Session, item: AgendaItem) -> None:
+    search.index(session, SearchKind.agenda_item, item.id, f"{item.number}. {item.title}", item.minutes_text,
+                 item.body_id, item.year)  # fmt: skip
+
+
+def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem:
+    meeting = meetings.get(session, data.meeting_id)
+    meetings.require_secretary(session, actor, meeting)
+    body_id = data.body_id or meeting.lead_body_id
+    if body_id not in meetings.body_ids_of(session, [meeting.id])[meeting.id]:
+        raise ValidationFailed("body_id", "is not one of the meeting's bodies")
+    number = data.number or next_number(session, meeting, body_id).number
+    _check_links(session, data.presenters or [], data.case_ids or [])
+    position = data.position
+    if position is None:
+        last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)).one()
+        position = (last or 0) + 1
+    fields = data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"})
+    item = AgendaItem(
+        **fields, body_id=body_id, number=number, number_value=number_value(number), position=position,
+        year=local(meeting.starts_at).year, public=True if data.public is None else data.public,
+    )  # fmt: skip
+    _check_unique_number(session, item)
+    crud.create(session, actor, item, KIND, data.model_dump(mode="json", exclude_none=True) | {"number": number})
+    _store_links(session, item, data.presenters or [], data.case_ids or [])
+    _index(session, item)
+    session.flush()
+    return item
+
+
+def update(session: Session, actor: Actor, item: AgendaItem, data: AgendaItemUpdate) -> AgendaItem:
+    meeting = meetings.get(session, item.meeting_id)
+    meetings.require_secretary(session, actor, meeting)
+    changes = data.model_dump(exclude_unset=True, exclude={"presenters", "case_ids"})
+    diff = crud.apply_changes(item, changes, required={"title", "kind", "number", "public", "position"})
+    if "number" in diff:
+        item.number_value = number_value(item.number)
+        _check_unique_number(session, item)
+    _check_links(session, data.presenters or [], data.case_ids or [])
+    _store_links(session, item, data.presenters, data.case_ids)
+    for field in ("presenters", "case_ids"):
+        if field in data.model_fields_set:
+            diff[field] = [None, data.model_dump(mode="json")[field]]
+    _index(session, item)
+    crud.save_update(session, actor, item, KIND, diff)
+    return item
+
+
+def remove(session: Session, actor: Actor, item: AgendaItem) -> None:
+    from app.decisions.models import Decision
+
+    meetings.require_secretary(session, actor, meetings.get(session, item.meeting_id))
+    if session.exec(
+        select(Decision.id).where(Decision.agenda_item_id == item.id, col(Decision.deleted_at).is_(None))
+    ).first():
+        raise Conflict("The item has decisions; delete them first.", code="in_use")
+    search.unindex(session, SearchKind.agenda_item, item.id)
+    crud.soft_delete(session, actor, item, KIND)

@@ -1,0 +1,76 @@
+"""HTTP for agenda items."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
+from app.core.errors import not_found
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, list_params, to_page
+from app.meetings import items as service
+from app.meetings import service as meetings
+from app.meetings.models import AgendaItemCreate, AgendaItemOut, AgendaItemUpdate, ItemKind
+
+router = APIRouter(prefix="/agenda-items", tags=["agenda-items"])
+Params = Annotated[ListParams, Depends(list_params("AgendaItem", list(service.SORT_COLUMNS), "position"))]
+
+
+@router.get("", name="agenda_items_list", summary="List agenda items", responses=CSV_LIST, openapi_extra=PUBLIC_READ)
+def list_items(
+    request: Request,
+    session: DbSession,
+    actor: PublicReader,
+    params: Params,
+    meeting_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    body_id: uuid.UUID | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    kind: Annotated[list[ItemKind] | None, Query()] = None,
+) -> Page[AgendaItemOut]:
+    flt = service.ItemFilter(meeting_id, case_id, body_id, year, kind, public_only=actor is None)
+    result = service.list_page(session, flt, params)
+    rendered = service.render_many(session, [i for i in result.items if i.deleted_at is None])
+    return list_response(request, to_page(request, result, lambda i: rendered[i.id]), "agenda-items")
+
+
+@router.post("", name="agenda_items_create", summary="Put an item on a meeting's agenda", status_code=201)
+def create_item(request: Request, session: DbSession, actor: Reader, body: AgendaItemCreate) -> AgendaItemOut:
+    item = service.create(session, actor, body)
+    return created(request, item, service.render(session, item), "agenda_items_get")  # type: ignore[return-value]
+
+
+@router.get("/{id}", name="agenda_items_get", summary="Get an agenda item", openapi_extra=PUBLIC_READ)
+def get_item(id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response) -> AgendaItemOut:
+    item = service.get(session, id)
+    if actor is None:
+        meeting = meetings.get(session, item.meeting_id)
+        if not item.public or meeting.status not in meetings.PUBLISHED:
+            raise not_found("agenda_item", id)
+    with_etag(response, item)
+    return service.render(session, item)
+
+
+@router.patch("/{id}", name="agenda_items_update", summary="Update an agenda item")
+def update_item(
+    id: uuid.UUID,
+    body: AgendaItemUpdate,
+    session: DbSession,
+    actor: Reader,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AgendaItemOut:
+    item = service.get(session, id)
+    check_if_match(if_match, item)
+    service.update(session, actor, item, body)
+    with_etag(response, item)
+    return service.render(session, item)
+
+
+@router.delete("/{id}", name="agenda_items_delete", summary="Delete an agenda item", status_code=204)
+def delete_item(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    item = service.get(session, id)
+    check_if_match(if_match, item)
+    service.remove(session, actor, item)
+    return Response(status_code=204)

@@ -1,0 +1,210 @@
+"""HTTP for meetings, their attendance, and the iCalendar feed."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+from sqlmodel import Session, col, select
+
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, authenticate, oauth2, require_read
+from app.core.errors import Unauthorized, not_found
+from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.pagination import ListParams, Page, PaginationInfo, list_params, page_links, to_page
+from app.core.principal import Actor
+from app.core.settings import get_settings
+from app.meetings import ics, protocol, service
+from app.meetings import items as agenda
+from app.meetings.models import (
+    AttendanceList,
+    AttendanceOut,
+    Meeting,
+    MeetingCreate,
+    MeetingOut,
+    MeetingStatus,
+    MeetingUpdate,
+    NextNumber,
+)
+from app.organisations.models import Organisation
+
+router = APIRouter(prefix="/meetings", tags=["meetings"])
+calendar_router = APIRouter(tags=["meetings"])
+Params = Annotated[ListParams, Depends(list_params("Meeting", list(service.SORT_COLUMNS), "-starts_at"))]
+ICS = {200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "iCalendar"}}
+
+
+def _visible(session: Session, actor: Actor | None, ident: uuid.UUID) -> Meeting:
+    """Without a token (public reading on), only held meetings exist."""
+    meeting = service.get(session, ident)
+    if actor is None and meeting.status not in service.PUBLISHED:
+        raise not_found("meeting", ident)
+    return meeting
+
+
+@router.get("", name="meetings_list", summary="List meetings", responses=CSV_LIST, openapi_extra=PUBLIC_READ)
+def list_meetings(
+    request: Request,
+    session: DbSession,
+    actor: PublicReader,
+    params: Params,
+    body_id: Annotated[uuid.UUID | None, Query(description="Meetings of this body (leading or joint).")] = None,
+    status: Annotated[list[MeetingStatus] | None, Query()] = None,
+    from_date: Annotated[date | None, Query(alias="from", description="Starting on or after (Stockholm date).")] = None,
+    to_date: Annotated[date | None, Query(alias="to", description="Starting on or before.")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    person_id: Annotated[uuid.UUID | None, Query(description="Meetings this person attended.")] = None,
+) -> Page[MeetingOut]:
+    flt = service.MeetingFilter(body_id, status, from_date, to_date, year, person_id, published_only=actor is None)
+    result = service.list_page(session, flt, params)
+    rendered = service.render_many(session, [m for m in result.items if m.deleted_at is None])
+    return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "meetings")
+
+
+@router.post("", name="meetings_create", summary="Plan a meeting", status_code=201)
+def create_meeting(request: Request, session: DbSession, actor: Reader, body: MeetingCreate) -> MeetingOut:
+    meeting = service.create(session, actor, body)
+    return created(request, meeting, service.render(session, meeting), "meetings_get")  # type: ignore[return-value]
+
+
+@router.get(
+    "/{id}", name="meetings_get", summary="Get a meeting, optionally as its whole protocol", openapi_extra=PUBLIC_READ
+)
+def get_meeting(
+    id: uuid.UUID,
+    session: DbSession,
+    actor: PublicReader,
+    response: Response,
+    include: Annotated[
+        list[protocol.Include] | None,
+        Query(description="Comma-separated or repeated: items, decisions, attendance, documents."),
+    ] = None,
+) -> protocol.MeetingDetail:
+    meeting = _visible(session, actor, id)
+    with_etag(response, meeting)
+    return protocol.read(session, meeting, set(include or []), public_only=actor is None)
+
+
+@router.patch("/{id}", name="meetings_update", summary="Update a meeting (also its status)")
+def update_meeting(
+    id: uuid.UUID, body: MeetingUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
+) -> MeetingOut:
+    meeting = service.get(session, id)
+    check_if_match(if_match, meeting)
+    service.update(session, actor, meeting, body)
+    with_etag(response, meeting)
+    return service.render(session, meeting)
+
+
+@router.delete("/{id}", name="meetings_delete", summary="Delete a meeting", status_code=204)
+def delete_meeting(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    meeting = service.get(session, id)
+    check_if_match(if_match, meeting)
+    service.remove(session, actor, meeting)
+    return Response(status_code=204)
+
+
+@router.get("/{id}/attendance", name="attendance_list", summary="The meeting's attendance", openapi_extra=PUBLIC_READ)
+def get_attendance(
+    request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response
+) -> Page[AttendanceOut]:
+    meeting = _visible(session, actor, id)
+    with_etag(response, meeting)
+    rows = service.attendance_of(session, [meeting.id])[meeting.id]
+    return Page[AttendanceOut](
+        data=rows, links=page_links(request, None), pagination=PaginationInfo(limit=len(rows), total=len(rows))
+    )  # type: ignore[arg-type]
+
+
+@router.put("/{id}/attendance", name="attendance_replace", summary="Replace the whole attendance list")
+def replace_attendance(
+    request: Request,
+    id: uuid.UUID,
+    body: AttendanceList,
+    session: DbSession,
+    actor: Reader,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Page[AttendanceOut]:
+    meeting = service.get(session, id)
+    check_if_match(if_match, meeting)
+    service.replace_attendance(session, actor, meeting, body.attendance)
+    with_etag(response, meeting)
+    rows = service.attendance_of(session, [meeting.id])[meeting.id]
+    return Page[AttendanceOut](
+        data=rows, links=page_links(request, None), pagination=PaginationInfo(limit=len(rows), total=len(rows))
+    )  # type: ignore[arg-type]
+
+
+@router.get("/{id}/next-item-number", name="meetings_next_item_number", summary="The next free item number")
+def next_item_number(
+    id: uuid.UUID, session: DbSession, _actor: Reader, body_id: Annotated[uuid.UUID | None, Query()] = None
+) -> NextNumber:
+    return agenda.next_number(session, service.get(session, id), body_id)
+
+
+def calendar_reader(
+    session: DbSession,
+    background: BackgroundTasks,
+    header_token: Annotated[str | None, Depends(oauth2)],
+    token: Annotated[
+        str | None, Query(max_length=4096, description="An API token, for calendars that cannot send headers.")
+    ] = None,
+) -> Actor | None:
+    given = header_token or token
+    if not given:
+        if get_settings().public_read:
+            return None
+        raise Unauthorized()
+    return require_read(authenticate(session, given, background))
+
+
+CalendarReader = Annotated[Actor | None, Depends(calendar_reader)]
+
+
+def _ics_response(session: Session, rows: list[Meeting], name: str) -> Response:
+    names = dict(
+        session.exec(
+            select(Organisation.id, Organisation.name).where(col(Organisation.id).in_({m.lead_body_id for m in rows}))
+        )
+    )
+    body = ics.calendar([(m, names.get(m.lead_body_id, "")) for m in rows], name)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="meetings.ics"'},
+    )
+
+
+@calendar_router.get(
+    "/meetings.ics",
+    name="meetings_calendar",
+    summary="Meetings as an iCalendar feed",
+    responses=ICS,
+    response_class=Response,
+    openapi_extra=PUBLIC_READ,
+)
+def meetings_calendar(
+    session: DbSession, actor: CalendarReader, body_id: Annotated[uuid.UUID | None, Query()] = None
+) -> Response:
+    stmt = select(Meeting).where(col(Meeting.deleted_at).is_(None))
+    if body_id:
+        stmt = stmt.where(
+            col(Meeting.id).in_(select(service.MeetingBody.meeting_id).where(service.MeetingBody.body_id == body_id))
+        )
+    if actor is None:
+        stmt = stmt.where(col(Meeting.status).in_(service.PUBLISHED))
+    rows = list(session.exec(stmt.order_by(col(Meeting.starts_at)).limit(2000)))
+    return _ics_response(session, rows, "Regional samverkan: möten")
+
+
+@calendar_router.get(
+    "/meetings/{id}.ics",
+    name="meetings_calendar_one",
+    summary="One meeting as iCalendar",
+    responses=ICS,
+    response_class=Response,
+    openapi_extra=PUBLIC_READ,
+)
+def meeting_calendar(id: uuid.UUID, session: DbSession, actor: CalendarReader) -> Response:
+    meeting = _visible(session, actor, id)
+    return _ics_response(session, [meeting], "Regional samverkan: möte")

@@ -1,0 +1,46 @@
+"""The search index: one row per searchable object, kept up to date by the services that write them.
+
+Full text on top of it is database-specific and made by the migration: an FTS5 table (`search_fts`,
+tokenizer keeping å/ä/ö) with triggers on SQLite, a GIN index over a `swedish` tsvector on PostgreSQL.
+"""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+
+
+class SearchKind(StrEnum):
+    case = "case"
+    agenda_item = "agenda_item"
+    decision = "decision"
+    document = "document"
+
+
+class SearchEntry(SQLModel, table=True):
+    __tablename__ = "search_entries"
+    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    kind: SearchKind = Field(sa_column=Column(SAEnum(SearchKind, native_enum=False, length=20), nullable=False))
+    object_id: uuid.UUID = Field(index=True)
+    body_id: uuid.UUID | None = Field(default=None, index=True)
+    year: int | None = Field(default=None, index=True)
+    title: str = Field(max_length=500)
+    body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SearchHit(SQLModel):
+    kind: SearchKind
+    id: uuid.UUID
+    title: str
+    snippet: str
+    rank: float
+    body_id: uuid.UUID | None
+    year: int | None

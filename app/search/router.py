@@ -1,0 +1,31 @@
+"""HTTP for full-text search."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.core.deps import DbSession, Reader
+from app.core.pagination import Page, PaginationInfo, page_links
+from app.search import service
+from app.search.models import SearchHit, SearchKind
+
+router = APIRouter(prefix="/search", tags=["search"])
+
+
+@router.get("", name="search_query", summary="Ranked full-text search over cases, items, decisions and documents")
+def search(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find (Swedish-aware).")],
+    kind: Annotated[list[SearchKind] | None, Query()] = None,
+    body_id: uuid.UUID | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="The best hits; refine the query for others.")] = 20,
+) -> Page[SearchHit]:
+    flt = service.SearchFilter(q, kind, body_id, year)
+    hits = service.search(session, flt, limit)
+    return Page[SearchHit](
+        data=hits, links=page_links(request, None), pagination=PaginationInfo(limit=limit, total=None)
+    )  # type: ignore[arg-type]

@@ -1,0 +1,120 @@
+"""Keeping the search index up to date, and ranked, Swedish-aware full-text search over it."""
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Float, Row, Uuid, delete, text
+from sqlmodel import Session, col, select
+
+from app.core.db import utcnow
+from app.core.text import nfc
+from app.search.models import SearchEntry, SearchHit, SearchKind
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SNIPPET_WORDS = 16
+# Typed result columns, so both drivers give back UUIDs (SQLite stores them as hex text).
+_RESULT_TYPES = {"object_id": Uuid(), "body_id": Uuid(), "rank": Float()}
+
+
+def index(
+    session: Session,
+    kind: SearchKind,
+    object_id: uuid.UUID,
+    title: str,
+    body_text: str | None,
+    body_id: uuid.UUID | None,
+    year: int | None,
+) -> None:
+    """Add or refresh one object's entry (called by the services that write searchable objects)."""
+    entry = session.exec(
+        select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id == object_id)
+    ).one_or_none()
+    if entry is None:
+        entry = SearchEntry(kind=kind, object_id=object_id, title=title)
+    entry.title, entry.body_text = nfc(title)[:500], nfc(body_text or "")
+    entry.body_id, entry.year, entry.updated_at = body_id, year, utcnow()
+    session.add(entry)
+
+
+def unindex(session: Session, kind: SearchKind, object_id: uuid.UUID) -> None:
+    session.execute(delete(SearchEntry).where(col(SearchEntry.kind) == kind, col(SearchEntry.object_id) == object_id))
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    q: str
+    kinds: list[SearchKind] | None = None
+    body_id: uuid.UUID | None = None
+    year: int | None = None
+
+
+def _filters(flt: SearchFilter) -> tuple[str, dict[str, object]]:
+    clauses, params = [], {}
+    if flt.kinds:
+        names = [f"k{i}" for i in range(len(flt.kinds))]
+        clauses.append(f"e.kind IN ({', '.join(':' + n for n in names)})")
+        params.update({n: k.value for n, k in zip(names, flt.kinds, strict=True)})
+    if flt.body_id:
+        clauses.append("e.body_id = :body_id")
+        params["body_id"] = flt.body_id
+    if flt.year:
+        clauses.append("e.year = :year")
+        params["year"] = flt.year
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def search(session: Session, flt: SearchFilter, limit: int) -> list[SearchHit]:
+    words = _WORD.findall(nfc(flt.q))
+    if not words:
+        return []
+    where, params = _filters(flt)
+    if session.get_bind().dialect.name == "postgresql":
+        return _search_postgresql(session, flt.q, where, params, limit)
+    return _search_sqlite(session, words, where, params, limit)
+
+
+def _hits(rows: Sequence[Row[Any]]) -> list[SearchHit]:
+    return [
+        SearchHit(
+            kind=SearchKind(r.kind),
+            id=r.object_id,
+            title=r.title,
+            snippet=r.snippet or "",
+            rank=round(float(r.rank), 6),
+            body_id=r.body_id,
+            year=r.year,
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+def _search_sqlite(
+    session: Session, words: list[str], where: str, params: dict[str, object], limit: int
+) -> list[SearchHit]:
+    # Each word quoted (no FTS syntax from users) and prefix-matched, which stands in for stemming.
+    query = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    sql = text(
+        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, -bm25(search_fts, 0.0, 4.0, 1.0) AS rank, "
+        f"snippet(search_fts, 2, '«', '»', '…', {SNIPPET_WORDS}) AS snippet "
+        "FROM search_fts JOIN search_entries e ON e.id = search_fts.entry_id "
+        f"WHERE search_fts MATCH :query{where} ORDER BY rank DESC, e.object_id LIMIT :limit"
+    ).columns(**_RESULT_TYPES)
+    rows = session.execute(sql, {"query": query, "limit": limit, **params}).all()
+    return _hits(rows)
+
+
+def _search_postgresql(session: Session, q: str, where: str, params: dict[str, object], limit: int) -> list[SearchHit]:
+    sql = text(
+        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, "
+        "ts_rank(to_tsvector('swedish', e.title || ' ' || e.body_text), query) AS rank, "
+        "ts_headline('swedish', CASE WHEN e.body_text = '' THEN e.title ELSE e.body_text END, query, "
+        f"'StartSel=«, StopSel=», MaxWords={SNIPPET_WORDS}, MinWords=5, MaxFragments=1') AS snippet "
+        "FROM search_entries e, websearch_to_tsquery('swedish', :q) AS query "
+        f"WHERE to_tsvector('swedish', e.title || ' ' || e.body_text) @@ query{where} "
+        "ORDER BY rank DESC, e.object_id LIMIT :limit"
+    ).columns(**_RESULT_TYPES)
+    rows = session.execute(sql, {"q": q, "limit": limit, **params}).all()
+    return _hits(rows)

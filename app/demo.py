@@ -30,10 +30,22 @@ RENAMED_BY = date(2023, 12, 31)
 # Official names take the genitive where the municipality's own name does: "Bjurholms kommun".
 GENITIVE = {"Bjurholm", "Nordmaling", "Storuman", "Vindeln"}
 MUNICIPALITIES = {
-    "Bjurholm": "2403", "Dorotea": "2425", "Lycksele": "2481", "Malå": "2418", "Nordmaling": "2401",
-    "Norsjö": "2417", "Robertsfors": "2409", "Skellefteå": "2482", "Sorsele": "2422", "Storuman": "2421",
-    "Umeå": "2480", "Vilhelmina": "2462", "Vindeln": "2404", "Vännäs": "2460", "Åsele": "2463",
-}  # fmt: skip
+    "Bjurholm": "2403",
+    "Dorotea": "2425",
+    "Lycksele": "2481",
+    "Malå": "2418",
+    "Nordmaling": "2401",
+    "Norsjö": "2417",
+    "Robertsfors": "2409",
+    "Skellefteå": "2482",
+    "Sorsele": "2422",
+    "Storuman": "2421",
+    "Umeå": "2480",
+    "Vilhelmina": "2462",
+    "Vindeln": "2404",
+    "Vännäs": "2460",
+    "Åsele": "2463",
+}
 ORG_NUMBERS = {"Umeå": "212000-2742", "Skellefteå": "212000-2759"}
 SUB_REGIONS = {
     "Umeå med krans": ["Umeå", "Vännäs", "Vindeln", "Bjurholm", "Nordmaling", "Robertsfors"],
@@ -93,34 +105,55 @@ def load(session: Session) -> DemoResult:
 
     by_name: dict[str, Organisation] = {}
     region = _org(
-        session, kind="region", name="Region Västerbotten", county_code="24", org_number="232100-0222",
-        is_principal=True, website="https://www.regionvasterbotten.se",
-    )  # fmt: skip
+        session,
+        kind="region",
+        name="Region Västerbotten",
+        county_code="24",
+        org_number="232100-0222",
+        is_principal=True,
+        website="https://www.regionvasterbotten.se",
+    )
     by_name[region.name] = region
     for name, code in MUNICIPALITIES.items():
         org = _org(
-            session, kind="municipality", name=official_name(name), short_name=name, municipality_code=code,
-            county_code="24", org_number=ORG_NUMBERS.get(name), is_principal=True,
-        )  # fmt: skip
+            session,
+            kind="municipality",
+            name=official_name(name),
+            short_name=name,
+            municipality_code=code,
+            county_code="24",
+            org_number=ORG_NUMBERS.get(name),
+            is_principal=True,
+        )
         by_name[org.name] = org
     for area, members in SUB_REGIONS.items():
         ids = [region.id] + [by_name[official_name(m)].id for m in members]
         _org(session, kind="sub_region", name=f"Länsdel {area}", short_name=area, member_ids=ids)
 
     council = _org(
-        session, kind="joint_body", name="Samråd hälsa, vård och omsorg", short_name="SHVO",
+        session,
+        kind="joint_body",
+        name="Samråd hälsa, vård och omsorg",
+        short_name="SHVO",
         start_date=STRUCTURE_START,
         former_names=[FormerName(name="Samråd vård och omsorg", valid_from=STRUCTURE_START, valid_to=RENAMED_BY)],
-    )  # fmt: skip
-    au = _org(session, kind="joint_body", name="Samråd hälsa, vård och omsorg – arbetsutskott", short_name="AU",
-              parent_id=council.id, start_date=STRUCTURE_START)  # fmt: skip
+    )
+    au = _org(
+        session,
+        kind="joint_body",
+        name="Samråd hälsa, vård och omsorg – arbetsutskott",
+        short_name="AU",
+        parent_id=council.id,
+        start_date=STRUCTURE_START,
+    )
     lsg = _org(session, kind="joint_body", name="Länssamverkansgruppen", short_name="LSG", start_date=STRUCTURE_START)
     _org(session, kind="joint_body", name="Systemledning för Nära vård", start_date=STRUCTURE_START)
     for name in ("Beredning barn och unga", "Beredning vuxna och äldre"):
         _org(session, kind="working_group", name=name, parent_id=lsg.id, start_date=STRUCTURE_START)
     _org(session, kind="joint_body", name="Hjälpmedelsrådet", start_date=STRUCTURE_START)
-    skr = _org(session, kind="external", name="Sveriges Kommuner och Regioner", short_name="SKR",
-               website="https://skr.se")  # fmt: skip
+    skr = _org(
+        session, kind="external", name="Sveriges Kommuner och Regioner", short_name="SKR", website="https://skr.se"
+    )
     by_name[skr.name] = skr
 
     for number, name in enumerate(STRATEGIES, start=1):
@@ -140,17 +173,25 @@ def _person(
 ) -> uuid.UUID:
     email = f"{given}.{family}@example.se".lower().translate(str.maketrans("åäöé", "aaoe"))
     data = PersonCreate(
-        given_name=given, family_name=family, party=party, title=title, employer_id=employer.id,
-        contact=Contact(email=email, phone="+46 90 000 00 00"), aliases=[f"{family}, {given}"],
-    )  # fmt: skip
+        given_name=given,
+        family_name=family,
+        party=party,
+        title=title,
+        employer_id=employer.id,
+        contact=Contact(email=email, phone="+46 90 000 00 00"),
+        aliases=[f"{family}, {given}"],
+    )
     return people.create_person(session, SYSTEM, data).id
 
 
 def _member(session: Session, person: uuid.UUID, body: uuid.UUID, role: str, behalf: Organisation | None) -> None:
     data = MembershipCreate(
-        person_id=person, body_id=body, role=MembershipRole(role), start_date=date(2023, 1, 1),
+        person_id=person,
+        body_id=body,
+        role=MembershipRole(role),
+        start_date=date(2023, 1, 1),
         on_behalf_of_id=behalf.id if behalf else None,
-    )  # fmt: skip
+    )
     people.create_membership(session, SYSTEM, data)
 
 
@@ -181,8 +222,11 @@ def _admin(session: Session) -> str:
         session,
         SYSTEM,
         PrincipalCreate(
-            kind=PrincipalKind.person, login=ADMIN_LOGIN, display_name="Demo coordinator (admin)", password=password,
+            kind=PrincipalKind.person,
+            login=ADMIN_LOGIN,
+            display_name="Demo coordinator (admin)",
+            password=password,
             grants=[GrantIn(role=Role.admin)],
         ),
-    )  # fmt: skip
+    )
     return password

@@ -24,7 +24,7 @@ args = parser.parse_args()
 tmp = Path(tempfile.mkdtemp(prefix="samverkan-bench-"))
 os.environ.update(
     SAMVERKAN_ENVIRONMENT="test",
-    SAMVERKAN_SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",
+    SAMVERKAN_SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",  # noqa: S106 - a throwaway key
     SAMVERKAN_VAR_DIR=str(tmp),
     SAMVERKAN_DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
 )
@@ -60,7 +60,7 @@ def seed(rows: int) -> str:
                     name_sort=swedish_sort_key(f"{family} {given}"),
                     search_text=fold(f"{given} {family}"),
                     email=f"p{i}@example.se",
-                )  # fmt: skip
+                )
             )
             if len(batch) == 2000:
                 s.add_all(batch)

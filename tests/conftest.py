@@ -151,8 +151,12 @@ def make_principal(db: TestDatabase) -> Callable[..., dict[str, str]]:
             for g in map(Grant.parse, grants):
                 s.add(RoleGrant(principal_id=p.id, role=g.role, organisation_id=g.organisation_id))
             s.commit()
-            token = create_token(str(p.id), kind="access", scopes=scopes if scopes is not None else list(grants),
-                                 lifetime=timedelta(minutes=10))  # fmt: skip
+            token = create_token(
+                str(p.id),
+                kind="access",
+                scopes=scopes if scopes is not None else list(grants),
+                lifetime=timedelta(minutes=10),
+            )
         return bearer(token)
 
     return make

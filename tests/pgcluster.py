@@ -49,16 +49,38 @@ def start(base: Path) -> str:
         for p in (base, data, sock):
             os.chown(p, pw.pw_uid, pw.pw_gid)
     subprocess.run(
-        _as_owner([_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                   "--locale=C.UTF-8", "--no-sync"], owner),
-        check=True, capture_output=True,
-    )  # fmt: skip
+        _as_owner(
+            [
+                _bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+            owner,
+        ),
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    # Durability is not wanted from a throwaway cluster; speed is.
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
     subprocess.run(
-        _as_owner([_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "-t", "60", "start"], owner),
-        check=True, capture_output=True,
-    )  # fmt: skip
+        _as_owner(
+            [_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "-t", "60", "start"], owner
+        ),
+        check=True,
+        capture_output=True,
+    )
     (base / "port").write_text(str(port))
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
@@ -67,8 +89,9 @@ def stop(base: Path) -> None:
     owner = "postgres" if os.geteuid() == 0 else None
     subprocess.run(
         _as_owner([_bin("pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w", "stop"], owner),
-        check=False, capture_output=True,
-    )  # fmt: skip
+        check=False,
+        capture_output=True,
+    )
     shutil.rmtree(base, ignore_errors=True)
 
 

@@ -35,8 +35,9 @@ def start_server(env: dict[str, str]) -> Iterator[Callable[[], str]]:
 
     def start() -> str:
         port = _port()
-        proc = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):  # up to a minute on a loaded machine
@@ -71,8 +72,9 @@ def test_demo_data_served_over_http(env: dict[str, str], start_server: Callable[
 
     base = start_server()
     with httpx.Client(base_url=base, timeout=10) as http:
-        token = http.post("/api/v1/auth/token", data={"grant_type": "password", "username": "admin",
-                                                      "password": password}).json()["access_token"]  # fmt: skip
+        token = http.post(
+            "/api/v1/auth/token", data={"grant_type": "password", "username": "admin", "password": password}
+        ).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
         principals = http.get("/api/v1/organisations", params={"is_principal": "true", "count": "true"}, headers=auth)
         assert principals.json()["pagination"]["total"] == 16
@@ -81,16 +83,18 @@ def test_demo_data_served_over_http(env: dict[str, str], start_server: Callable[
 
         council = http.get("/api/v1/organisations", params={"q": "Samråd vård och omsorg"}, headers=auth).json()
         assert [o["name"] for o in council["data"]] == ["Samråd hälsa, vård och omsorg"]
-        members = http.get("/api/v1/memberships", params={"body_id": council["data"][0]["id"], "on": "2024-05-03"},
-                           headers=auth).json()["data"]  # fmt: skip
+        members = http.get(
+            "/api/v1/memberships", params={"body_id": council["data"][0]["id"], "on": "2024-05-03"}, headers=auth
+        ).json()["data"]
         roles = {m["role"] for m in members}
         assert {"chair", "vice_chair", "member", "substitute", "co_opted", "secretary", "official"} <= roles
         assert len(http.get("/api/v1/strategies", headers=auth).json()["data"]) == 8
 
 
 def test_service_client_token_and_processes_share_state(env: dict[str, str], start_server: Callable[[], str]) -> None:
-    out = cli(env, "principal", "create", "intranet-umea", "--name", "Umeå intranät", "--kind", "service",
-              "--role", "reader")  # fmt: skip
+    out = cli(
+        env, "principal", "create", "intranet-umea", "--name", "Umeå intranät", "--kind", "service", "--role", "reader"
+    )
     assert "Client secret (shown once)" in out
     token = cli(env, "token", "create", "intranet-umea", "--name", "publishing").strip().splitlines()[-1]
     assert token.startswith("svk_")
@@ -102,10 +106,14 @@ def test_service_client_token_and_processes_share_state(env: dict[str, str], sta
 
     # Failed logins counted by one process lock the name in the other: the state is in the database.
     for _ in range(5):
-        r = httpx.post(f"{first}/api/v1/auth/token", data={"grant_type": "password", "username": "nobody",
-                                                          "password": "wrong-password"})  # fmt: skip
+        r = httpx.post(
+            f"{first}/api/v1/auth/token",
+            data={"grant_type": "password", "username": "nobody", "password": "wrong-password"},
+        )
         assert r.status_code == 401
-    locked = httpx.post(f"{second}/api/v1/auth/token", data={"grant_type": "password", "username": "nobody",
-                                                            "password": "wrong-password"})  # fmt: skip
+    locked = httpx.post(
+        f"{second}/api/v1/auth/token",
+        data={"grant_type": "password", "username": "nobody", "password": "wrong-password"},
+    )
     assert locked.status_code == 429
     assert int(locked.headers["retry-after"]) > 0

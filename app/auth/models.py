@@ -134,7 +134,7 @@ class Me(SQLModel):
 
 class TokenResponse(SQLModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     scope: str
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from sqlalchemy import select
+from sqlmodel import select
 
 from app.auth import service
 from app.auth.models import (
@@ -117,9 +117,9 @@ def list_principals(
     stmt = select(Principal)
     if kind is not None:
         stmt = stmt.where(Principal.kind == kind)
-    result = paginate(session, stmt, Principal, params, PRINCIPAL_SORT)  # type: ignore[arg-type]
+    result = paginate(session, stmt, Principal, params, PRINCIPAL_SORT)
     rendered = _principal_out(session, result.items)
-    return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "principals")  # type: ignore[no-any-return]
+    return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "principals")
 
 
 @router.post(
@@ -179,7 +179,7 @@ def list_api_tokens(
     stmt = select(ApiToken)
     if principal_id is not None:
         stmt = stmt.where(ApiToken.principal_id == principal_id)
-    result = paginate(session, stmt, ApiToken, params, TOKEN_SORT)  # type: ignore[arg-type]
+    result = paginate(session, stmt, ApiToken, params, TOKEN_SORT)
     return to_page(request, result, _token_out)  # type: ignore[return-value]
 
 

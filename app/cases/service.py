@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -134,11 +135,18 @@ def _new_reference(session: Session, body_id: uuid.UUID | None) -> str:
 
 
 def _index(session: Session, case: Case) -> None:
-    search.index(session, SearchKind.case, case.id, f"{case.reference} {case.title}", case.description,
-                 case.responsible_body_id, local_date(case.created_at).year)  # fmt: skip
+    search.index(
+        session,
+        SearchKind.case,
+        case.id,
+        f"{case.reference} {case.title}",
+        case.description,
+        case.responsible_body_id,
+        local_date(case.created_at).year,
+    )
 
 
-def _event(session: Session, actor: Actor, case: Case, kind: CaseEventKind, **fields: object) -> None:
+def _event(session: Session, actor: Actor, case: Case, kind: CaseEventKind, **fields: Any) -> None:
     session.add(CaseEvent(case_id=case.id, kind=kind, principal_name=actor.name, on=today(), **fields))
 
 
@@ -168,8 +176,9 @@ def update(session: Session, actor: Actor, case: Case, data: CaseUpdate) -> Case
     new_status = changes.get("status")
     if new_status is not None and new_status != old_status and new_status not in TRANSITIONS[old_status]:
         allowed = ", ".join(sorted(TRANSITIONS[old_status]))
-        raise Conflict(f"A case that is {old_status} cannot become {new_status}; allowed: {allowed}.",
-                       code="invalid_transition")  # fmt: skip
+        raise Conflict(
+            f"A case that is {old_status} cannot become {new_status}; allowed: {allowed}.", code="invalid_transition"
+        )
     diff = crud.apply_changes(case, changes, required={"title", "reference", "status"})
     if "responsible_body_id" in diff:
         _require_editor(actor, case, None)
@@ -221,7 +230,7 @@ def timeline(session: Session, case: Case) -> Timeline:
                 decision_id=e.decision_id,
                 from_status=e.from_status,
                 to_status=e.to_status,
-            )  # fmt: skip
+            )
         )
     handled = session.exec(
         select(AgendaItem, Meeting)
@@ -242,7 +251,7 @@ def timeline(session: Session, case: Case) -> Timeline:
                 agenda_item_id=item.id,
                 item_number=item.number,
                 title=item.title,
-            )  # fmt: skip
+            )
         )
     decisions = session.exec(
         select(Decision).where(Decision.case_id == case.id, col(Decision.deleted_at).is_(None))
@@ -258,7 +267,7 @@ def timeline(session: Session, case: Case) -> Timeline:
                 agenda_item_id=d.agenda_item_id,
                 decision_id=d.id,
                 title=d.kind.value,
-            )  # fmt: skip
+            )
         )
     reports = {d.report_item_id: d for d in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
     if reports:
@@ -280,7 +289,7 @@ def timeline(session: Session, case: Case) -> Timeline:
                     item_number=item.number,
                     title=item.title,
                     decision_id=d.id,
-                )  # fmt: skip
+                )
             )
     entries.sort(key=lambda e: (e.on is None, e.on, e.at is None, e.at))
     return Timeline(case=render(session, case), entries=entries)

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
-from sqlalchemy import JSON, Column, Text, UniqueConstraint, delete, select
+from sqlalchemy import JSON, Column, Text, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from app.core.db import UTCDateTime, get_engine, utcnow
 from app.core.errors import Unauthorized

@@ -62,7 +62,7 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
     def dependency(
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
         cursor: Annotated[str | None, Query(max_length=4096, description="Opaque, from `links.next`.")] = None,
-        sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,  # type: ignore[valid-type]
+        sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,
         count: Annotated[bool, Query(description="Fill `pagination.total`.")] = False,
         updated_since: Annotated[
             datetime | None, Query(description="Only objects changed since then, deleted ones as tombstones.")
@@ -100,14 +100,17 @@ def _encode_value(value: Any) -> list[Any]:
     return ["v", value]
 
 
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "dt": datetime.fromisoformat,
+    "d": date.fromisoformat,
+    "u": uuid.UUID,
+    "v": lambda v: v,
+}
+
+
 def _decode_value(tagged: list[Any]) -> Any:
     kind, raw = tagged
-    return {
-        "dt": datetime.fromisoformat,
-        "d": date.fromisoformat,
-        "u": uuid.UUID,
-        "v": lambda v: v,
-    }[kind](raw)
+    return _DECODERS[kind](raw)
 
 
 def encode_cursor(sort: str, value: Any, ident: uuid.UUID) -> str:

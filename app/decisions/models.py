@@ -35,7 +35,7 @@ class ResponseStatus(StrEnum):
     not_applicable = "not_applicable"
 
 
-def _enum(e: type[StrEnum], nullable: bool = False) -> Column:  # type: ignore[type-arg]
+def _enum(e: type[StrEnum], nullable: bool = False) -> Column:
     return Column(SAEnum(e, native_enum=False, length=24), nullable=nullable)
 
 

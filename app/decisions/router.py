@@ -49,9 +49,21 @@ def list_decisions(
     target_body_id: uuid.UUID | None = None,
 ) -> Page[DecisionOut]:
     flt = service.DecisionFilter(
-        kind, body_id, meeting_id, agenda_item_id, case_id, decided_from, decided_to, overdue, principal_id,
-        assignment_status, due_by, assignee_body_id, target_body_id, published_only=actor is None,
-    )  # fmt: skip
+        kind,
+        body_id,
+        meeting_id,
+        agenda_item_id,
+        case_id,
+        decided_from,
+        decided_to,
+        overdue,
+        principal_id,
+        assignment_status,
+        due_by,
+        assignee_body_id,
+        target_body_id,
+        published_only=actor is None,
+    )
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
     return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "decisions")

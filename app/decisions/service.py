@@ -133,7 +133,7 @@ def render_many(session: Session, decisions: list[Decision]) -> dict[uuid.UUID, 
             )
         )
         for decision_id, org_id, status in rows:
-            counts[decision_id][status.value] += 1
+            counts[decision_id][ResponseStatus(status).value] += 1
             deadline = deadlines[decision_id]
             if status is ResponseStatus.pending and deadline is not None and deadline < today():
                 counts[decision_id]["overdue"] += 1
@@ -207,8 +207,15 @@ def _recipients(session: Session, ids: list[uuid.UUID] | None) -> list[uuid.UUID
 
 def _index(session: Session, d: Decision) -> None:
     text = "\n".join(filter(None, [d.text, *d.clauses]))
-    search.index(session, SearchKind.decision, d.id, f"{d.kind.value}: {(d.text or ' '.join(d.clauses))[:200]}",
-                 text, d.body_id, d.decided_on.year)  # fmt: skip
+    search.index(
+        session,
+        SearchKind.decision,
+        d.id,
+        f"{d.kind.value}: {(d.text or ' '.join(d.clauses))[:200]}",
+        text,
+        d.body_id,
+        d.decided_on.year,
+    )
 
 
 def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
@@ -225,9 +232,14 @@ def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
     position = len(list(session.exec(select(Decision.id).where(Decision.agenda_item_id == item.id))))
     fields = data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "clauses", "decided_on"})
     decision = Decision(
-        **fields, meeting_id=meeting.id, body_id=body_id, case_id=case_id, position=position,
-        clauses=data.clauses or [], decided_on=data.decided_on or local_date(meeting.starts_at),
-    )  # fmt: skip
+        **fields,
+        meeting_id=meeting.id,
+        body_id=body_id,
+        case_id=case_id,
+        position=position,
+        clauses=data.clauses or [],
+        decided_on=data.decided_on or local_date(meeting.starts_at),
+    )
     if data.recipient_ids is not None and data.kind is not DecisionKind.recommendation:
         raise ValidationFailed("recipient_ids", "only recommendations have recipients")
     _check_kind(session, decision, data.model_fields_set)

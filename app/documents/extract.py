@@ -10,7 +10,9 @@ import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import ElementTree
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -21,9 +23,14 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 ALLOWED = {PDF, DOCX, XLSX, PPTX, TEXT, PNG, JPEG}
 EXTENSIONS = {
-    PDF: {".pdf"}, DOCX: {".docx"}, XLSX: {".xlsx"}, PPTX: {".pptx"},
-    TEXT: {".txt", ".csv", ".md", ".vtt", ".tsv", ""}, PNG: {".png"}, JPEG: {".jpg", ".jpeg"},
-}  # fmt: skip
+    PDF: {".pdf"},
+    DOCX: {".docx"},
+    XLSX: {".xlsx"},
+    PPTX: {".pptx"},
+    TEXT: {".txt", ".csv", ".md", ".vtt", ".tsv", ""},
+    PNG: {".png"},
+    JPEG: {".jpg", ".jpeg"},
+}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Words after which a hyphen at a line end is a suspended hyphen and stays ("hälso- och sjukvård").
 _SUSPENDED_BEFORE = {"och", "eller", "samt", "respektive", "till"}
@@ -85,7 +92,7 @@ def _docx_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             root = ElementTree.fromstring(z.read("word/document.xml"))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+    except (zipfile.BadZipFile, KeyError, ParseError, ElementTree.DefusedXmlException) as exc:
         raise UnreadableFile("the .docx file cannot be read") from exc
     paragraphs = []
     for p in root.iter(f"{_W}p"):

@@ -1,7 +1,7 @@
 """HTTP for documents: multipart upload, metadata, download with ranges."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -15,7 +15,7 @@ from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, Link
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 Params = Annotated[ListParams, Depends(list_params("Document", list(service.SORT_COLUMNS), "-created_at"))]
-UPLOAD_ERRORS = {
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "The file is over the upload limit."},
     415: {"description": "The content is not an allowed type, or does not match the file name."},
 }

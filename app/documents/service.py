@@ -90,8 +90,12 @@ def _target_model(target: LinkTarget) -> type:
     from app.decisions.models import Decision
     from app.meetings.models import AgendaItem, Meeting
 
-    return {LinkTarget.meeting: Meeting, LinkTarget.agenda_item: AgendaItem, LinkTarget.case: Case,
-            LinkTarget.decision: Decision}[target]  # fmt: skip
+    return {
+        LinkTarget.meeting: Meeting,
+        LinkTarget.agenda_item: AgendaItem,
+        LinkTarget.case: Case,
+        LinkTarget.decision: Decision,
+    }[target]
 
 
 def _check_links(session: Session, links: list[LinkIn]) -> None:

@@ -13,7 +13,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space, never inside a character."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         encoded = ch.encode()
         if len(current) + len(encoded) > (75 if not out else 74):
@@ -30,8 +31,15 @@ def _utc(value: datetime) -> str:
 
 def calendar(meetings: list[tuple[Meeting, str]], name: str) -> str:
     """`meetings` pairs each meeting with the name of its leading body."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{_escape(name)}", "X-WR-TIMEZONE:Europe/Stockholm"]  # fmt: skip
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+        "X-WR-TIMEZONE:Europe/Stockholm",
+    ]
     for meeting, body_name in meetings:
         summary = body_name + (f": {meeting.title}" if meeting.title else "")
         description = f"Diarienummer {meeting.diary_number}" if meeting.diary_number else ""

@@ -173,8 +173,15 @@ def _store_links(
 
 
 def _index(session: Session, item: AgendaItem) -> None:
-    search.index(session, SearchKind.agenda_item, item.id, f"{item.number}. {item.title}", item.minutes_text,
-                 item.body_id, item.year)  # fmt: skip
+    search.index(
+        session,
+        SearchKind.agenda_item,
+        item.id,
+        f"{item.number}. {item.title}",
+        item.minutes_text,
+        item.body_id,
+        item.year,
+    )
 
 
 def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem:
@@ -191,9 +198,14 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
         position = (last or 0) + 1
     fields = data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"})
     item = AgendaItem(
-        **fields, body_id=body_id, number=number, number_value=number_value(number), position=position,
-        year=local(meeting.starts_at).year, public=True if data.public is None else data.public,
-    )  # fmt: skip
+        **fields,
+        body_id=body_id,
+        number=number,
+        number_value=number_value(number),
+        position=position,
+        year=local(meeting.starts_at).year,
+        public=True if data.public is None else data.public,
+    )
     _check_unique_number(session, item)
     crud.create(session, actor, item, KIND, data.model_dump(mode="json", exclude_none=True) | {"number": number})
     _store_links(session, item, data.presenters or [], data.case_ids or [])

@@ -65,7 +65,7 @@ class ItemFormat(StrEnum):
     written = "written"
 
 
-def _enum(e: type[StrEnum]) -> Column:  # type: ignore[type-arg]
+def _enum(e: type[StrEnum]) -> Column:
     return Column(SAEnum(e, native_enum=False, length=20), nullable=False)
 
 

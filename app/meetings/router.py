@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 from sqlmodel import Session, col, select
@@ -30,7 +30,9 @@ from app.organisations.models import Organisation
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 calendar_router = APIRouter(tags=["meetings"])
 Params = Annotated[ListParams, Depends(list_params("Meeting", list(service.SORT_COLUMNS), "-starts_at"))]
-ICS = {200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "iCalendar"}}
+ICS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "iCalendar"}
+}
 
 
 def _visible(session: Session, actor: Actor | None, ident: uuid.UUID) -> Meeting:
@@ -112,7 +114,7 @@ def get_attendance(
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
     return Page[AttendanceOut](
         data=rows, links=page_links(request, None), pagination=PaginationInfo(limit=len(rows), total=len(rows))
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.put("/{id}/attendance", name="attendance_replace", summary="Replace the whole attendance list")
@@ -132,7 +134,7 @@ def replace_attendance(
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
     return Page[AttendanceOut](
         data=rows, links=page_links(request, None), pagination=PaginationInfo(limit=len(rows), total=len(rows))
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.get("/{id}/next-item-number", name="meetings_next_item_number", summary="The next free item number")

@@ -28,4 +28,4 @@ def search(
     hits = service.search(session, flt, limit)
     return Page[SearchHit](
         data=hits, links=page_links(request, None), pagination=PaginationInfo(limit=limit, total=None)
-    )  # type: ignore[arg-type]
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Float, Row, Uuid, delete, text
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
 from app.core.db import utcnow
@@ -16,7 +17,7 @@ from app.search.models import SearchEntry, SearchHit, SearchKind
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 16
 # Typed result columns, so both drivers give back UUIDs (SQLite stores them as hex text).
-_RESULT_TYPES = {"object_id": Uuid(), "body_id": Uuid(), "rank": Float()}
+_RESULT_TYPES: dict[str, TypeEngine[Any]] = {"object_id": Uuid(), "body_id": Uuid(), "rank": Float()}
 
 
 def index(
@@ -52,7 +53,8 @@ class SearchFilter:
 
 
 def _filters(flt: SearchFilter) -> tuple[str, dict[str, object]]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if flt.kinds:
         names = [f"k{i}" for i in range(len(flt.kinds))]
         clauses.append(f"e.kind IN ({', '.join(':' + n for n in names)})")
@@ -86,7 +88,7 @@ def _hits(rows: Sequence[Row[Any]]) -> list[SearchHit]:
             rank=round(float(r.rank), 6),
             body_id=r.body_id,
             year=r.year,
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
@@ -96,8 +98,9 @@ def _search_sqlite(
 ) -> list[SearchHit]:
     # Each word quoted (no FTS syntax from users) and prefix-matched, which stands in for stemming.
     query = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    # Only fixed fragments are joined into the SQL; every value the user gave is a bound parameter.
     sql = text(
-        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, -bm25(search_fts, 0.0, 4.0, 1.0) AS rank, "
+        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, -bm25(search_fts, 0.0, 4.0, 1.0) AS rank, "  # noqa: S608
         f"snippet(search_fts, 2, '«', '»', '…', {SNIPPET_WORDS}) AS snippet "
         "FROM search_fts JOIN search_entries e ON e.id = search_fts.entry_id "
         f"WHERE search_fts MATCH :query{where} ORDER BY rank DESC, e.object_id LIMIT :limit"
@@ -108,7 +111,7 @@ def _search_sqlite(
 
 def _search_postgresql(session: Session, q: str, where: str, params: dict[str, object], limit: int) -> list[SearchHit]:
     sql = text(
-        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, "
+        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, "  # noqa: S608 - fixed fragments, values bound
         "ts_rank(to_tsvector('swedish', e.title || ' ' || e.body_text), query) AS rank, "
         "ts_headline('swedish', CASE WHEN e.body_text = '' THEN e.title ELSE e.body_text END, query, "
         f"'StartSel=«, StopSel=», MaxWords={SNIPPET_WORDS}, MinWords=5, MaxFragments=1') AS snippet "

@@ -28,8 +28,12 @@ def _entries(client: TestClient, admin: dict[str, str], **params: Any) -> list[d
 def test_create_update_and_delete_are_recorded_newest_first(client: TestClient, admin: dict[str, str]) -> None:
     created = client.post(ORGS, json={"kind": "joint_body", "name": "Samråd", "short_name": "S"}, headers=admin)
     org_id = created.json()["id"]
-    assert client.patch(f"{ORGS}/{org_id}", json={"short_name": "SVO", "contact_email": "a@example.se"},
-                        headers=admin).status_code == 200  # fmt: skip
+    assert (
+        client.patch(
+            f"{ORGS}/{org_id}", json={"short_name": "SVO", "contact_email": "a@example.se"}, headers=admin
+        ).status_code
+        == 200
+    )
     assert client.delete(f"{ORGS}/{org_id}", headers=admin).status_code == 204
 
     entries = _entries(client, admin)
@@ -52,8 +56,9 @@ def test_create_update_and_delete_are_recorded_newest_first(client: TestClient, 
 
 
 def test_a_no_op_update_writes_no_entry(client: TestClient, admin: dict[str, str]) -> None:
-    org_id = client.post(ORGS, json={"kind": "joint_body", "name": "Samråd", "short_name": "S"},
-                         headers=admin).json()["id"]  # fmt: skip
+    org_id = client.post(ORGS, json={"kind": "joint_body", "name": "Samråd", "short_name": "S"}, headers=admin).json()[
+        "id"
+    ]
     assert client.patch(f"{ORGS}/{org_id}", json={"short_name": "S"}, headers=admin).status_code == 200
     assert [e["action"] for e in _entries(client, admin)] == ["create"]
 

@@ -39,8 +39,12 @@ def test_csv_export(client: TestClient, admin: dict[str, str], make_body: Callab
         assert by_name[name][header.index("id")] == ident
         assert by_name[name][header.index("short_name")] == name.split()[0]
     # Same order as the JSON list (Swedish alphabetical).
-    assert [row[header.index("name")] for row in rows] == ["Umeå kommun", "Vännäs kommun", "Åsele kommun",
-                                                            "Örnsköldsvik"]  # fmt: skip
+    assert [row[header.index("name")] for row in rows] == [
+        "Umeå kommun",
+        "Vännäs kommun",
+        "Åsele kommun",
+        "Örnsköldsvik",
+    ]
 
 
 def test_csv_keeps_separators_and_quotes_inside_cells(

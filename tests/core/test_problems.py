@@ -91,8 +91,11 @@ def test_submitted_values_are_not_echoed(client: TestClient, admin: dict[str, st
         assert r.status_code == 422, body
         assert SECRET not in r.text, r.text
         assert "Hunter2" not in r.text, r.text
-    r = client.post(ORGS, content=f'{{"kind": "joint_body", "name": "{SECRET}"'.encode(),
-                    headers={**admin, "Content-Type": "application/json"})  # fmt: skip
+    r = client.post(
+        ORGS,
+        content=f'{{"kind": "joint_body", "name": "{SECRET}"'.encode(),
+        headers={**admin, "Content-Type": "application/json"},
+    )
     assert r.status_code == 422
     assert "Hunter2" not in r.text
     r = client.get(ORGS, params={"q": SECRET * 20, "limit": SECRET}, headers=admin)

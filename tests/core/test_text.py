@@ -17,8 +17,19 @@ def _sorted(names: list[str]) -> list[str]:
 
 
 def test_municipalities_in_swedish_order() -> None:
-    expected = ["Arvidsjaur", "Bjurholm", "Lycksele", "Umeå", "Vilhelmina", "Vännäs", "Wilhelmina", "Zinkgruvan",
-                "Åsele", "Älvsbyn", "Örnsköldsvik"]  # fmt: skip
+    expected = [
+        "Arvidsjaur",
+        "Bjurholm",
+        "Lycksele",
+        "Umeå",
+        "Vilhelmina",
+        "Vännäs",
+        "Wilhelmina",
+        "Zinkgruvan",
+        "Åsele",
+        "Älvsbyn",
+        "Örnsköldsvik",
+    ]
     assert _sorted(expected) == expected
 
 

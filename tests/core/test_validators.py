@@ -32,9 +32,20 @@ def test_swapped_digits_are_refused() -> None:
 
 @pytest.mark.parametrize(
     "given",
-    ["212000-274", "21200027420", "212000-27421", "21200-02742", "", "212000 2742", "2120-002742",
-     "212000--2742", "16212000-2742", "abcdef-ghij", "212000–2742"],
-)  # fmt: skip
+    [
+        "212000-274",
+        "21200027420",
+        "212000-27421",
+        "21200-02742",
+        "",
+        "212000 2742",
+        "2120-002742",
+        "212000--2742",
+        "16212000-2742",
+        "abcdef-ghij",
+        "212000–2742",
+    ],
+)
 def test_wrong_shapes_are_refused(given: str) -> None:
     with pytest.raises(ValueError, match="10 digits"):
         normalise_org_number(given)

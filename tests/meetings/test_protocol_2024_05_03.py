@@ -47,18 +47,35 @@ def recorded(client: TestClient, admin: dict[str, str], session: Session) -> tup
 
     attendance = []
     for name, party, behalf, status, role, substitute_for, note in P.COUNCIL_ATTENDANCE:
-        attendance.append({"person_id": rec.person(name, party), "status": status, "role": role, "body_id": council,
-                           "on_behalf_of_id": rec.orgs.get(behalf) if role != "official" else None,
-                           "substitute_for_id": rec.person(substitute_for, "s") if substitute_for else None,
-                           "note": note, "source": "protocol"})  # fmt: skip
+        attendance.append(
+            {
+                "person_id": rec.person(name, party),
+                "status": status,
+                "role": role,
+                "body_id": council,
+                "on_behalf_of_id": rec.orgs.get(behalf) if role != "official" else None,
+                "substitute_for_id": rec.person(substitute_for, "s") if substitute_for else None,
+                "note": note,
+                "source": "protocol",
+            }
+        )
     for name, behalf, status, role, substitute_for, note in P.LSG_ATTENDANCE:
-        attendance.append({"person_id": rec.person(name), "status": status, "role": role, "body_id": lsg,
-                           "on_behalf_of_id": rec.orgs.get(behalf) if behalf else None,
-                           "substitute_for_id": rec.person(substitute_for) if substitute_for else None,
-                           "note": note, "source": "protocol"})  # fmt: skip
+        attendance.append(
+            {
+                "person_id": rec.person(name),
+                "status": status,
+                "role": role,
+                "body_id": lsg,
+                "on_behalf_of_id": rec.orgs.get(behalf) if behalf else None,
+                "substitute_for_id": rec.person(substitute_for) if substitute_for else None,
+                "note": note,
+                "source": "protocol",
+            }
+        )
     for name, org in P.CO_OPTED:
-        attendance.append({"person_id": rec.person(name), "status": "present", "role": "co_opted", "note": org,
-                           "source": "protocol"})  # fmt: skip
+        attendance.append(
+            {"person_id": rec.person(name), "status": "present", "role": "co_opted", "note": org, "source": "protocol"}
+        )
     r = rec.c.put(f"{API}/meetings/{meeting['id']}/attendance", json={"attendance": attendance}, headers=rec.h)
     assert r.status_code == 200, r.text
 
@@ -68,13 +85,27 @@ def recorded(client: TestClient, admin: dict[str, str], session: Session) -> tup
     )
     assert r.status_code == 200, r.text
 
-    case = rec.post("/cases", {"title": "Likvärdiga förutsättningar för rehabilitering i länet",
-                               "responsible_body_id": council, "target_group": "all"})  # fmt: skip
+    case = rec.post(
+        "/cases",
+        {
+            "title": "Likvärdiga förutsättningar för rehabilitering i länet",
+            "responsible_body_id": council,
+            "target_group": "all",
+        },
+    )
     for number, title, kind, fmt, section, presenters, minutes, decisions in P.ITEMS:
-        body: dict[str, Any] = {"meeting_id": meeting["id"], "number": number, "title": title, "kind": kind,
-                                "format": fmt, "section": section, "minutes_text": minutes,
-                                "presenters": [{"person_id": rec.person(n)} if o is None else {"name": n, "organisation": o}
-                                               for n, o in presenters]}  # fmt: skip
+        body: dict[str, Any] = {
+            "meeting_id": meeting["id"],
+            "number": number,
+            "title": title,
+            "kind": kind,
+            "format": fmt,
+            "section": section,
+            "minutes_text": minutes,
+            "presenters": [
+                {"person_id": rec.person(n)} if o is None else {"name": n, "organisation": o} for n, o in presenters
+            ],
+        }
         if number in ("19", "20"):
             body["case_ids"] = [case["id"]]
         item = rec.post("/agenda-items", body)
@@ -90,15 +121,20 @@ def recorded(client: TestClient, admin: dict[str, str], session: Session) -> tup
     for status in ("held", "minutes_approved"):
         assert rec.c.patch(f"{API}/meetings/{meeting['id']}", json={"status": status}, headers=rec.h).status_code == 200
     for title, day, place, kind in P.NEXT_MEETINGS:
-        rec.post("/meetings", {"body_ids": [council], "title": title, "starts_at": f"{day}T09:00:00", "place": place,
-                               "kind": kind})  # fmt: skip
+        rec.post(
+            "/meetings",
+            {"body_ids": [council], "title": title, "starts_at": f"{day}T09:00:00", "place": place, "kind": kind},
+        )
     return rec, {"meeting": meeting, "case": case}
 
 
 def test_the_protocol_reads_back_as_one_document(recorded: tuple[Recorder, dict[str, Any]]) -> None:
     rec, made = recorded
-    r = rec.c.get(f"{API}/meetings/{made['meeting']['id']}",
-                  params={"include": ["items", "decisions", "attendance", "documents"]}, headers=rec.h)  # fmt: skip
+    r = rec.c.get(
+        f"{API}/meetings/{made['meeting']['id']}",
+        params={"include": ["items", "decisions", "attendance", "documents"]},
+        headers=rec.h,
+    )
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["diary_number"] == "HSN 50:2-2024"
@@ -122,9 +158,12 @@ def test_the_protocol_reads_back_as_one_document(recorded: tuple[Recorder, dict[
 
     decisions = doc["decisions"]
     assert [(d["kind"], d["agenda_item_id"]) for d in decisions] == [
-        ("noted", by_number["17"]["id"]), ("noted", by_number["18"]["id"]), ("assignment", by_number["19"]["id"]),
-        ("referral", by_number["20"]["id"]), ("assignment", by_number["24"]["id"]),
-    ]  # fmt: skip
+        ("noted", by_number["17"]["id"]),
+        ("noted", by_number["18"]["id"]),
+        ("assignment", by_number["19"]["id"]),
+        ("referral", by_number["20"]["id"]),
+        ("assignment", by_number["24"]["id"]),
+    ]
     to_lsg, to_au = decisions[2], decisions[4]
     assert to_lsg["assignee_body_id"] == rec.orgs[P.LSG] and to_lsg["assignment_status"] == "open"
     assert to_lsg["clauses"] == P.ITEMS[4][7][0][2]
@@ -179,8 +218,11 @@ def test_next_item_number_continues_the_year_and_assignments_are_due(recorded: t
     assert [m["starts_at"][:10] for m in upcoming] == ["2024-10-11"]
     nxt = rec.c.get(f"{API}/meetings/{upcoming[0]['id']}/next-item-number", headers=rec.h).json()
     assert nxt["number"] == "26" and nxt["year"] == 2024
-    duplicate = rec.c.post(f"{API}/agenda-items", json={"meeting_id": made["meeting"]["id"], "number": "19",
-                                                         "title": "Dubblett"}, headers=rec.h)  # fmt: skip
+    duplicate = rec.c.post(
+        f"{API}/agenda-items",
+        json={"meeting_id": made["meeting"]["id"], "number": "19", "title": "Dubblett"},
+        headers=rec.h,
+    )
     assert duplicate.status_code == 409
     assert duplicate.json()["code"] == "duplicate_item_number"
     assert len(rec.get_all("/decisions", kind="assignment", due_by="2030-01-01")) == 0  # no due dates were set

@@ -8,8 +8,14 @@ URL = "/api/v1/organisations"
 
 
 def municipality(name: str = "Umeå kommun", code: str = "2480", **extra: Any) -> dict[str, Any]:
-    return {"kind": "municipality", "name": name, "municipality_code": code, "county_code": "24",
-            "is_principal": True, **extra}  # fmt: skip
+    return {
+        "kind": "municipality",
+        "name": name,
+        "municipality_code": code,
+        "county_code": "24",
+        "is_principal": True,
+        **extra,
+    }
 
 
 def test_create_get_and_list(client: TestClient, admin: dict[str, str]) -> None:
@@ -32,8 +38,14 @@ def test_create_get_and_list(client: TestClient, admin: dict[str, str]) -> None:
 
 
 def test_swedish_order_and_name_search(client: TestClient, admin: dict[str, str]) -> None:
-    for name, code in [("Örnsköldsvik", "2284"), ("Åsele kommun", "2463"), ("Vännäs kommun", "2460"),
-                       ("Arvidsjaur", "2505"), ("Älvsbyn", "2560"), ("Umeå kommun", "2480")]:  # fmt: skip
+    for name, code in [
+        ("Örnsköldsvik", "2284"),
+        ("Åsele kommun", "2463"),
+        ("Vännäs kommun", "2460"),
+        ("Arvidsjaur", "2505"),
+        ("Älvsbyn", "2560"),
+        ("Umeå kommun", "2480"),
+    ]:
         county = code[:2]
         assert client.post(URL, json=municipality(name, code, county_code=county), headers=admin).status_code == 201
     names = [o["name"] for o in client.get(URL, headers=admin).json()["data"]]
@@ -44,11 +56,13 @@ def test_swedish_order_and_name_search(client: TestClient, admin: dict[str, str]
 
 
 def test_rename_keeps_former_name_and_is_found_by_it(client: TestClient, admin: dict[str, str]) -> None:
-    r = client.post(URL, json={"kind": "joint_body", "name": "Samråd vård och omsorg", "start_date": "2020-09-01"},
-                    headers=admin)  # fmt: skip
+    r = client.post(
+        URL, json={"kind": "joint_body", "name": "Samråd vård och omsorg", "start_date": "2020-09-01"}, headers=admin
+    )
     org_id = r.json()["id"]
-    r = client.patch(f"{URL}/{org_id}", json={"name": "Samråd hälsa, vård och omsorg", "renamed_on": "2024-01-01"},
-                     headers=admin)  # fmt: skip
+    r = client.patch(
+        f"{URL}/{org_id}", json={"name": "Samråd hälsa, vård och omsorg", "renamed_on": "2024-01-01"}, headers=admin
+    )
     assert r.status_code == 200, r.text
     assert r.json()["former_names"] == [
         {"name": "Samråd vård och omsorg", "valid_from": "2020-09-01", "valid_to": "2023-12-31"}
@@ -61,8 +75,9 @@ def test_rename_keeps_former_name_and_is_found_by_it(client: TestClient, admin: 
 def test_sub_region_members_and_filter(client: TestClient, admin: dict[str, str]) -> None:
     umea = client.post(URL, json=municipality(), headers=admin).json()["id"]
     vannas = client.post(URL, json=municipality("Vännäs kommun", "2460"), headers=admin).json()["id"]
-    area = client.post(URL, json={"kind": "sub_region", "name": "Umeå med krans", "member_ids": [umea, vannas]},
-                       headers=admin)  # fmt: skip
+    area = client.post(
+        URL, json={"kind": "sub_region", "name": "Umeå med krans", "member_ids": [umea, vannas]}, headers=admin
+    )
     assert area.status_code == 201, area.text
     assert sorted(area.json()["member_ids"]) == sorted([umea, vannas])
     members = client.get(URL, params={"member_of": area.json()["id"]}, headers=admin).json()["data"]

@@ -74,8 +74,11 @@ def count(client: TestClient, admin: Headers) -> int:
 
 def test_create_and_get_embed_person_body_and_principal(client: TestClient, admin: Headers, world: World) -> None:
     p = person(client, admin, "Åsa", "Öberg", "åp")
-    r = client.post(URL, json=membership(p, world.council, "chair", "2020-09-01", end_date="2022-12-31",
-                                         on_behalf_of_id=world.umea), headers=admin)  # fmt: skip
+    r = client.post(
+        URL,
+        json=membership(p, world.council, "chair", "2020-09-01", end_date="2022-12-31", on_behalf_of_id=world.umea),
+        headers=admin,
+    )
     assert r.status_code == 201, r.text
     m = r.json()
     assert m["person"] == {"id": p, "name": "Åsa Öberg", "party": "åp"}
@@ -98,9 +101,16 @@ def test_create_and_get_embed_person_body_and_principal(client: TestClient, admi
 
 @pytest.mark.parametrize(
     ("role", "votes"),
-    [("chair", True), ("vice_chair", True), ("member", True),
-     ("substitute", False), ("co_opted", False), ("secretary", False), ("official", False)],
-)  # fmt: skip
+    [
+        ("chair", True),
+        ("vice_chair", True),
+        ("member", True),
+        ("substitute", False),
+        ("co_opted", False),
+        ("secretary", False),
+        ("official", False),
+    ],
+)
 def test_voting_right_defaults_by_role(
     client: TestClient, admin: Headers, world: World, role: str, votes: bool
 ) -> None:
@@ -134,8 +144,12 @@ def test_who_sat_in_a_body_on_a_date(client: TestClient, admin: Headers, world: 
         "Berit Björk",
     ]
     assert [m["person"]["name"] for m in listed(client, admin, body_id=world.council)] == [
-        "Anders Ahlberg", "Berit Björk", "Cecilia Carlsson", "David Dahl", "Eva Ek",
-    ]  # fmt: skip
+        "Anders Ahlberg",
+        "Berit Björk",
+        "Cecilia Carlsson",
+        "David Dahl",
+        "Eva Ek",
+    ]
     r = client.get(URL, params={"body_id": world.council, "on": "2024-02-30"}, headers=admin)
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"] == ["query", "on"]
@@ -220,8 +234,9 @@ def test_patch_refusals_name_the_field_and_change_nothing(client: TestClient, ad
 def test_patch_changes_the_given_fields(client: TestClient, admin: Headers, world: World) -> None:
     p = person(client, admin, "Åsa", "Öberg")
     m = create(client, admin, p, world.council, "substitute", on_behalf_of_id=world.umea)
-    r = client.patch(f"{URL}/{m['id']}", json={"role": "member", "end_date": "2026-12-31", "on_behalf_of_id": None},
-                     headers=admin)  # fmt: skip
+    r = client.patch(
+        f"{URL}/{m['id']}", json={"role": "member", "end_date": "2026-12-31", "on_behalf_of_id": None}, headers=admin
+    )
     assert r.status_code == 200, r.text
     out = r.json()
     assert (out["role"], out["end_date"], out["on_behalf_of"]) == ("member", "2026-12-31", None)
@@ -234,8 +249,12 @@ def test_patch_changes_the_given_fields(client: TestClient, admin: Headers, worl
 def test_overlapping_same_role_is_a_conflict(client: TestClient, admin: Headers, world: World) -> None:
     p = person(client, admin, "Åsa", "Öberg")
     first = create(client, admin, p, world.council, start="2020-09-01", end_date="2022-12-31")
-    for start, end in [("2022-06-01", None), ("2019-01-01", "2020-09-01"), ("2022-12-31", "2023-12-31"),
-                       ("2021-01-01", "2021-02-01")]:  # fmt: skip
+    for start, end in [
+        ("2022-06-01", None),
+        ("2019-01-01", "2020-09-01"),
+        ("2022-12-31", "2023-12-31"),
+        ("2021-01-01", "2021-02-01"),
+    ]:
         r = client.post(URL, json=membership(p, world.council, start=start, end_date=end), headers=admin)
         assert r.status_code == 409, (start, end, r.text)
         assert r.json()["code"] == "duplicate_membership"
@@ -302,8 +321,9 @@ def test_permissions(client: TestClient, admin: Headers, reader: Headers, world:
     assert count(client, admin) == 1
 
     for method in ("GET", "PATCH", "DELETE"):
-        r = client.request(method, f"{URL}/{MISSING}", json={"role": "chair"} if method == "PATCH" else None,
-                           headers=admin)  # fmt: skip
+        r = client.request(
+            method, f"{URL}/{MISSING}", json={"role": "chair"} if method == "PATCH" else None, headers=admin
+        )
         assert r.status_code == 404, method
         assert r.json()["code"] == "not_found"
 

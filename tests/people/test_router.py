@@ -331,8 +331,14 @@ def test_if_match_and_stale_etag(client: TestClient, admin: Headers) -> None:
 
 def test_delete_is_soft_and_erases_contact_data(client: TestClient, admin: Headers, session: Session) -> None:
     before = "2000-01-01T00:00:00Z"
-    p = create(client, admin, "Åsa", "Öberg", contact={"email": "asa@umea.se", "phone": "090-10 00 00"},
-               aliases=["asa.oberg@privat.se", "Åsa Ö"])  # fmt: skip
+    p = create(
+        client,
+        admin,
+        "Åsa",
+        "Öberg",
+        contact={"email": "asa@umea.se", "phone": "090-10 00 00"},
+        aliases=["asa.oberg@privat.se", "Åsa Ö"],
+    )
     keep = create(client, admin, "Bo", "Berg")
     url = f"{URL}/{p['id']}"
     assert client.delete(url, headers=admin).status_code == 204
@@ -363,8 +369,11 @@ def test_delete_is_soft_and_erases_contact_data(client: TestClient, admin: Heade
 def test_person_with_live_memberships_is_in_use(client: TestClient, admin: Headers) -> None:
     body_id = organisation(client, admin, "joint_body", "Länssamverkansgruppen")
     p = create(client, admin)
-    m = client.post(MEMBERSHIPS, json={"person_id": p["id"], "body_id": body_id, "role": "member",
-                                       "start_date": "2020-09-01"}, headers=admin)  # fmt: skip
+    m = client.post(
+        MEMBERSHIPS,
+        json={"person_id": p["id"], "body_id": body_id, "role": "member", "start_date": "2020-09-01"},
+        headers=admin,
+    )
     assert m.status_code == 201, m.text
     r = client.delete(f"{URL}/{p['id']}", headers=admin)
     assert r.status_code == 409
@@ -401,8 +410,9 @@ def test_permissions(client: TestClient, admin: Headers, reader: Headers, make_p
     assert client.delete(f"{URL}/{r.json()['id']}", headers=secretary).status_code == 204
 
     for method in ("GET", "PATCH", "DELETE"):
-        r = client.request(method, f"{URL}/{MISSING}", json={"title": "x"} if method == "PATCH" else None,
-                           headers=admin)  # fmt: skip
+        r = client.request(
+            method, f"{URL}/{MISSING}", json={"title": "x"} if method == "PATCH" else None, headers=admin
+        )
         assert r.status_code == 404, method
         assert r.json()["code"] == "not_found"
     assert client.get(f"{URL}/not-a-uuid", headers=admin).status_code == 422
@@ -429,8 +439,15 @@ def test_csv_export(client: TestClient, admin: Headers) -> None:
 def test_list_queries_do_not_grow_with_page_size(client: TestClient, admin: Headers, count_queries: Any) -> None:
     employer = organisation(client, admin, "region", "Region Västerbotten", is_principal=True)
     for i in range(22):
-        create(client, admin, f"Person{i}", f"Efternamn{i:02d}", employer_id=employer,
-               contact={"email": f"p{i}@rvn.se"}, aliases=[f"Alias {i}", f"Annat {i}"])  # fmt: skip
+        create(
+            client,
+            admin,
+            f"Person{i}",
+            f"Efternamn{i:02d}",
+            employer_id=employer,
+            contact={"email": f"p{i}@rvn.se"},
+            aliases=[f"Alias {i}", f"Annat {i}"],
+        )
     with count_queries() as small:
         page = client.get(URL, params={"limit": 2}, headers=admin).json()["data"]
         assert len(page) == 2

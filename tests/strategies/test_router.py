@@ -37,8 +37,9 @@ def count(client: TestClient, admin: Headers) -> int:
 
 
 def test_create_get_and_list(client: TestClient, admin: Headers) -> None:
-    r = client.post(URL, json={"number": 1, "name": "Med hälsan i fokus", "description": "Hälsofrämjande först."},
-                    headers=admin)  # fmt: skip
+    r = client.post(
+        URL, json={"number": 1, "name": "Med hälsan i fokus", "description": "Hälsofrämjande först."}, headers=admin
+    )
     assert r.status_code == 201, r.text
     s = r.json()
     assert (s["number"], s["name"], s["description"]) == (1, "Med hälsan i fokus", "Hälsofrämjande först.")
@@ -136,8 +137,12 @@ def test_refusals_name_the_field_and_write_nothing(client: TestClient, admin: He
 
     s = create(client, admin, 99, "Sist")
     assert create(client, admin, 1, "Först")["number"] == 1
-    for body, field in [({"number": 100}, "number"), ({"number": None}, "number"), ({"name": None}, "name"),
-                        ({"name": ""}, "name")]:  # fmt: skip
+    for body, field in [
+        ({"number": 100}, "number"),
+        ({"number": None}, "number"),
+        ({"name": None}, "name"),
+        ({"name": ""}, "name"),
+    ]:
         r = client.patch(f"{URL}/{s['id']}", json=body, headers=admin)
         assert r.status_code == 422, (body, r.text)
         assert any(field in map(str, e["loc"]) for e in r.json()["errors"]), (field, r.json())
@@ -149,8 +154,10 @@ def test_patch_changes_the_given_fields(client: TestClient, admin: Headers) -> N
     r = client.patch(f"{URL}/{s['id']}", json={"name": "Kommunikation och dialog"}, headers=admin)
     assert r.status_code == 200, r.text
     assert (r.json()["number"], r.json()["name"], r.json()["description"]) == (
-        5, "Kommunikation och dialog", "Intern och extern.",
-    )  # fmt: skip
+        5,
+        "Kommunikation och dialog",
+        "Intern och extern.",
+    )
     r = client.patch(f"{URL}/{s['id']}", json={"description": None}, headers=admin)
     assert r.json()["description"] is None
     assert [x["name"] for x in listed(client, admin, sort="name")] == ["Kommunikation och dialog"]
@@ -176,8 +183,7 @@ def test_permissions(client: TestClient, admin: Headers, reader: Headers, make_p
     assert listed(client, admin) == [s]
 
     for method in ("GET", "PATCH", "DELETE"):
-        r = client.request(method, f"{URL}/{MISSING}", json={"name": "x"} if method == "PATCH" else None,
-                           headers=admin)  # fmt: skip
+        r = client.request(method, f"{URL}/{MISSING}", json={"name": "x"} if method == "PATCH" else None, headers=admin)
         assert r.status_code == 404, method
         assert r.json()["code"] == "not_found"
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from sqlmodel import Session
 
 from app.core.principal import Grant, PrincipalKind
+from app.imports.cli import import_cli
 
 cli = typer.Typer(
     help="Samverkan API: the record of health and care collaboration in Västerbotten.", no_args_is_help=True
@@ -23,6 +24,7 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(principal_cli, name="principal")
 cli.add_typer(token_cli, name="token")
+cli.add_typer(import_cli, name="import")
 console = Console()
 ROOT = Path(__file__).resolve().parents[1]
 

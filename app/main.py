@@ -23,6 +23,7 @@ from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
 from app.documents.router import router as documents_router
 from app.health.router import router as health_router
+from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
 from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
@@ -66,6 +67,7 @@ def create_app() -> FastAPI:
         decisions_router,
         documents_router,
         search_router,
+        imports_router,
         audit_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

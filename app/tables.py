@@ -7,6 +7,7 @@ from app.core.db import metadata
 from app.core.idempotency import IdempotencyRecord
 from app.decisions.models import Decision, RecommendationResponse
 from app.documents.models import Document, DocumentLink
+from app.imports.models import ImportRecord
 from app.meetings.models import AgendaItem, Attendance, ItemCase, ItemPresenter, Meeting, MeetingAdjuster, MeetingBody
 from app.organisations.models import AreaMember, Organisation, OrganisationName
 from app.people.models import Membership, Person, PersonAlias
@@ -26,6 +27,7 @@ __all__ = [
     "Document",
     "DocumentLink",
     "IdempotencyRecord",
+    "ImportRecord",
     "ItemCase",
     "ItemPresenter",
     "LoginThrottle",

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete
@@ -46,6 +47,8 @@ TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
     S.withdrawn: {S.open},
 }
 FINISHED = (S.closed, S.withdrawn)
+# Within one meeting the timeline reads: handled, what was decided, where the case went next.
+_SAME_TIME_ORDER = {"created": 0, "status_changed": 1, "handled": 2, "report_back": 2, "decision": 3, "referred": 4}
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,10 @@ def _index(session: Session, case: Case) -> None:
     )
 
 
-def _event(session: Session, actor: Actor, case: Case, kind: CaseEventKind, **fields: Any) -> None:
-    session.add(CaseEvent(case_id=case.id, kind=kind, principal_name=actor.name, on=today(), **fields))
+def _event(
+    session: Session, actor: Actor, case: Case, kind: CaseEventKind, on: date | None = None, **fields: Any
+) -> None:
+    session.add(CaseEvent(case_id=case.id, kind=kind, principal_name=actor.name, on=on or today(), **fields))
 
 
 def create(session: Session, actor: Actor, data: CaseCreate) -> Case:
@@ -166,6 +171,8 @@ def create(session: Session, actor: Actor, data: CaseCreate) -> Case:
     _store_strategies(session, case, data.strategy_ids or [])
     _event(session, actor, case, CaseEventKind.created, to_status=case.status)
     _index(session, case)
+    # No autoflush: the strategy links must reach the database before the answer is rendered from it.
+    session.flush()
     return case
 
 
@@ -197,34 +204,50 @@ def update(session: Session, actor: Actor, case: Case, data: CaseUpdate) -> Case
     return case
 
 
-def refer(session: Session, actor: Actor, case: Case, body_id: uuid.UUID, decision_id: uuid.UUID, on: object) -> None:
-    """A referral moves the case into the target body's queue and onto the timeline."""
-    case.queue_body_id = body_id
-    session.add(case)
-    _event(session, actor, case, CaseEventKind.referred, body_id=body_id, decision_id=decision_id)
+def refer(session: Session, actor: Actor, case: Case, body_id: uuid.UUID, decision_id: uuid.UUID, on: date) -> None:
+    """A referral moves the case into the target body's queue and onto the timeline, dated by its decision."""
+    diff = crud.apply_changes(case, {"queue_body_id": body_id})
+    _event(session, actor, case, CaseEventKind.referred, on=on, body_id=body_id, decision_id=decision_id)
+    crud.save_update(session, actor, case, KIND, diff)
 
 
 def remove(session: Session, actor: Actor, case: Case) -> None:
+    from app.decisions.models import Decision
     from app.meetings.models import ItemCase
 
     _require_editor(actor, case, None)
-    if session.exec(select(ItemCase.item_id).where(ItemCase.case_id == case.id)).first():
+    decided = select(Decision.id).where(Decision.case_id == case.id, col(Decision.deleted_at).is_(None))
+    if (
+        session.exec(select(ItemCase.item_id).where(ItemCase.case_id == case.id)).first()
+        or session.exec(decided).first()
+    ):
         raise Conflict("The case has been on an agenda; withdraw or close it instead.", code="in_use")
     search.unindex(session, SearchKind.case, case.id)
     crud.soft_delete(session, actor, case, KIND)
 
 
 def timeline(session: Session, case: Case) -> Timeline:
-    """Every handling at a meeting, decision, referral and status change, oldest first, in six queries."""
+    """Every handling at a meeting, decision, referral and status change, oldest first, in six queries.
+
+    Decisions and referrals carry the time of their meeting, so that a day's entries keep the meeting's order.
+    """
     from app.decisions.models import Decision, DecisionKind
     from app.meetings.models import AgendaItem, ItemCase, Meeting
 
+    decisions = session.exec(
+        select(Decision, Meeting.starts_at)
+        .join(Meeting, col(Meeting.id) == Decision.meeting_id)
+        .join(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
+        .where(Decision.case_id == case.id, col(Decision.deleted_at).is_(None))
+        .order_by(col(Meeting.starts_at), col(AgendaItem.position), col(Decision.position))
+    ).all()
+    held_at = {d.id: starts_at for d, starts_at in decisions}
     entries: list[TimelineEntry] = []
-    for e in session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)):
+    for e in session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.at))):
         entries.append(
             TimelineEntry(
                 on=e.on or local_date(e.at),
-                at=e.at,
+                at=held_at.get(e.decision_id, e.at) if e.decision_id else e.at,
                 kind=e.kind.value,
                 body_id=e.body_id,
                 decision_id=e.decision_id,
@@ -239,6 +262,7 @@ def timeline(session: Session, case: Case) -> Timeline:
             col(AgendaItem.id).in_(select(ItemCase.item_id).where(ItemCase.case_id == case.id)),
             col(AgendaItem.deleted_at).is_(None),
         )
+        .order_by(col(Meeting.starts_at), col(AgendaItem.position))
     ).all()
     for item, meeting in handled:
         entries.append(
@@ -253,14 +277,11 @@ def timeline(session: Session, case: Case) -> Timeline:
                 title=item.title,
             )
         )
-    decisions = session.exec(
-        select(Decision).where(Decision.case_id == case.id, col(Decision.deleted_at).is_(None))
-    ).all()
-    for d in decisions:
+    for d, starts_at in decisions:
         entries.append(
             TimelineEntry(
                 on=d.decided_on,
-                at=None,
+                at=starts_at,
                 kind="decision",
                 body_id=d.body_id,
                 meeting_id=d.meeting_id,
@@ -269,12 +290,12 @@ def timeline(session: Session, case: Case) -> Timeline:
                 title=d.kind.value,
             )
         )
-    reports = {d.report_item_id: d for d in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
+    reports = {d.report_item_id: d for d, _ in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
     if reports:
         rows = session.exec(
             select(AgendaItem, Meeting)
             .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
-            .where(col(AgendaItem.id).in_(list(reports)))
+            .where(col(AgendaItem.id).in_(list(reports)), col(AgendaItem.deleted_at).is_(None))
         ).all()
         for item, meeting in rows:
             d = reports[item.id]
@@ -291,5 +312,5 @@ def timeline(session: Session, case: Case) -> Timeline:
                     decision_id=d.id,
                 )
             )
-    entries.sort(key=lambda e: (e.on is None, e.on, e.at is None, e.at))
+    entries.sort(key=lambda e: (e.on is None, e.on, e.at is None, e.at, _SAME_TIME_ORDER.get(e.kind, 5)))
     return Timeline(case=render(session, case), entries=entries)

@@ -4,6 +4,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +13,7 @@ from app.core import crud
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
+from app.core.text import nfc
 from app.core.time import local_date, today
 from app.decisions.models import (
     AssignmentStatus,
@@ -55,6 +57,7 @@ REQUIRED_FOR_KIND: dict[DecisionKind, set[str]] = {
 }
 ALL_KIND_FIELDS = set().union(*KIND_FIELDS.values())
 OPEN_ASSIGNMENT = (AssignmentStatus.open, AssignmentStatus.in_progress)
+_TEXT_FIELDS = frozenset({"text", "assembly", "reference", "note"})
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,14 @@ def list_page(session: Session, flt: DecisionFilter, params: ListParams) -> Page
         )
         if flt.principal_id:
             pending = pending.where(RecommendationResponse.organisation_id == flt.principal_id)
-        late = col(Decision.id).in_(pending) & (col(Decision.response_deadline) < today())
-        if flt.overdue is False:
-            stmt = stmt.where(Decision.kind == DecisionKind.recommendation, ~late)
-        else:
+        unanswered = col(Decision.id).in_(pending)
+        late = unanswered & (col(Decision.response_deadline) < today())
+        if flt.overdue is None:
+            stmt = stmt.where(unanswered)
+        elif flt.overdue:
             stmt = stmt.where(late)
+        else:
+            stmt = stmt.where(Decision.kind == DecisionKind.recommendation, ~late)
     if flt.assignment_status:
         stmt = stmt.where(col(Decision.assignment_status).in_(flt.assignment_status))
     if flt.due_by:
@@ -160,6 +166,14 @@ def render(session: Session, decision: Decision) -> DecisionOut:
     return render_many(session, [decision])[decision.id]
 
 
+def _composed(fields: dict[str, Any]) -> dict[str, Any]:
+    """Text pasted from a .docx or .pdf can be decomposed (a + ring): stored NFC, so it matches and is found."""
+    out = {k: nfc(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in fields.items()}
+    if out.get("clauses"):
+        out["clauses"] = [nfc(c) for c in out["clauses"]]
+    return out
+
+
 def _require_secretary(actor: Actor, body_id: uuid.UUID) -> None:
     if not actor.holds(Role.secretary, body_id):
         raise Forbidden("Only a secretary of the deciding body may record its decisions.", code="missing_role")
@@ -183,7 +197,11 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
     _check_body(session, "assignee_body_id", d.assignee_body_id)
     _check_body(session, "target_body_id", d.target_body_id)
     if d.report_item_id is not None:
-        agenda.get(session, d.report_item_id)
+        report = agenda.get(session, d.report_item_id)
+        if "report_item_id" in given:
+            held = meetings.get(session, d.meeting_id).starts_at
+            if meetings.get(session, report.meeting_id).starts_at <= held:
+                raise ValidationFailed("report_item_id", "is not on a meeting after the decision's")
     if d.case_id is not None:
         cases.get(session, d.case_id)
     if d.kind is DecisionKind.assignment and d.assignment_status is None:
@@ -230,14 +248,14 @@ def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
         linked = list(session.exec(select(ItemCase.case_id).where(ItemCase.item_id == item.id)))
         case_id = linked[0] if len(linked) == 1 else None
     position = len(list(session.exec(select(Decision.id).where(Decision.agenda_item_id == item.id))))
-    fields = data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "clauses", "decided_on"})
+    fields = _composed(data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "decided_on"}))
+    fields["clauses"] = fields["clauses"] or []
     decision = Decision(
         **fields,
         meeting_id=meeting.id,
         body_id=body_id,
         case_id=case_id,
         position=position,
-        clauses=data.clauses or [],
         decided_on=data.decided_on or local_date(meeting.starts_at),
     )
     if data.recipient_ids is not None and data.kind is not DecisionKind.recommendation:
@@ -267,7 +285,8 @@ def update(session: Session, actor: Actor, decision: Decision, data: DecisionUpd
     _require_secretary(actor, decision.body_id)
     if data.kind is not None and data.kind != decision.kind:
         raise ValidationFailed("kind", "cannot change; delete the decision and record it anew")
-    diff = crud.apply_changes(decision, data.model_dump(exclude_unset=True), required={"decided_on", "clauses"})
+    changes = _composed(data.model_dump(exclude_unset=True))
+    diff = crud.apply_changes(decision, changes, required={"decided_on", "clauses"})
     _check_kind(session, decision, data.model_fields_set)
     _index(session, decision)
     crud.save_update(session, actor, decision, KIND, diff)
@@ -322,7 +341,7 @@ def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn)
         crud.get_live(session, Document, data.document_id, "document")
     if data.decided_on and data.decided_on < decision.decided_on:
         raise ValidationFailed("decided_on", "is before the recommendation itself")
-    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}))
+    diff = crud.apply_changes(row, _composed(data.model_dump(exclude={"organisation_id"})))
     crud.save_update(session, actor, row, RESPONSE, diff)
     org = session.get(Organisation, data.organisation_id)
     return _response_out(decision, row, org.name if org else "")

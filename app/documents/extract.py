@@ -4,15 +4,17 @@ Text comes out NFC-normalised, with page headers and footers that repeat on most
 line-end hyphens joined, except Swedish suspended hyphens ("hälso- och sjukvård").
 """
 
+import codecs
 import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -35,6 +37,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Words after which a hyphen at a line end is a suspended hyphen and stays ("hälso- och sjukvård").
 _SUSPENDED_BEFORE = {"och", "eller", "samt", "respektive", "till"}
 _LINE_END_HYPHEN = re.compile(r"(\w)-\n(\w+)")
+# Control characters that plain text does not contain (tab, line feed, form feed and carriage return do).
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# What opening or reading a damaged zip can raise: a bad deflate stream, an unknown method, encryption, …
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
 
 
 class UnreadableFile(ValueError):
@@ -53,13 +60,15 @@ def sniff(head: bytes, path: Path) -> str | None:
         try:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
-        except zipfile.BadZipFile:
+        except _ZIP_ERRORS:
             return None
         for marker, media in (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX)):
             if marker in names:
                 return media
         return None
-    if b"\x00" not in head and _decodes(head):
+    if head.startswith(_UTF16_BOMS):
+        return TEXT
+    if not _BINARY_BYTES.search(head) and (_decodes(head) or _decodes_cp1252(head)):
         return TEXT
     return None
 
@@ -73,9 +82,20 @@ def _decodes(data: bytes) -> bool:
         return exc.start >= len(data) - 3
 
 
+def _decodes_cp1252(data: bytes) -> bool:
+    """Text saved by older Windows programs (and Excel's "CSV") is cp1252: å is one byte, 0xE5."""
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def extract_text(path: Path, media_type: str) -> str | None:
     if media_type == TEXT:
         raw = path.read_bytes()
+        if raw.startswith(_UTF16_BOMS):
+            return normalise(raw.decode("utf-16", errors="replace"))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -92,7 +112,7 @@ def _docx_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             root = ElementTree.fromstring(z.read("word/document.xml"))
-    except (zipfile.BadZipFile, KeyError, ParseError, ElementTree.DefusedXmlException) as exc:
+    except (*_ZIP_ERRORS, KeyError, ParseError, DefusedXmlException) as exc:
         raise UnreadableFile("the .docx file cannot be read") from exc
     paragraphs = []
     for p in root.iter(f"{_W}p"):
@@ -110,12 +130,13 @@ def _docx_text(path: Path) -> str:
 
 def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(path.read_bytes()))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:
+        # A damaged PDF makes pypdf raise almost anything (its own errors, NotImplementedError for a garbled
+        # filter name, AttributeError, …): each is the client's bad file, never a 500.
         raise UnreadableFile("the PDF cannot be read") from exc
     return normalise("\n".join(strip_running_lines(pages)))
 
@@ -143,7 +164,8 @@ def strip_running_lines(pages: list[str]) -> list[str]:
 def join_hyphens(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         following = match.group(2)
-        if following[0].isupper() or following.casefold() in _SUSPENDED_BEFORE:
+        # "Region-\nVästerbotten", "2024-\n2026" and "hälso-\noch sjukvård" keep their hyphen.
+        if not following[0].islower() or following.casefold() in _SUSPENDED_BEFORE:
             return match.group(0)
         return match.group(1) + following
 

@@ -1,5 +1,6 @@
 """Rules for documents: what may be uploaded, where it is kept, what it is linked to, and its text."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,8 @@ from app.search import service as search
 from app.search.models import SearchKind
 
 KIND = "document"
+# Control characters have no place in a file name (PostgreSQL cannot even store NUL).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SORT_COLUMNS: SortColumns = {"created_at": col(Document.created_at), "updated_at": col(Document.updated_at)}
 
 
@@ -38,8 +41,10 @@ def get(session: Session, ident: uuid.UUID) -> Document:
 
 def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> PageResult:
     stmt = select(Document)
-    if flt.target_id:
-        linked = select(DocumentLink.document_id).where(DocumentLink.target_id == flt.target_id)
+    if flt.target_id or flt.target_type:
+        linked = select(DocumentLink.document_id)
+        if flt.target_id:
+            linked = linked.where(DocumentLink.target_id == flt.target_id)
         if flt.target_type:
             linked = linked.where(DocumentLink.target_type == flt.target_type)
         stmt = stmt.where(col(Document.id).in_(linked))
@@ -105,10 +110,47 @@ def _check_links(session: Session, links: list[LinkIn]) -> None:
             raise ValidationFailed(("body", "links", i, "target_id"), f"no such {link.target_type}")
 
 
+def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
+    """For each link, the bodies whose secretaries keep its target (none for a case without a body)."""
+    from app.meetings.service import body_ids_of
+
+    out: list[list[uuid.UUID]] = []
+    for link in links:
+        obj = session.get(_target_model(link.target_type), link.target_id)
+        if obj is None:
+            out.append([])
+        elif link.target_type is LinkTarget.meeting:
+            out.append(body_ids_of(session, [obj.id])[obj.id])
+        elif link.target_type is LinkTarget.agenda_item:
+            out.append(body_ids_of(session, [obj.meeting_id])[obj.meeting_id])
+        elif link.target_type is LinkTarget.case:
+            out.append([obj.responsible_body_id] if obj.responsible_body_id else [])
+        else:
+            out.append([obj.body_id])
+    return out
+
+
+def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> None:
+    """Secretaries file documents for their own bodies' meetings, items, cases and decisions only."""
+    _may_upload(actor)
+    if actor.is_admin:
+        return
+    for bodies in _bodies_of(session, links):
+        if bodies and not any(actor.holds(Role.secretary, b) for b in bodies):
+            raise Forbidden(
+                "Only a secretary of the body that keeps a linked object may file documents for it.",
+                code="missing_role",
+            )
+
+
 def _store_links(session: Session, doc: Document, links: list[LinkIn]) -> None:
     session.execute(delete(DocumentLink).where(col(DocumentLink.document_id) == doc.id))
     for link in {(lk.target_type, lk.target_id) for lk in links}:
         session.add(DocumentLink(document_id=doc.id, target_type=link[0], target_id=link[1]))
+
+
+def _dump(links: list[LinkIn]) -> list[dict[str, str]]:
+    return [lk.model_dump(mode="json") for lk in links]
 
 
 def _may_upload(actor: Actor) -> None:
@@ -117,15 +159,18 @@ def _may_upload(actor: Actor) -> None:
 
 
 def _safe_filename(name: str) -> str:
-    base = clean(PurePosixPath(name.replace("\\", "/")).name)
+    base = clean(_CONTROL.sub(" ", PurePosixPath(name.replace("\\", "/")).name))
     if not base or base in {".", ".."}:
         raise ValidationFailed("file", "has no file name")
     return base[:255]
 
 
-def _index(session: Session, doc: Document) -> None:
-    title = " ".join(filter(None, [doc.label, doc.filename]))
-    search.index(session, SearchKind.document, doc.id, title, doc.text, None, local_date(doc.created_at).year)
+def _index(session: Session, doc: Document, links: list[LinkIn]) -> None:
+    # The name without its extension: PostgreSQL's parser reads "Protokoll.pdf" as one token, a file path.
+    title = " ".join(filter(None, [doc.label, Path(doc.filename).stem]))
+    # Found under the body of what it is filed with (the first link that has one), so a body filter finds it.
+    body_id = next((b for bodies in _bodies_of(session, links) for b in bodies), None)
+    search.index(session, SearchKind.document, doc.id, title, doc.text, body_id, local_date(doc.created_at).year)
 
 
 def upload(
@@ -141,6 +186,7 @@ def upload(
     _may_upload(actor)
     name = _safe_filename(filename)
     _check_links(session, links)
+    _require_secretary(session, actor, links)
     sha, size, tmp = storage.store(stream, get_settings().max_upload_bytes)
     try:
         if size == 0:
@@ -166,36 +212,47 @@ def upload(
         "size": size,
         "role": role,
         "label": label,
-        "links": [lk.model_dump(mode="json") for lk in links],
+        "links": _dump(links),
     }
     crud.create(session, actor, doc, KIND, fields)
     _store_links(session, doc, links)
-    _index(session, doc)
+    _index(session, doc, links)
     session.flush()
     return doc
 
 
 def update(session: Session, actor: Actor, doc: Document, data: DocumentUpdate) -> Document:
-    _may_upload(actor)
+    links = links_of(session, [doc.id])[doc.id]
+    _require_secretary(session, actor, links)
     changes = data.model_dump(exclude_unset=True, exclude={"links"})
     if changes.get("filename"):
         changes["filename"] = _safe_filename(changes["filename"])
     diff = crud.apply_changes(doc, changes, required={"filename", "role"})
     if data.links is not None:
         _check_links(session, data.links)
-    if data.links is not None:
+        _require_secretary(session, actor, data.links)
         _store_links(session, doc, data.links)
-        diff["links"] = [None, [lk.model_dump(mode="json") for lk in data.links]]
-    _index(session, doc)
+        diff["links"] = [_dump(links), _dump(data.links)]
+        links = data.links
+    _index(session, doc, links)
     crud.save_update(session, actor, doc, KIND, diff)
     return doc
 
 
 def remove(session: Session, actor: Actor, doc: Document) -> None:
-    _may_upload(actor)
+    _require_secretary(session, actor, links_of(session, [doc.id])[doc.id])
     search.unindex(session, SearchKind.document, doc.id)
     crud.soft_delete(session, actor, doc, KIND)
 
 
 def content_path(doc: Document) -> Path:
     return storage.path_for(doc.sha256)
+
+
+def already_linked(session: Session, sha256: str, target_id: uuid.UUID) -> bool:
+    """Whether a live document with this content is already linked to the object (re-imports)."""
+    linked = select(DocumentLink.document_id).where(DocumentLink.target_id == target_id)
+    stmt = select(Document.id).where(
+        Document.sha256 == sha256, col(Document.id).in_(linked), col(Document.deleted_at).is_(None)
+    )
+    return session.exec(stmt).first() is not None

@@ -8,6 +8,8 @@ PRODID = "-//Regional samverkan Västerbotten//Samverkan API//SV"
 
 
 def _escape(text: str) -> str:
+    # Any line break (CRLF, a lone CR) becomes \n: a raw CR would end the content line in the middle of the text.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

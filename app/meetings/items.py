@@ -3,6 +3,7 @@
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -11,6 +12,7 @@ from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor
+from app.core.text import clean, nfc
 from app.core.time import local
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -37,6 +39,7 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(AgendaItem.updated_at),
 }
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+_TEXT_FIELDS = frozenset({"title", "section", "minutes_text"})
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,11 @@ def next_number(session: Session, meeting: Meeting, body_id: uuid.UUID | None = 
     return NextNumber(body_id=body, year=year, number=str((highest or 0) + 1))
 
 
+def _composed(fields: dict[str, Any]) -> dict[str, Any]:
+    """Text pasted from a .docx or .pdf can be decomposed (a + ring): stored NFC, so it matches and sorts."""
+    return {k: nfc(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in fields.items()}
+
+
 def _check_unique_number(session: Session, item: AgendaItem) -> None:
     taken = select(AgendaItem.id).where(
         AgendaItem.meeting_id == item.meeting_id,
@@ -165,7 +173,12 @@ def _store_links(
     if presenters is not None:
         session.execute(delete(ItemPresenter).where(col(ItemPresenter.item_id) == item.id))
         for position, p in enumerate(presenters):
-            session.add(ItemPresenter(item_id=item.id, position=position, **p.model_dump()))
+            name, organisation = (clean(t) if t else None for t in (p.name, p.organisation))
+            session.add(
+                ItemPresenter(
+                    item_id=item.id, position=position, person_id=p.person_id, name=name, organisation=organisation
+                )
+            )
     if case_ids is not None:
         session.execute(delete(ItemCase).where(col(ItemCase.item_id) == item.id))
         for cid in dict.fromkeys(case_ids):
@@ -196,7 +209,7 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
     if position is None:
         last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)).one()
         position = (last or 0) + 1
-    fields = data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"})
+    fields = _composed(data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"}))
     item = AgendaItem(
         **fields,
         body_id=body_id,
@@ -217,7 +230,7 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
 def update(session: Session, actor: Actor, item: AgendaItem, data: AgendaItemUpdate) -> AgendaItem:
     meeting = meetings.get(session, item.meeting_id)
     meetings.require_secretary(session, actor, meeting)
-    changes = data.model_dump(exclude_unset=True, exclude={"presenters", "case_ids"})
+    changes = _composed(data.model_dump(exclude_unset=True, exclude={"presenters", "case_ids"}))
     diff = crud.apply_changes(item, changes, required={"title", "kind", "number", "public", "position"})
     if "number" in diff:
         item.number_value = number_value(item.number)
@@ -240,5 +253,9 @@ def remove(session: Session, actor: Actor, item: AgendaItem) -> None:
         select(Decision.id).where(Decision.agenda_item_id == item.id, col(Decision.deleted_at).is_(None))
     ).first():
         raise Conflict("The item has decisions; delete them first.", code="in_use")
+    if session.exec(
+        select(Decision.id).where(Decision.report_item_id == item.id, col(Decision.deleted_at).is_(None))
+    ).first():
+        raise Conflict("An assignment names this item as its report-back; change that first.", code="in_use")
     search.unindex(session, SearchKind.agenda_item, item.id)
     crud.soft_delete(session, actor, item, KIND)

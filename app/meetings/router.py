@@ -5,6 +5,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+from pydantic import BeforeValidator
 from sqlmodel import Session, col, select
 
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, authenticate, oauth2, require_read
@@ -33,6 +34,13 @@ Params = Annotated[ListParams, Depends(list_params("Meeting", list(service.SORT_
 ICS: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "iCalendar"}
 }
+
+
+def _split_commas(values: list[str] | None) -> list[str] | None:
+    """`include=items,decisions` means what `include=items&include=decisions` means."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _visible(session: Session, actor: Actor | None, ident: uuid.UUID) -> Meeting:
@@ -78,6 +86,7 @@ def get_meeting(
     response: Response,
     include: Annotated[
         list[protocol.Include] | None,
+        BeforeValidator(_split_commas),
         Query(description="Comma-separated or repeated: items, decisions, attendance, documents."),
     ] = None,
 ) -> protocol.MeetingDetail:
@@ -167,7 +176,7 @@ def _ics_response(session: Session, rows: list[Meeting], name: str) -> Response:
     names = dict(
         session.exec(
             select(Organisation.id, Organisation.name).where(col(Organisation.id).in_({m.lead_body_id for m in rows}))
-        )
+        ).all()
     )
     body = ics.calendar([(m, names.get(m.lead_body_id, "")) for m in rows], name)
     return Response(

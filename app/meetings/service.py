@@ -20,6 +20,7 @@ from app.meetings.models import (
     AttendanceIn,
     AttendanceOut,
     AttendanceRole,
+    AttendanceStatus,
     Meeting,
     MeetingAdjuster,
     MeetingBody,
@@ -83,10 +84,21 @@ def require_secretary(session: Session, actor: Actor, meeting: Meeting) -> None:
         raise Forbidden("Only a secretary of one of the meeting's bodies may change it.", code="missing_role")
 
 
-def _stockholm_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    lo = datetime.combine(start, datetime.min.time(), STOCKHOLM)
-    hi = datetime.combine(end + timedelta(days=1), datetime.min.time(), STOCKHOLM)
-    return to_utc(lo), to_utc(hi)
+def _in_utc(loc: str | tuple[str | int, ...], value: datetime) -> datetime:
+    """A client's time in UTC. Near year 1 or 9999 UTC may fall outside the calendar: a named 422, not a 500."""
+    try:
+        return to_utc(value)
+    except OverflowError:
+        raise ValidationFailed(loc, "is out of range", type="datetime_out_of_range") from None
+
+
+def _stockholm_midnight(day: date, param: str, days_after: int = 0) -> datetime:
+    """The start of a Stockholm day, in UTC, for the date filters."""
+    try:
+        day += timedelta(days=days_after)
+    except OverflowError:
+        raise ValidationFailed(("query", param), "is out of range", type="date_out_of_range") from None
+    return _in_utc(("query", param), datetime.combine(day, datetime.min.time(), STOCKHOLM))
 
 
 def list_page(session: Session, flt: MeetingFilter, params: ListParams) -> PageResult:
@@ -98,14 +110,21 @@ def list_page(session: Session, flt: MeetingFilter, params: ListParams) -> PageR
     if flt.published_only:
         stmt = stmt.where(col(Meeting.status).in_(PUBLISHED))
     if flt.year:
-        lo, hi = _stockholm_day_bounds(date(flt.year, 1, 1), date(flt.year, 12, 31))
-        stmt = stmt.where(col(Meeting.starts_at) >= lo, col(Meeting.starts_at) < hi)
-    if flt.from_date or flt.to_date:
-        lo, hi = _stockholm_day_bounds(flt.from_date or date(1900, 1, 1), flt.to_date or date(9998, 12, 31))
-        stmt = stmt.where(col(Meeting.starts_at) >= lo, col(Meeting.starts_at) < hi)
+        stmt = stmt.where(
+            col(Meeting.starts_at) >= _stockholm_midnight(date(flt.year, 1, 1), "year"),
+            col(Meeting.starts_at) < _stockholm_midnight(date(flt.year, 12, 31), "year", days_after=1),
+        )
+    if flt.from_date:
+        stmt = stmt.where(col(Meeting.starts_at) >= _stockholm_midnight(flt.from_date, "from"))
+    if flt.to_date:
+        stmt = stmt.where(col(Meeting.starts_at) < _stockholm_midnight(flt.to_date, "to", days_after=1))
     if flt.person_id:
         stmt = stmt.where(
-            col(Meeting.id).in_(select(Attendance.meeting_id).where(Attendance.person_id == flt.person_id))
+            col(Meeting.id).in_(
+                select(Attendance.meeting_id).where(
+                    Attendance.person_id == flt.person_id, Attendance.status == AttendanceStatus.present
+                )
+            )
         )
     return paginate(session, stmt, Meeting, params, SORT_COLUMNS)
 
@@ -196,8 +215,8 @@ def create(session: Session, actor: Actor, data: MeetingCreate) -> Meeting:
     _check_people(session, "chair_id", [data.chair_id] if data.chair_id else [])
     _check_people(session, "adjuster_ids", data.adjuster_ids or [])
     fields = data.model_dump(exclude={"body_ids", "adjuster_ids"})
-    fields["starts_at"] = to_utc(data.starts_at)
-    fields["ends_at"] = to_utc(data.ends_at) if data.ends_at else None
+    fields["starts_at"] = _in_utc("starts_at", data.starts_at)
+    fields["ends_at"] = _in_utc("ends_at", data.ends_at) if data.ends_at else None
     if fields["online"] is None:
         fields["online"] = (data.place or "").casefold() == "teams"
     meeting = Meeting(**fields, lead_body_id=data.body_ids[0])
@@ -214,8 +233,8 @@ def update(session: Session, actor: Actor, meeting: Meeting, data: MeetingUpdate
     changes = data.model_dump(exclude_unset=True, exclude={"body_ids", "adjuster_ids"})
     for field in ("starts_at", "ends_at"):
         if changes.get(field) is not None:
-            changes[field] = to_utc(changes[field])
-    if "status" in changes and changes["status"] != meeting.status:
+            changes[field] = _in_utc(field, changes[field])
+    if changes.get("status") is not None and changes["status"] != meeting.status:
         allowed = TRANSITIONS[meeting.status]
         if changes["status"] not in allowed:
             raise Conflict(
@@ -286,6 +305,9 @@ def _check_attendance(session: Session, meeting: Meeting, entries: list[Attendan
             raise ValidationFailed((*loc, "substitute_for_id"), "a person cannot replace themselves")
         if e.body_id is not None and e.body_id not in bodies:
             raise ValidationFailed((*loc, "body_id"), "is not one of the meeting's bodies")
+        for field in ("joined_at", "left_at"):
+            if getattr(e, field) is not None:
+                _in_utc((*loc, field), getattr(e, field))
         if e.joined_at and e.left_at and e.left_at < e.joined_at:
             raise ValidationFailed((*loc, "left_at"), "is before joined_at")
     wanted = {e.person_id for e in entries} | {e.substitute_for_id for e in entries if e.substitute_for_id}
@@ -299,7 +321,11 @@ def _check_attendance(session: Session, meeting: Meeting, entries: list[Attendan
     if behalf:
         principals = set(
             session.exec(
-                select(Organisation.id).where(col(Organisation.id).in_(behalf), col(Organisation.is_principal))
+                select(Organisation.id).where(
+                    col(Organisation.id).in_(behalf),
+                    col(Organisation.is_principal),
+                    col(Organisation.deleted_at).is_(None),
+                )
             )
         )
         for i, e in enumerate(entries):

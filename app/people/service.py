@@ -349,3 +349,15 @@ def organisation_in_use(session: Session, org_id: uuid.UUID) -> bool:
     )
     employs = select(Person.id).where(Person.employer_id == org_id, col(Person.deleted_at).is_(None))
     return bool(session.execute(uses).first() or session.execute(employs).first())
+
+
+def memberships_in_force(session: Session, person_id: uuid.UUID, body_id: uuid.UUID, on: date) -> list[Membership]:
+    """The person's live memberships of the body on that day (any role)."""
+    stmt = select(Membership).where(
+        Membership.person_id == person_id,
+        Membership.body_id == body_id,
+        col(Membership.deleted_at).is_(None),
+        col(Membership.start_date) <= on,
+        or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= on),
+    )
+    return list(session.exec(stmt))

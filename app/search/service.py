@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Row, Uuid, delete, text
+from sqlalchemy import BindParameter, Float, Row, Uuid, bindparam, delete, text
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
@@ -52,29 +52,32 @@ class SearchFilter:
     year: int | None = None
 
 
-def _filters(flt: SearchFilter) -> tuple[str, dict[str, object]]:
+def _filters(flt: SearchFilter) -> tuple[str, list[BindParameter[Any]]]:
     clauses: list[str] = []
-    params: dict[str, object] = {}
+    params: list[BindParameter[Any]] = []
     if flt.kinds:
         names = [f"k{i}" for i in range(len(flt.kinds))]
         clauses.append(f"e.kind IN ({', '.join(':' + n for n in names)})")
-        params.update({n: k.value for n, k in zip(names, flt.kinds, strict=True)})
+        params += [bindparam(n, k.value) for n, k in zip(names, flt.kinds, strict=True)]
     if flt.body_id:
         clauses.append("e.body_id = :body_id")
-        params["body_id"] = flt.body_id
+        # Typed, so each driver gets the id as its column stores it (hex text on SQLite).
+        params.append(bindparam("body_id", flt.body_id, type_=Uuid()))
     if flt.year:
         clauses.append("e.year = :year")
-        params["year"] = flt.year
+        params.append(bindparam("year", flt.year))
     return "".join(f" AND {c}" for c in clauses), params
 
 
 def search(session: Session, flt: SearchFilter, limit: int) -> list[SearchHit]:
-    words = _WORD.findall(nfc(flt.q))
+    # NUL cannot reach PostgreSQL in a text value; it separates words like any other control character.
+    q = nfc(flt.q).replace("\x00", " ")
+    words = _WORD.findall(q)
     if not words:
         return []
     where, params = _filters(flt)
     if session.get_bind().dialect.name == "postgresql":
-        return _search_postgresql(session, flt.q, where, params, limit)
+        return _search_postgresql(session, q, where, params, limit)
     return _search_sqlite(session, words, where, params, limit)
 
 
@@ -94,30 +97,37 @@ def _hits(rows: Sequence[Row[Any]]) -> list[SearchHit]:
 
 
 def _search_sqlite(
-    session: Session, words: list[str], where: str, params: dict[str, object], limit: int
+    session: Session, words: list[str], where: str, params: list[BindParameter[Any]], limit: int
 ) -> list[SearchHit]:
     # Each word quoted (no FTS syntax from users) and prefix-matched, which stands in for stemming.
     query = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
     # Only fixed fragments are joined into the SQL; every value the user gave is a bound parameter.
     sql = text(
         "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, -bm25(search_fts, 0.0, 4.0, 1.0) AS rank, "  # noqa: S608
-        f"snippet(search_fts, 2, '«', '»', '…', {SNIPPET_WORDS}) AS snippet "
+        # Column -1: the snippet comes from whichever of title and text matched best (a case may have no text).
+        f"snippet(search_fts, -1, '«', '»', '…', {SNIPPET_WORDS}) AS snippet "
         "FROM search_fts JOIN search_entries e ON e.id = search_fts.entry_id "
         f"WHERE search_fts MATCH :query{where} ORDER BY rank DESC, e.object_id LIMIT :limit"
-    ).columns(**_RESULT_TYPES)
-    rows = session.execute(sql, {"query": query, "limit": limit, **params}).all()
+    )
+    typed = sql.bindparams(*params).columns(**_RESULT_TYPES)
+    rows = session.execute(typed, {"query": query, "limit": limit}).all()
     return _hits(rows)
 
 
-def _search_postgresql(session: Session, q: str, where: str, params: dict[str, object], limit: int) -> list[SearchHit]:
+def _search_postgresql(
+    session: Session, q: str, where: str, params: list[BindParameter[Any]], limit: int
+) -> list[SearchHit]:
     sql = text(
         "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, "  # noqa: S608 - fixed fragments, values bound
         "ts_rank(to_tsvector('swedish', e.title || ' ' || e.body_text), query) AS rank, "
-        "ts_headline('swedish', CASE WHEN e.body_text = '' THEN e.title ELSE e.body_text END, query, "
+        # The snippet from the text when the text matches, else from the title (as SQLite's best column).
+        "ts_headline('swedish', CASE WHEN to_tsvector('swedish', e.body_text) @@ query THEN e.body_text "
+        "ELSE e.title END, query, "
         f"'StartSel=«, StopSel=», MaxWords={SNIPPET_WORDS}, MinWords=5, MaxFragments=1') AS snippet "
         "FROM search_entries e, websearch_to_tsquery('swedish', :q) AS query "
         f"WHERE to_tsvector('swedish', e.title || ' ' || e.body_text) @@ query{where} "
         "ORDER BY rank DESC, e.object_id LIMIT :limit"
-    ).columns(**_RESULT_TYPES)
-    rows = session.execute(sql, {"q": q, "limit": limit, **params}).all()
+    )
+    typed = sql.bindparams(*params).columns(**_RESULT_TYPES)
+    rows = session.execute(typed, {"q": q, "limit": limit}).all()
     return _hits(rows)

@@ -1,0 +1,210 @@
+"""Importing a Teams channel folder or its zip: protocols, attendance reports, and attachments.
+
+Protocols are imported first; attendance reports go to the meeting of their date; other files become
+documents of the item whose "Bilaga N" they carry (or of the folder's meeting). Everything skipped is
+listed with the reason. One transaction for the whole folder.
+"""
+
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sqlmodel import Session
+
+from app.core.errors import ValidationFailed
+from app.core.principal import Actor
+from app.core.time import local_date
+from app.documents import service as documents
+from app.documents.models import DocumentRole, LinkIn, LinkTarget
+from app.imports import attendance_import, common, protocol_import
+from app.imports.attendance import AttendanceFormatError, parse_attendance
+from app.imports.models import FolderEntry, FolderPlan, ImportKind, ProtocolPlan
+from app.meetings import items as agenda
+
+MAX_FILES = 2000
+MAX_TOTAL_BYTES = 500 * 1024 * 1024
+_ATTACHMENT = re.compile(r"\bbilaga\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
+_IGNORED = re.compile(r"(^|/)(\.|~\$|__MACOSX/|thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
+ATTENDANCE_SUFFIXES = {".csv", ".json", ".tsv"}
+TEXT_SUFFIXES = {".txt", ".docx", ".pdf"}
+
+
+@dataclass
+class SourceFile:
+    path: str
+    data: bytes
+
+
+def fix_name(info: zipfile.ZipInfo) -> str:
+    """Zip tools that do not flag UTF-8 names get them decoded as cp437 ('Ã¤' for 'ä'): decode them again."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        raw = name.encode("cp437", errors="replace")
+        for encoding in ("utf-8", "cp1252"):
+            try:
+                name = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    return unicodedata.normalize("NFC", name)
+
+
+def read_zip(data: bytes) -> list[SourceFile]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ValidationFailed("file", "is not a zip file") from exc
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    if len(infos) > MAX_FILES or sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+        raise ValidationFailed("file", f"the zip holds more than {MAX_FILES} files or {MAX_TOTAL_BYTES} bytes")
+    try:
+        return [SourceFile(fix_name(i), archive.read(i)) for i in infos]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ValidationFailed("file", "the zip is damaged or truncated") from exc
+
+
+def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, data: bytes | None = None) -> FolderPlan:
+    common.require_importer(actor)
+    entries: list[FolderEntry] = []
+    protocols: list[tuple[str, ProtocolPlan]] = []
+    reports: list[SourceFile] = []
+    others: list[SourceFile] = []
+    for f in sorted(files, key=lambda f: f.path):
+        suffix = PurePosixPath(f.path).suffix.lower()
+        if _IGNORED.search(f.path):
+            entries.append(FolderEntry(path=f.path, action="skipped", reason="hidden or temporary file"))
+        elif not f.data:
+            entries.append(FolderEntry(path=f.path, action="skipped", reason="empty file"))
+        elif suffix in ATTENDANCE_SUFFIXES:
+            reports.append(f)
+        elif (
+            suffix in TEXT_SUFFIXES
+            and "protokoll" in f.path.casefold()
+            and not _ATTACHMENT.search(PurePosixPath(f.path).name)
+        ):
+            try:
+                p = protocol_import.plan_parsed(session, actor, protocol_import.read(f.data, f.path),
+                                                common.file_info(f.data, f.path, layout="protocol"))  # fmt: skip
+            except ValidationFailed as exc:
+                entries.append(FolderEntry(path=f.path, action="skipped", reason=exc.errors[0]["msg"]))
+                continue
+            protocols.append((str(PurePosixPath(f.path).parent), p))
+            entries.append(
+                FolderEntry(path=f.path, action="protocol", meeting=p.meeting.diary_number or str(p.meeting.starts_at))
+            )
+        else:
+            others.append(f)
+    for f in reports:
+        entries.append(_plan_report(f, protocols))
+    for f in others:
+        entries.append(_plan_document(f, protocols))
+    counts = {a: sum(e.action == a for e in entries) for a in ("protocol", "attendance", "document", "skipped")}
+    info = common.file_info(data, name, layout="zip") if data is not None else None
+    again = info is not None and common.already_imported(session, ImportKind.folder, info.sha256)
+    result = FolderPlan(
+        file=info,
+        already_imported=again,
+        entries=entries,
+        protocols=[p for _, p in protocols],
+        attendance=[],
+        warnings=[],
+        counts=counts,
+    )
+    common.seal(result)
+    return result
+
+
+def _folder_protocol(path: str, protocols: list[tuple[str, ProtocolPlan]]) -> ProtocolPlan | None:
+    """The protocol in the same folder (or the only one in the import)."""
+    folder = str(PurePosixPath(path).parent)
+    same = [p for d, p in protocols if d == folder]
+    if len(same) == 1:
+        return same[0]
+    return protocols[0][1] if len(protocols) == 1 else None
+
+
+def _plan_report(f: SourceFile, protocols: list[tuple[str, ProtocolPlan]]) -> FolderEntry:
+    try:
+        report = parse_attendance(f.data, f.path)
+    except AttendanceFormatError as exc:
+        return FolderEntry(path=f.path, action="skipped", reason=f"not an attendance report: {exc}")
+    if report.starts_at is not None:
+        day = local_date(report.starts_at)
+        dated = [p for _, p in protocols if p.meeting.starts_at and local_date(p.meeting.starts_at) == day]
+        if len(dated) == 1:
+            return FolderEntry(path=f.path, action="attendance", meeting=dated[0].meeting.diary_number or str(day))
+    target = _folder_protocol(f.path, protocols)
+    if target is None:
+        return FolderEntry(
+            path=f.path, action="skipped", reason="no protocol of the same date or folder to attach it to"
+        )
+    return FolderEntry(path=f.path, action="attendance", meeting=target.meeting.diary_number)
+
+
+def _plan_document(f: SourceFile, protocols: list[tuple[str, ProtocolPlan]]) -> FolderEntry:
+    target = _folder_protocol(f.path, protocols)
+    if target is None:
+        return FolderEntry(path=f.path, action="skipped", reason="no protocol in its folder to attach it to")
+    label = _label(f.path)
+    return FolderEntry(path=f.path, action="document", meeting=target.meeting.diary_number, label=label)
+
+
+def _label(path: str) -> str | None:
+    match = _ATTACHMENT.search(PurePosixPath(path).name)
+    return f"Bilaga {match.group(1).replace(',', '.')}" if match else None
+
+
+def apply(
+    session: Session,
+    actor: Actor,
+    files: list[SourceFile],
+    planned: FolderPlan,
+    progress: Callable[[str], None] = lambda _path: None,
+) -> None:
+    """Apply the plan; `progress` is told each file's path as it is done (the CLI's progress bar)."""
+    if planned.already_imported:
+        return
+    by_path = {f.path: f for f in files}
+    meeting_of: dict[str, uuid.UUID] = {}
+    plan_of: dict[str, ProtocolPlan] = {}
+    for entry, p in zip([e for e in planned.entries if e.action == "protocol"], planned.protocols, strict=True):
+        meeting_id = protocol_import.apply(session, actor, p)
+        if meeting_id is not None:
+            meeting_of[entry.meeting or ""], plan_of[entry.meeting or ""] = meeting_id, p
+    for entry in planned.entries:
+        progress(entry.path)
+        meeting_id = meeting_of.get(entry.meeting or "")
+        if meeting_id is None or entry.action not in ("attendance", "document"):
+            continue
+        f = by_path[entry.path]
+        if entry.action == "attendance":
+            attendance_import.apply(session, actor, attendance_import.plan(session, actor, f.data, f.path, meeting_id))
+            continue
+        links = [LinkIn(target_type=LinkTarget.meeting, target_id=meeting_id)]
+        item_id = _item_carrying(session, meeting_id, plan_of[entry.meeting or ""], entry.label)
+        if item_id is not None:
+            links.append(LinkIn(target_type=LinkTarget.agenda_item, target_id=item_id))
+        role = DocumentRole.decision_basis if entry.label else DocumentRole.other
+        if documents.already_linked(session, hashlib.sha256(f.data).hexdigest(), meeting_id):
+            continue  # the same file from an earlier import of this folder
+        documents.upload(session, actor, io.BytesIO(f.data), PurePosixPath(f.path).name, role, entry.label, links)
+    if planned.file is not None:
+        common.record_import(session, actor, ImportKind.folder, planned.file, None, planned.counts)
+
+
+def _item_carrying(
+    session: Session, meeting_id: uuid.UUID, protocol: ProtocolPlan, label: str | None
+) -> uuid.UUID | None:
+    """The agenda item whose protocol text lists this attachment ("Bilaga 22.1")."""
+    if label is None:
+        return None
+    number = next((i.number for i in protocol.items if label.casefold() in (a.casefold() for a in i.attachments)), None)
+    if number is None:
+        return None
+    return next((i.id for i in agenda.items_of(session, meeting_id) if i.number == number), None)

@@ -1,0 +1,199 @@
+"""Import provenance, and the plans an import shows before (dry run) and after it is applied."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import JSON, Column, Index
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field as ColumnField
+
+from app.core.models import Resource, ResourceOut
+
+
+class ImportKind(StrEnum):
+    attendance = "attendance"
+    protocol = "protocol"
+    folder = "folder"
+
+
+class ImportRecord(Resource, table=True):
+    """One applied import: which file (by hash), what it was read as, and what it made."""
+
+    __tablename__ = "imports"
+    __table_args__ = (Index("ix_imports_kind_sha256", "kind", "sha256"),)
+
+    kind: ImportKind = ColumnField(sa_column=Column(SAEnum(ImportKind, native_enum=False, length=20), nullable=False))
+    sha256: str = ColumnField(max_length=64)
+    filename: str = ColumnField(max_length=255)
+    layout: str | None = ColumnField(default=None, max_length=40)
+    encoding: str | None = ColumnField(default=None, max_length=40)
+    meeting_id: uuid.UUID | None = ColumnField(default=None, foreign_key="meetings.id", index=True)
+    summary: dict[str, Any] = ColumnField(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ImportOut(ResourceOut):
+    kind: ImportKind
+    sha256: str
+    filename: str
+    layout: str | None
+    encoding: str | None
+    meeting_id: uuid.UUID | None
+    summary: dict[str, Any]
+
+
+class MatchStatus(StrEnum):
+    matched = "matched"
+    unmatched = "unmatched"
+    ambiguous = "ambiguous"
+    created = "created"
+    guest = "guest"
+
+
+class Candidate(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class PersonMatch(BaseModel):
+    status: MatchStatus
+    person_id: uuid.UUID | None = None
+    person_name: str | None = None
+    by: str | None = Field(default=None, description="email, alias, name, resolution")
+    candidates: list[Candidate] = Field(default_factory=list)
+
+
+class FileInfo(BaseModel):
+    filename: str
+    sha256: str
+    size: int
+    layout: str | None = None
+    encoding: str | None = None
+    language: str | None = None
+
+
+class PlannedParticipant(BaseModel):
+    name: str
+    email: str | None
+    guest: bool
+    role: str | None
+    status: str
+    joined_at: datetime | None
+    left_at: datetime | None
+    duration_seconds: int | None
+    intervals: int
+    match: PersonMatch
+    action: str = Field(description="create, update, skip (unmatched, ambiguous or guest)")
+
+
+class AttendancePlan(BaseModel):
+    kind: ImportKind = ImportKind.attendance
+    file: FileInfo
+    meeting_id: uuid.UUID
+    already_imported: bool
+    participants: list[PlannedParticipant]
+    warnings: list[str]
+    counts: dict[str, int]
+    plan_hash: str = ""
+
+
+class PlannedPerson(BaseModel):
+    name: str
+    party: str | None
+    match: PersonMatch
+
+
+class PlannedAttendee(BaseModel):
+    name: str
+    status: str
+    role: str
+    body: str | None
+    body_id: uuid.UUID | None
+    organisation: str | None
+    on_behalf_of_id: uuid.UUID | None
+    substitute_for: str | None
+    from_item: str | None
+    to_item: str | None
+    note: str | None
+
+
+class PlannedDecision(BaseModel):
+    kind: str
+    text: str
+    clauses: list[str]
+    body_id: uuid.UUID | None
+    assignee_body_id: uuid.UUID | None
+    target_body_id: uuid.UUID | None
+
+
+class PlannedItem(BaseModel):
+    number: str
+    title: str
+    kind: str
+    format: str | None
+    section: str | None
+    presenters: list[dict[str, str | None]]
+    attachments: list[str]
+    minutes_text: str | None
+    decisions: list[PlannedDecision]
+
+
+class PlannedMeeting(BaseModel):
+    action: str = Field(description="create, or update (an existing meeting with the same body, date and diary number)")
+    meeting_id: uuid.UUID | None
+    body: str
+    body_ids: list[uuid.UUID]
+    diary_number: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place: str | None
+
+
+class PlannedNextMeeting(BaseModel):
+    on: date
+    title: str | None
+    body_id: uuid.UUID | None
+    place: str | None
+    action: str
+
+
+class ProtocolPlan(BaseModel):
+    kind: ImportKind = ImportKind.protocol
+    file: FileInfo
+    already_imported: bool
+    meeting: PlannedMeeting
+    items: list[PlannedItem]
+    attendance: list[PlannedAttendee]
+    people: list[PlannedPerson]
+    next_meetings: list[PlannedNextMeeting]
+    warnings: list[str]
+    counts: dict[str, int]
+    plan_hash: str = ""
+
+
+class FolderEntry(BaseModel):
+    path: str
+    action: str = Field(description="protocol, attendance, document, skipped")
+    reason: str | None = None
+    meeting: str | None = Field(default=None, description="Diary number or date of the meeting it belongs to.")
+    label: str | None = None
+
+
+class FolderPlan(BaseModel):
+    kind: ImportKind = ImportKind.folder
+    file: FileInfo | None
+    already_imported: bool = False
+    entries: list[FolderEntry]
+    protocols: list[ProtocolPlan]
+    attendance: list[AttendancePlan]
+    warnings: list[str]
+    counts: dict[str, int]
+    plan_hash: str = ""
+
+
+class ImportResult(BaseModel):
+    applied: bool
+    meeting_id: uuid.UUID | None = None
+    plan: AttendancePlan | ProtocolPlan | FolderPlan

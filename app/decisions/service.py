@@ -50,8 +50,8 @@ KIND_FIELDS: dict[DecisionKind, set[str]] = {
     DecisionKind.assignment: {"assignee_body_id", "due_date", "assignment_status", "report_item_id"},
     DecisionKind.referral: {"target_body_id"},
 }
+# A recommendation's deadline is often not in the protocol that records it: it may come later.
 REQUIRED_FOR_KIND: dict[DecisionKind, set[str]] = {
-    DecisionKind.recommendation: {"response_deadline"},
     DecisionKind.assignment: {"assignee_body_id"},
     DecisionKind.referral: {"target_body_id"},
 }

@@ -124,6 +124,8 @@ def number_value(number: str) -> int:
 def next_number(session: Session, meeting: Meeting, body_id: uuid.UUID | None = None) -> NextNumber:
     """Item numbers continue through a body's year: the next is one more than the highest so far."""
     body = body_id or meeting.lead_body_id
+    if body not in meetings.body_ids_of(session, [meeting.id])[meeting.id]:
+        raise ValidationFailed(("query", "body_id"), "is not one of the meeting's bodies")
     year = local(meeting.starts_at).year
     highest = session.exec(
         select(func.max(AgendaItem.number_value)).where(

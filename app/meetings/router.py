@@ -114,16 +114,25 @@ def delete_meeting(id: uuid.UUID, session: DbSession, actor: Reader, if_match: I
     return Response(status_code=204)
 
 
-@router.get("/{id}/attendance", name="attendance_list", summary="The meeting's attendance", openapi_extra=PUBLIC_READ)
+@router.get(
+    "/{id}/attendance",
+    name="attendance_list",
+    summary="The meeting's attendance",
+    responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
+)
 def get_attendance(
     request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response
 ) -> Page[AttendanceOut]:
     meeting = _visible(session, actor, id)
     with_etag(response, meeting)
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
-    return Page[AttendanceOut](
-        data=rows, links=page_links(request, None), pagination=PaginationInfo(limit=len(rows), total=len(rows))
-    )
+    page = {
+        "data": rows,
+        "links": page_links(request, None),
+        "pagination": PaginationInfo(limit=len(rows), total=len(rows)),
+    }
+    return list_response(request, page, "attendance")
 
 
 @router.put("/{id}/attendance", name="attendance_replace", summary="Replace the whole attendance list")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from app.core import crud
@@ -257,8 +258,20 @@ def update(session: Session, actor: Actor, meeting: Meeting, data: MeetingUpdate
     if data.adjuster_ids is not None:
         _store_adjusters(session, meeting, data.adjuster_ids)
         diff["adjuster_ids"] = [None, [str(p) for p in data.adjuster_ids]]
+    if "starts_at" in diff:
+        _renumber_year(session, meeting)
     crud.save_update(session, actor, meeting, KIND, diff)
     return meeting
+
+
+def _renumber_year(session: Session, meeting: Meeting) -> None:
+    """Items follow their meeting into another year, so 'the next free number' counts them there."""
+    year = local(meeting.starts_at).year
+    session.execute(
+        sql_update(AgendaItem)
+        .where(col(AgendaItem.meeting_id) == meeting.id, col(AgendaItem.year) != year)
+        .values(year=year)
+    )
 
 
 def remove(session: Session, actor: Actor, meeting: Meeting) -> None:

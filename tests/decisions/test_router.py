@@ -136,7 +136,6 @@ def test_required_fields_and_bodies_are_checked(world: World) -> None:
     item = world.item(meeting)
     unknown = "00000000-0000-4000-8000-000000000000"
     cases = [
-        ("recommendation", {}, "response_deadline"),
         ("assignment", {"due_date": "2024-10-11"}, "assignee_body_id"),
         ("referral", {}, "target_body_id"),
         ("assignment", {"assignee_body_id": world.orgs[UMEA]}, "assignee_body_id"),
@@ -151,6 +150,9 @@ def test_required_fields_and_bodies_are_checked(world: World) -> None:
     for kind, fields, name in cases:
         assert_refused(world.try_decide(item, kind, **fields), name)
     assert world.count() == 0
+    # A protocol seldom states the deadline: a recommendation may be recorded without one, and is then never overdue.
+    undated = world.decide(item, "recommendation")
+    assert undated["response_deadline"] is None and undated["tally"]["pending"] == 16 and undated["tally"]["overdue"] == 0
     # A working group is a body too.
     group = world.orgs["Beredning barn och unga"]
     assert world.decide(item, "assignment", assignee_body_id=group)["assignee_body_id"] == group

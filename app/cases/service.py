@@ -255,28 +255,9 @@ def timeline(session: Session, case: Case) -> Timeline:
                 to_status=e.to_status,
             )
         )
-    handled = session.exec(
-        select(AgendaItem, Meeting)
-        .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
-        .where(
-            col(AgendaItem.id).in_(select(ItemCase.item_id).where(ItemCase.case_id == case.id)),
-            col(AgendaItem.deleted_at).is_(None),
-        )
-        .order_by(col(Meeting.starts_at), col(AgendaItem.position))
-    ).all()
-    for item, meeting in handled:
-        entries.append(
-            TimelineEntry(
-                on=local_date(meeting.starts_at),
-                at=meeting.starts_at,
-                kind="handled",
-                body_id=item.body_id,
-                meeting_id=meeting.id,
-                agenda_item_id=item.id,
-                item_number=item.number,
-                title=item.title,
-            )
-        )
+    handled = select(ItemCase.item_id).where(ItemCase.case_id == case.id)
+    for item, meeting in _items_at_meetings(session, handled):
+        entries.append(_at_meeting("handled", item, meeting))
     for d, starts_at in decisions:
         entries.append(
             TimelineEntry(
@@ -292,25 +273,34 @@ def timeline(session: Session, case: Case) -> Timeline:
         )
     reports = {d.report_item_id: d for d, _ in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
     if reports:
-        rows = session.exec(
-            select(AgendaItem, Meeting)
-            .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
-            .where(col(AgendaItem.id).in_(list(reports)), col(AgendaItem.deleted_at).is_(None))
-        ).all()
-        for item, meeting in rows:
-            d = reports[item.id]
-            entries.append(
-                TimelineEntry(
-                    on=local_date(meeting.starts_at),
-                    at=meeting.starts_at,
-                    kind="report_back",
-                    body_id=item.body_id,
-                    meeting_id=meeting.id,
-                    agenda_item_id=item.id,
-                    item_number=item.number,
-                    title=item.title,
-                    decision_id=d.id,
-                )
-            )
+        for item, meeting in _items_at_meetings(session, list(reports)):
+            entries.append(_at_meeting("report_back", item, meeting, decision_id=reports[item.id].id))
     entries.sort(key=lambda e: (e.on is None, e.on, e.at is None, e.at, _SAME_TIME_ORDER.get(e.kind, 5)))
     return Timeline(case=render(session, case), entries=entries)
+
+
+def _items_at_meetings(session: Session, item_ids: Any) -> list[tuple[Any, Any]]:
+    """Live agenda items among `item_ids` (a list or a subquery), each with its meeting, in meeting order."""
+    from app.meetings.models import AgendaItem, Meeting
+
+    rows = session.exec(
+        select(AgendaItem, Meeting)
+        .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+        .where(col(AgendaItem.id).in_(item_ids), col(AgendaItem.deleted_at).is_(None))
+        .order_by(col(Meeting.starts_at), col(AgendaItem.position))
+    ).all()
+    return [(item, meeting) for item, meeting in rows]
+
+
+def _at_meeting(kind: str, item: Any, meeting: Any, decision_id: uuid.UUID | None = None) -> TimelineEntry:
+    return TimelineEntry(
+        on=local_date(meeting.starts_at),
+        at=meeting.starts_at,
+        kind=kind,
+        body_id=item.body_id,
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        item_number=item.number,
+        title=item.title,
+        decision_id=decision_id,
+    )

@@ -41,7 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @dataclass
-class TestDatabase:
+class DatabaseInfo:
     kind: str
     url: str
     template: Path | None = None
@@ -68,12 +68,12 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 @pytest.fixture(scope="session")
-def database(request: pytest.FixtureRequest, pg_server: str | None, worker_id: str) -> Iterator[TestDatabase]:
+def database(request: pytest.FixtureRequest, pg_server: str | None, worker_id: str) -> Iterator[DatabaseInfo]:
     if pg_server is None:
         template = _VAR / f"template-{worker_id}.sqlite3"
         url = f"sqlite:///{template}"
         upgrade("head", url)
-        yield TestDatabase("sqlite", url, template=template)
+        yield DatabaseInfo("sqlite", url, template=template)
         return
     name = f"samverkan_test_{worker_id}"
     admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
@@ -85,7 +85,7 @@ def database(request: pytest.FixtureRequest, pg_server: str | None, worker_id: s
     engine = sa.create_engine(url)
     tables = [t for t in sa.inspect(engine).get_table_names() if t != "alembic_version"]
     engine.dispose()
-    yield TestDatabase("postgresql", url, tables=tables)
+    yield DatabaseInfo("postgresql", url, tables=tables)
     core_db.get_engine.cache_clear()
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -93,7 +93,7 @@ def database(request: pytest.FixtureRequest, pg_server: str | None, worker_id: s
 
 
 @pytest.fixture
-def db(database: TestDatabase, tmp_path: Path) -> Iterator[TestDatabase]:
+def db(database: DatabaseInfo, tmp_path: Path) -> Iterator[DatabaseInfo]:
     """An empty migrated database for this test, installed as the service's database."""
     if database.kind == "sqlite":
         assert database.template is not None
@@ -118,13 +118,13 @@ def app() -> Any:
 
 
 @pytest.fixture
-def client(app: Any, db: TestDatabase) -> Iterator[TestClient]:
+def client(app: Any, db: DatabaseInfo) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
 @pytest.fixture
-def session(db: TestDatabase) -> Iterator[Session]:
+def session(db: DatabaseInfo) -> Iterator[Session]:
     with Session(core_db.get_engine(), expire_on_commit=False) as s:
         yield s
 
@@ -134,7 +134,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def make_principal(db: TestDatabase) -> Callable[..., dict[str, str]]:
+def make_principal(db: DatabaseInfo) -> Callable[..., dict[str, str]]:
     """A principal holding the given grants (e.g. "admin", f"editor:{org_id}"); returns auth headers.
 
     Inserted directly with no password, so tests that need no login skip the deliberately slow hash.
@@ -173,7 +173,7 @@ def reader(make_principal: Callable[..., dict[str, str]]) -> dict[str, str]:
 
 
 @pytest.fixture
-def count_queries(db: TestDatabase) -> Callable[[], Any]:
+def count_queries(db: DatabaseInfo) -> Callable[[], Any]:
     """`with count_queries() as n:` ... `n()` is the number of SQL statements run inside the block."""
 
     @contextmanager

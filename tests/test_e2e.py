@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TestDatabase
+from tests.conftest import DatabaseInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "app.cli"]
@@ -25,7 +25,7 @@ def _port() -> int:
 
 
 @pytest.fixture
-def env(db: TestDatabase, tmp_path: Path) -> dict[str, str]:
+def env(db: DatabaseInfo, tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "SAMVERKAN_VAR_DIR": str(tmp_path / "var"), "PYTHONPATH": str(ROOT)}
 
 

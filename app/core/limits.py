@@ -41,6 +41,11 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        query = scope.get("query_string", b"")
+        if b"%00" in query or b"\x00" in query:
+            detail = "The query string contains the NUL character, which no parameter may hold."
+            await send_problem(send, scope, 422, "validation_failed", "Validation failed", detail)
+            return
         headers = dict(scope.get("headers") or [])
         is_upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
         limit = self.max_upload if is_upload else self.max_body

@@ -40,6 +40,7 @@ def plan(
     chosen = _check_resolutions(session, resolutions or {})
     listed = {a.person_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     participants = []
+    planned_people: set[uuid.UUID | None] = set()
     for p in parsed.participants:
         email = (p.email or email_from_upn(p.upn) or "").lower() or None
         if p.name in chosen:
@@ -56,7 +57,8 @@ def plan(
                 match = PersonMatch(status=MatchStatus.guest)
         action = "skip"
         if match.status is MatchStatus.matched:
-            action = "update" if match.person_id in listed else "create"
+            action = "update" if match.person_id in listed or match.person_id in planned_people else "create"
+            planned_people.add(match.person_id)
         participants.append(
             PlannedParticipant(
                 name=p.name,
@@ -72,10 +74,6 @@ def plan(
                 action=action,
             )
         )
-    warnings = list(parsed.warnings)
-    if parsed.starts_at is not None and parsed.starts_at.date() != meeting.starts_at.date():
-        # Compared in UTC on purpose: a report that starts on another day than the meeting is worth a look.
-        warnings.append(f"the report starts {parsed.starts_at:%Y-%m-%d}, the meeting {meeting.starts_at:%Y-%m-%d}")
     warnings = list(parsed.warnings)
     if parsed.starts_at is not None and local_date(parsed.starts_at) != local_date(meeting.starts_at):
         warnings.append(
@@ -116,6 +114,7 @@ def apply(session: Session, actor: Actor, planned: AttendancePlan) -> None:
     meeting = meetings.get(session, planned.meeting_id)
     rows = {a.person_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     position = max((a.position for a in rows.values()), default=-1) + 1
+    done: set[uuid.UUID] = set()
     for p in planned.participants:
         if p.action == "skip" or p.match.person_id is None:
             continue
@@ -132,14 +131,30 @@ def apply(session: Session, actor: Actor, planned: AttendancePlan) -> None:
             )
             position += 1
         row.status = AttendanceStatus.present
-        row.joined_at, row.left_at, row.duration_seconds = p.joined_at, p.left_at, p.duration_seconds
+        if p.match.person_id in done:
+            _join(row, p)
+        else:
+            row.joined_at, row.left_at, row.duration_seconds = p.joined_at, p.left_at, p.duration_seconds
         row.source = AttendanceSource.teams
         session.add(row)
+        rows[p.match.person_id] = row
+        done.add(p.match.person_id)
         if p.match.by == "resolution":
             _remember(session, p.match.person_id, p.name, p.email)
     _touch(session, meeting)
     session.flush()
     common.record_import(session, actor, ImportKind.attendance, planned.file, meeting.id, planned.counts)
+
+
+def _join(row: Attendance, p: PlannedParticipant) -> None:
+    """The same person twice in one report (from a laptop and a phone): one attendance, like a rejoin."""
+    joined = [t for t in (row.joined_at, p.joined_at) if t is not None]
+    left = [t for t in (row.left_at, p.left_at) if t is not None]
+    row.joined_at, row.left_at = min(joined, default=None), max(left, default=None)
+    total = (row.duration_seconds or 0) + (p.duration_seconds or 0)
+    if row.joined_at and row.left_at:
+        total = min(total, int((row.left_at - row.joined_at).total_seconds()))  # the two may have overlapped
+    row.duration_seconds = total
 
 
 def _remember(session: Session, person_id: uuid.UUID, name: str, email: str | None) -> None:

@@ -30,6 +30,7 @@ from app.meetings import items as agenda
 MAX_FILES = 2000
 MAX_TOTAL_BYTES = 500 * 1024 * 1024
 _ATTACHMENT = re.compile(r"\bbilaga\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
+_LATIN_LETTERS = re.compile("[À-ÖØ-öø-ÿ]")
 _IGNORED = re.compile(r"(^|/)(\.|~\$|__MACOSX/|thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 ATTENDANCE_SUFFIXES = {".csv", ".json", ".tsv"}
 TEXT_SUFFIXES = {".txt", ".docx", ".pdf"}
@@ -42,16 +43,19 @@ class SourceFile:
 
 
 def fix_name(info: zipfile.ZipInfo) -> str:
-    """Zip tools that do not flag UTF-8 names get them decoded as cp437 ('Ã¤' for 'ä'): decode them again."""
+    """Zip tools that do not flag UTF-8 names get them decoded as cp437 ('Ã¤' for 'ä'): decode them again.
+
+    Not UTF-8, the name is in Windows' OEM code page (cp850, which cp437 reads right for å/ä/ö) or, from a few
+    tools, in cp1252 ('σ' for 'å'): whichever reading gives more Latin letters wins."""
     name = info.filename
     if not info.flag_bits & 0x800:
         raw = name.encode("cp437", errors="replace")
-        for encoding in ("utf-8", "cp1252"):
-            try:
-                name = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            ansi = raw.decode("cp1252", errors="replace")
+            if len(_LATIN_LETTERS.findall(ansi)) > len(_LATIN_LETTERS.findall(name)):
+                name = ansi
     return unicodedata.normalize("NFC", name)
 
 

@@ -120,6 +120,7 @@ class PlannedAttendee(BaseModel):
 
 
 class PlannedDecision(BaseModel):
+    action: str = Field(default="create", description="create, or skip (the item already holds this decision)")
     kind: str
     text: str
     clauses: list[str]

@@ -10,11 +10,11 @@ from datetime import date, datetime, time
 
 from sqlmodel import Session, col, select
 
-from app.core.errors import ValidationFailed
-from app.core.principal import Actor
+from app.core.errors import Forbidden, ValidationFailed
+from app.core.principal import Actor, Role
 from app.core.time import STOCKHOLM, local_date, to_utc
 from app.decisions import service as decisions
-from app.decisions.models import DecisionCreate, DecisionKind
+from app.decisions.models import Decision, DecisionCreate, DecisionKind
 from app.imports import common
 from app.imports.matching import OrganisationIndex, PeopleIndex, person_name
 from app.imports.models import (
@@ -34,6 +34,7 @@ from app.imports.protocol import ProtocolFormatError, parse_protocol, protocol_t
 from app.meetings import items as agenda
 from app.meetings import service as meetings
 from app.meetings.models import (
+    AgendaItem,
     AgendaItemCreate,
     AgendaItemUpdate,
     AttendanceIn,
@@ -90,7 +91,10 @@ def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "c
         ends_at=_end(parsed),
         place=parsed.place,
     )
-    items = [_plan_item(it, orgs, lead, warnings) for it in parsed.items]
+    held = _decisions_held(session, existing)
+    items = [_plan_item(it, orgs, lead, warnings, held) for it in parsed.items]
+    deciding = {d.body_id for i in items for d in i.decisions if d.action == "create" and d.body_id}
+    _require_rights(session, actor, orgs, existing, lead, deciding)
     # A body that decides in a joint part (Systemledningen) takes part in the meeting.
     meeting.body_ids = list(
         dict.fromkeys([*meeting.body_ids, *(d.body_id for i in items for d in i.decisions if d.body_id)])
@@ -124,7 +128,7 @@ def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "c
     ]
     counts = {
         "items": len(items),
-        "decisions": sum(len(i.decisions) for i in items),
+        "decisions": sum(d.action == "create" for i in items for d in i.decisions),
         "attendance": len(attendance),
         "people_created": sum(p.match.status is MatchStatus.created for p in persons),
         "people_ambiguous": sum(p.match.status is MatchStatus.ambiguous for p in persons),
@@ -178,7 +182,46 @@ def _existing_meeting(session: Session, body_id: uuid.UUID, starts: datetime, di
     return None
 
 
-def _plan_item(item: object, orgs: OrganisationIndex, lead: uuid.UUID, warnings: list[str]) -> PlannedItem:
+def _require_rights(
+    session: Session,
+    actor: Actor,
+    orgs: OrganisationIndex,
+    existing: Meeting | None,
+    lead: uuid.UUID,
+    deciding: set[uuid.UUID],
+) -> None:
+    """The dry run refuses what applying would: the meeting must be the importer's, and every deciding body."""
+    if existing is not None:
+        meetings.require_secretary(session, actor, existing)
+    elif not actor.holds(Role.secretary, lead):
+        raise Forbidden(f"Only a secretary of {orgs.names[lead]} may import its protocols.", code="missing_role")
+    for body in sorted(deciding - {lead}, key=str):
+        if not actor.holds(Role.secretary, body):
+            raise Forbidden(
+                f"The protocol records decisions of {orgs.names[body]}: only its secretary may import it.",
+                code="missing_role",
+            )
+
+
+def _decisions_held(session: Session, meeting: Meeting | None) -> set[tuple[str, str | None]]:
+    """(item number, text) of the decisions a meeting already holds: a protocol imported again adds no copies."""
+    if meeting is None:
+        return set()
+    rows = session.exec(
+        select(AgendaItem.number, Decision.text)
+        .join(Decision, col(Decision.agenda_item_id) == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting.id, col(Decision.deleted_at).is_(None))
+    )
+    return {(number, text) for number, text in rows}
+
+
+def _plan_item(
+    item: object,
+    orgs: OrganisationIndex,
+    lead: uuid.UUID,
+    warnings: list[str],
+    held: set[tuple[str, str | None]],
+) -> PlannedItem:
     from app.imports.parsed import ParsedItem
 
     assert isinstance(item, ParsedItem)
@@ -192,6 +235,7 @@ def _plan_item(item: object, orgs: OrganisationIndex, lead: uuid.UUID, warnings:
                 warnings.append(f"item {item.number}: {name!r} is not a known body")
         planned_decisions.append(
             PlannedDecision(
+                action="skip" if (item.number, d.text) in held else "create",
                 kind=d.kind,
                 text=d.text,
                 clauses=d.clauses,
@@ -272,6 +316,8 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
             new = AgendaItemCreate.model_validate({**fields, "meeting_id": meeting.id, "number": item.number})
             row = agenda.create(session, actor, new)
         for d in item.decisions:
+            if d.action != "create":
+                continue
             kind = DecisionKind(d.kind)
             if (kind is DecisionKind.assignment and not d.assignee_body_id) or (
                 kind is DecisionKind.referral and not d.target_body_id
@@ -379,7 +425,8 @@ def _apply_attendance(
                 from_item=a.from_item,
                 to_item=a.to_item,
                 source=AttendanceSource.protocol,
-                note=a.note,
+                # An organisation that is no principal ("FoU Socialtjänst") is kept in the note, not lost.
+                note=", ".join(filter(None, [None if a.on_behalf_of_id else a.organisation, a.note])) or None,
             )
         )
     # Who joined on Teams but is not in the protocol stays: the two sources complement each other.

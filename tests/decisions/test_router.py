@@ -152,7 +152,8 @@ def test_required_fields_and_bodies_are_checked(world: World) -> None:
     assert world.count() == 0
     # A protocol seldom states the deadline: a recommendation may be recorded without one, and is then never overdue.
     undated = world.decide(item, "recommendation")
-    assert undated["response_deadline"] is None and undated["tally"]["pending"] == 16 and undated["tally"]["overdue"] == 0
+    assert undated["response_deadline"] is None
+    assert (undated["tally"]["pending"], undated["tally"]["overdue"]) == (16, 0)
     # A working group is a body too.
     group = world.orgs["Beredning barn och unga"]
     assert world.decide(item, "assignment", assignee_body_id=group)["assignee_body_id"] == group

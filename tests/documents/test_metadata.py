@@ -164,7 +164,7 @@ def test_patch_refusals_change_nothing(client: TestClient, admin: Headers, recor
     r = upload(client, admin, "underlag.txt", unique_text(), label="Bilaga 1", links=[f"meeting:{record.meeting}"])
     url = f"{URL}/{r.json()['id']}"
     before = client.get(url, headers=admin).json()
-    cases = [
+    cases: list[tuple[dict[str, Any], list[Any]]] = [
         (
             {"label": "Bilaga 2", "links": [{"target_type": "case", "target_id": MISSING}]},
             ["body", "links", 0, "target_id"],

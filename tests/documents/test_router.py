@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from app.core.errors import PayloadTooLarge
 from app.core.settings import get_settings
 from app.documents import extract, storage
-from tests.conftest import TestDatabase
+from tests.conftest import DatabaseInfo
 from tests.documents import files
 from tests.documents.api import (
     TEXT,
@@ -209,7 +209,7 @@ def test_unreadable_file_is_422_naming_file(client: TestClient, admin: Headers, 
 
 
 @pytest.fixture
-def small_limit_client(db: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def small_limit_client(db: DatabaseInfo, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """A fresh app whose upload limit is 2 KiB (the settings are read when the app is made)."""
     from app.main import create_app
 
@@ -286,6 +286,10 @@ def test_file_name_as_sent_is_cleaned(client: TestClient, admin: Headers, filena
     assert r.status_code == 201, r.text
     assert r.json()["filename"] == stored
     renamed = client.patch(f"{URL}/{r.json()['id']}", json={"filename": "x/" + filename}, headers=admin)
+    if "\x00" in filename:
+        # In JSON a NUL is refused outright, like in every other body; a multipart file name is only cleaned.
+        assert renamed.status_code == 422, renamed.text
+        return
     assert renamed.status_code == 200, renamed.text
     assert renamed.json()["filename"] == stored
 

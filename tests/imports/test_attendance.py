@@ -1,7 +1,8 @@
 """Teams attendance reports: every shared sample, every layout, encoding, delimiter and language, and every bad file.
 
-The shared samples are read from ../shared/samples/teams (outside the repository); the small fixtures in files/ cover
-what has no sample: the 2021–22 layout, Excel re-saves, French headers, day-first and ambiguous dates, UTF-16 BE.
+The shared samples are read from tests/fixtures/samples/teams (copies of ../shared/samples);
+the small fixtures in files/ cover what has no sample: the 2021–22 layout, Excel re-saves, French headers,
+day-first and ambiguous dates, UTF-16 BE.
 """
 
 import codecs
@@ -26,7 +27,7 @@ from app.imports.teams_formats import (
     unwrap_upn,
 )
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "teams"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / "teams"
 FILES = Path(__file__).resolve().parent / "files"
 CURRENT_EN = "attendance_current_en_utf16le.csv"
 

@@ -18,8 +18,7 @@ from app.imports.protocol_items import presenters
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports import protocol_samples as S
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "seeds" / "protokoll-2024-05-03.txt"
-needs_sample = pytest.mark.skipif(not SAMPLE.exists(), reason="../shared/samples is not next to the repository")
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / "seeds" / "protokoll-2024-05-03.txt"
 
 
 def docx(text: str) -> bytes:
@@ -92,8 +91,6 @@ def decisions(item: ParsedItem) -> list[tuple[str, list[str], str | None, str | 
 
 @pytest.fixture(scope="module")
 def sample() -> ParsedProtocol:
-    if not SAMPLE.exists():
-        pytest.skip("../shared/samples is not next to the repository")
     return parse_protocol(protocol_text(SAMPLE.read_bytes(), SAMPLE.name))
 
 
@@ -158,7 +155,6 @@ def test_the_sample_next_meetings(sample: ParsedProtocol) -> None:
     assert [n.body for n in sample.next_meetings] == [None, P.COUNCIL]
 
 
-@needs_sample
 def test_the_sample_reads_the_same_from_docx_in_decomposed_unicode() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     from_docx = parse_protocol(protocol_text(docx(unicodedata.normalize("NFD", text)), "protokoll.docx"))

@@ -164,7 +164,9 @@ def load(session: Session) -> DemoResult:
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text(password + "\n")
     password_file.chmod(0o600)
-    summary = f"{len(by_name) - 1} principals and partners, 3 sub-regions, 7 bodies, 8 strategies, 10 people"
+    principals = len(MUNICIPALITIES) + 1
+    people_count = len(POLITICIANS) + len(OFFICIALS) + 1
+    summary = f"{principals} principals, 3 sub-regions, 7 bodies, SKR, {len(STRATEGIES)} strategies, {people_count} people"
     return DemoResult(True, summary, admin_password=password, password_file=password_file)
 
 

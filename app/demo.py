@@ -166,7 +166,9 @@ def load(session: Session) -> DemoResult:
     password_file.chmod(0o600)
     principals = len(MUNICIPALITIES) + 1
     people_count = len(POLITICIANS) + len(OFFICIALS) + 1
-    summary = f"{principals} principals, 3 sub-regions, 7 bodies, SKR, {len(STRATEGIES)} strategies, {people_count} people"
+    summary = (
+        f"{principals} principals, 3 sub-regions, 7 bodies, SKR, {len(STRATEGIES)} strategies, {people_count} people"
+    )
     return DemoResult(True, summary, admin_password=password, password_file=password_file)
 
 

@@ -2,6 +2,7 @@
 invented people, so that every role has someone. Loaded through the services, so every rule and the
 audit log apply. Loading twice changes nothing."""
 
+import os
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -162,8 +163,9 @@ def load(session: Session) -> DemoResult:
     _people(session, by_name, council.id, au.id, lsg.id)
     password = _admin(session)
     password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text(password + "\n")
-    password_file.chmod(0o600)
+    fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
+    with os.fdopen(fd, "w") as f:
+        f.write(password + "\n")
     principals = len(MUNICIPALITIES) + 1
     people_count = len(POLITICIANS) + len(OFFICIALS) + 1
     summary = (

@@ -116,7 +116,6 @@ def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, dat
         already_imported=again,
         entries=entries,
         protocols=[p for _, p in protocols],
-        attendance=[],
         warnings=[],
         counts=counts,
     )

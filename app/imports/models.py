@@ -188,7 +188,6 @@ class FolderPlan(BaseModel):
     already_imported: bool = False
     entries: list[FolderEntry]
     protocols: list[ProtocolPlan]
-    attendance: list[AttendancePlan]
     warnings: list[str]
     counts: dict[str, int]
     plan_hash: str = ""

@@ -299,7 +299,16 @@ def attendance_of(session: Session, meeting_ids: list[uuid.UUID]) -> dict[uuid.U
     for r in rows:
         p = people[r.person_id]
         out[r.meeting_id].append(
-            AttendanceOut.model_validate(r, update={"person_name": f"{p.given_name} {p.family_name}", "party": p.party})
+            AttendanceOut.model_validate(
+                r,
+                update={
+                    "person_name": f"{p.given_name} {p.family_name}",
+                    "party": p.party,
+                    # Meeting times are shown in Europe/Stockholm (API.md), join and leave times too.
+                    "joined_at": local(r.joined_at) if r.joined_at else None,
+                    "left_at": local(r.left_at) if r.left_at else None,
+                },
+            )
         )
     return out
 

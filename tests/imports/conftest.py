@@ -16,13 +16,12 @@ from sqlmodel import Session
 
 from app.core import db as core_db
 from app.demo import load
-from tests.conftest import TestDatabase
+from tests.conftest import DatabaseInfo
 
 API = "/api/v1"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 PROTOCOL = SAMPLES / "seeds" / "protokoll-2024-05-03.txt"
 TEAMS = SAMPLES / "teams"
-needs_samples = pytest.mark.skipif(not PROTOCOL.exists(), reason="../shared/samples is not next to the repository")
 
 
 def row_counts() -> dict[str, int]:
@@ -30,7 +29,7 @@ def row_counts() -> dict[str, int]:
     engine = core_db.get_engine()
     tables = [t for t in sa.inspect(engine).get_table_names() if t != "alembic_version"]
     with engine.connect() as conn:
-        return {t: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in tables}
+        return {t: conn.execute(sa.select(sa.func.count()).select_from(sa.table(t))).scalar_one() for t in tables}
 
 
 def docx(text: str) -> bytes:
@@ -82,7 +81,7 @@ def upload(client: TestClient) -> Upload:
 
 
 @pytest.fixture
-def demo(session: Session, db: TestDatabase) -> Session:
+def demo(session: Session, db: DatabaseInfo) -> Session:
     """The demo data: the 16 principals, the bodies (the council's former name too) and a few people."""
     load(session)
     session.commit()

@@ -41,3 +41,15 @@ def test_attendance_exports_as_csv(client: TestClient, admin: dict[str, str]) ->
     text = r.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert "Åsa Öberg;s;present;chair" in text
+
+
+def test_join_and_leave_times_are_shown_in_stockholm_time(client: TestClient, admin: dict[str, str]) -> None:
+    council = body(client, admin)
+    meeting = plan(client, admin, [council])["id"]
+    åsa = person(client, admin, "Åsa Öberg", "s")
+    row = {"person_id": åsa, "source": "teams", "joined_at": "2024-05-03T07:30:00Z", "left_at": "2024-05-03T13:00:00Z"}
+    assert (
+        client.put(f"{API}/meetings/{meeting}/attendance", json={"attendance": [row]}, headers=admin).status_code == 200
+    )
+    [listed] = client.get(f"{API}/meetings/{meeting}/attendance", headers=admin).json()["data"]
+    assert (listed["joined_at"], listed["left_at"]) == ("2024-05-03T09:30:00+02:00", "2024-05-03T15:00:00+02:00")

@@ -1,0 +1,204 @@
+"""Importing a Teams channel folder as a zip over the API: the protocol, its attendance report and attachments,
+names mangled by zip tools repaired, everything skipped listed with a reason, and re-imports that change nothing."""
+
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.fixtures import protocol_2024_05_03 as P
+from tests.imports.conftest import API, PROTOCOL, TEAMS, Upload, blank_pdf, row_counts
+
+FOLDER = "Samråd 2024-05-03"
+ATTACHMENT = f"{FOLDER}/Bilaga 23 Primärvård.pdf"
+REPORT = "Närvarorapport 2024-05-03.csv"
+
+
+class UnflaggedName(zipfile.ZipInfo):
+    """A member named in `encoding` without the UTF-8 flag, as Windows' and older Mac zip tools write them."""
+
+    def __init__(self, name: str, encoding: str) -> None:
+        super().__init__(name)
+        self.encoding = encoding
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
+        return self.filename.encode(self.encoding), self.flag_bits & ~0x800
+
+
+def report_of_the_meeting() -> bytes:
+    """The current-layout sample moved to 2024-05-03 (13:00–15:01), with the chair and the adjuster in it."""
+    text = (TEAMS / "attendance_current_en_utf16le.csv").read_bytes().decode("utf-16")
+    text = text.replace("3/12/25", "5/3/24").replace("Anna Exempel", "Carin Nilsson")
+    return text.replace("Lindqvist, Maria", "Danielsson, Anna-Lena").encode("utf-16")
+
+
+def channel_zip(attachment_encoding: str = "utf-8") -> bytes:
+    """The channel's folder as Teams downloads it, the attachment's name written without the UTF-8 flag."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{FOLDER}/protokoll-2024-05-03.txt", PROTOCOL.read_bytes())
+        z.writestr(REPORT, report_of_the_meeting())
+        z.writestr(UnflaggedName(ATTACHMENT, attachment_encoding), blank_pdf())
+        z.writestr(".DS_Store", b"\x00\x00\x00\x01Bud1")
+        z.writestr(f"{FOLDER}/~$temp.docx", b"\x0cMaria Lind")
+        z.writestr(f"__MACOSX/{FOLDER}/._protokoll-2024-05-03.txt", b"\x00\x05\x16\x07")
+        z.writestr(f"{FOLDER}/Anteckningar.txt", b"")
+    return out.getvalue()
+
+
+def entries(plan: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(e["path"], e["action"], e["reason"], e["meeting"], e["label"]) for e in plan["entries"]]
+
+
+def imported(client: TestClient, headers: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    rows = client.get(f"{API}/imports", headers=headers).json()["data"]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["kind"], []).append(row)
+    return out
+
+
+def test_a_channel_zip_is_imported_and_everything_skipped_is_listed(
+    upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    data = channel_zip()
+    as_read = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert ATTACHMENT not in as_read and "Samr├Ñd 2024-05-03/Bilaga 23 Prim├ñrv├Ñrd.pdf" in as_read
+    before = row_counts()
+
+    dry = upload("folder", data, "Samråd hälsa, vård och omsorg.zip", admin)
+    assert dry.status_code == 200, dry.text
+    assert row_counts() == before
+    plan = dry.json()["plan"]
+    assert plan["kind"] == "folder" and plan["already_imported"] is False
+    assert (plan["file"]["filename"], plan["file"]["size"]) == ("Samråd hälsa, vård och omsorg.zip", len(data))
+    hidden = "hidden or temporary file"
+    assert sorted(entries(plan)) == sorted(
+        [
+            (f"{FOLDER}/protokoll-2024-05-03.txt", "protocol", None, "HSN 50:2-2024", None),
+            (REPORT, "attendance", None, "HSN 50:2-2024", None),
+            (ATTACHMENT, "document", None, "HSN 50:2-2024", "Bilaga 23"),
+            (".DS_Store", "skipped", hidden, None, None),
+            (f"{FOLDER}/~$temp.docx", "skipped", hidden, None, None),
+            (f"__MACOSX/{FOLDER}/._protokoll-2024-05-03.txt", "skipped", hidden, None, None),
+            (f"{FOLDER}/Anteckningar.txt", "skipped", "empty file", None, None),
+        ]
+    )
+    assert plan["counts"] == {"protocol": 1, "attendance": 1, "document": 1, "skipped": 4}
+    [protocol] = plan["protocols"]
+    assert protocol["meeting"]["action"] == "create" and protocol["counts"]["items"] == 11
+
+    applied = upload(
+        "folder", data, "Samråd hälsa, vård och omsorg.zip", admin, dry_run=False, expected_plan=plan["plan_hash"]
+    )
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["applied"] is True
+
+    made = imported(client, admin)
+    [folder], [protocol_row], [report_row] = made["folder"], made["protocol"], made["attendance"]
+    meeting_id = protocol_row["meeting_id"]
+    assert folder["sha256"] == plan["file"]["sha256"] and folder["summary"] == plan["counts"]
+    assert (report_row["filename"], report_row["meeting_id"], report_row["layout"]) == (REPORT, meeting_id, "current")
+
+    meeting = client.get(
+        f"{API}/meetings/{meeting_id}", params={"include": "attendance,documents"}, headers=admin
+    ).json()
+    assert meeting["diary_number"] == "HSN 50:2-2024"
+    [document] = meeting["documents"]
+    assert (document["filename"], document["label"], document["media_type"]) == (
+        "Bilaga 23 Primärvård.pdf",
+        "Bilaga 23",
+        "application/pdf",
+    )
+    assert {"target_type": "meeting", "target_id": meeting_id} in document["links"]
+    from_teams = {a["person_name"]: a for a in meeting["attendance"] if a["source"] == "teams"}
+    assert sorted(from_teams) == ["Anna-Lena Danielsson", "Carin Nilsson"]
+    chair = from_teams["Carin Nilsson"]
+    assert (chair["role"], chair["status"], chair["body_id"], chair["duration_seconds"]) == (
+        "chair",
+        "present",
+        orgs[P.COUNCIL],
+        7244,
+    )
+    assert datetime.fromisoformat(chair["joined_at"]) == datetime.fromisoformat("2024-05-03T13:00:21+02:00")
+    assert len(meeting["attendance"]) == 51
+
+    after = row_counts()
+    again = upload("folder", data, "Samråd hälsa, vård och omsorg.zip", admin)
+    assert again.json()["plan"]["already_imported"] is True
+    again = upload("folder", data, "kopia.zip", admin, dry_run=False, expected_plan=again.json()["plan"]["plan_hash"])
+    assert again.status_code == 409  # another name is another plan
+    again = upload("folder", data, "Samråd hälsa, vård och omsorg.zip", admin, dry_run=False)
+    assert again.status_code == 200, again.text
+    assert again.json()["applied"] is False and again.json()["plan"]["already_imported"] is True
+    assert row_counts() == after
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp850", "cp1252"], ids=["mac-utf8", "windows-oem", "windows-ansi"])
+def test_names_written_without_the_utf8_flag_are_repaired(
+    upload: Upload, admin: dict[str, str], orgs: dict[str, str], encoding: str
+) -> None:
+    names = [ATTACHMENT, "Närvaro/Närvarorapport möte.csv", "ÅÄÖ åäö é.txt"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in names:
+            z.writestr(UnflaggedName(name, encoding), b"x")
+    r = upload("folder", out.getvalue(), "kanal.zip", admin)
+    assert r.status_code == 200, r.text
+    assert sorted(e["path"] for e in r.json()["plan"]["entries"]) == sorted(names)
+
+
+def test_a_zip_after_its_protocol_attaches_to_the_meeting_already_imported(
+    upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    first = upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, admin, dry_run=False)
+    assert first.status_code == 200, first.text
+    before, data = row_counts(), channel_zip()
+    plan = upload("folder", data, "kanal.zip", admin).json()["plan"]
+    assert plan["protocols"][0]["already_imported"] is True
+    r = upload("folder", data, "kanal.zip", admin, dry_run=False, expected_plan=plan["plan_hash"])
+    assert r.status_code == 200, r.text
+    after = row_counts()
+    grown = {t: after[t] - before[t] for t in after if after[t] != before[t]}
+    assert {t: grown.get(t, 0) for t in ("meetings", "people", "agenda_items", "decisions", "imports")} == {
+        "meetings": 0,
+        "people": 0,
+        "agenda_items": 0,
+        "decisions": 0,
+        "imports": 2,  # the report and the folder
+    }
+    assert grown["documents"] == 1
+    meeting = client.get(f"{API}/meetings/{first.json()['meeting_id']}", params={"include": "documents"}, headers=admin)
+    assert [d["label"] for d in meeting.json()["documents"]] == ["Bilaga 23"]
+
+
+def half_a_zip() -> bytes:
+    data = channel_zip()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [lambda: b"not a zip at all", PROTOCOL.read_bytes, half_a_zip, lambda: b""],
+    ids=["text", "a-protocol", "truncated", "empty"],
+)
+def test_a_file_that_is_not_a_zip_is_a_422(
+    upload: Upload, admin: dict[str, str], orgs: dict[str, str], data: Callable[[], bytes]
+) -> None:
+    before = row_counts()
+    r = upload("folder", data(), "kanal.zip", admin, dry_run=False)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "file"]]
+    assert row_counts() == before
+
+
+def test_readers_may_not_import_folders(upload: Upload, reader: dict[str, str], orgs: dict[str, str]) -> None:
+    before = row_counts()
+    assert upload("folder", channel_zip(), "kanal.zip", reader).status_code == 403
+    assert upload("folder", channel_zip(), "kanal.zip", {}).status_code == 401
+    assert row_counts() == before

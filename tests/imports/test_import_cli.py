@@ -1,0 +1,171 @@
+"""`samverkan import …` in a subprocess: locally against the test database, and remotely against a real uvicorn
+server with an API token. The --dry-run --json plan is the document the API returns."""
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests import test_e2e
+from tests.fixtures import protocol_2024_05_03 as P
+from tests.imports.conftest import API, PROTOCOL, TEAMS, Upload, blank_pdf, row_counts
+from tests.test_e2e import CLI, ROOT
+
+env, start_server = test_e2e.env, test_e2e.start_server  # the end-to-end fixtures: a var dir, uvicorn servers
+CURRENT = TEAMS / "attendance_current_en_utf16le.csv"
+
+
+def run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([*CLI, "import", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if ok:
+        assert result.returncode == 0, result.stderr + result.stdout
+    return result
+
+
+def as_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    return json.loads(run(env, *args, "--json").stdout)  # type: ignore[no-any-return]
+
+
+def test_a_protocol_dry_run_prints_the_apis_plan_and_the_import_applies_it(
+    env: dict[str, str], upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    before = row_counts()
+    printed = as_json(env, "protocol", str(PROTOCOL), "--dry-run")
+    assert row_counts() == before
+    over_http = upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, admin).json()
+    assert printed == over_http  # the same document, key for key, down to the plan's hash
+    plan = printed["plan"]
+    assert plan["meeting"]["diary_number"] == "HSN 50:2-2024" and len(plan["items"]) == 11
+    assert plan["items"][4]["decisions"][0]["assignee_body_id"] == orgs[P.LSG]
+    assert plan["attendance"][0] == {
+        "name": "Carin Nilsson",
+        "status": "present",
+        "role": "chair",
+        "body": P.COUNCIL,
+        "body_id": orgs[P.COUNCIL],
+        "organisation": "Umeå kommun",
+        "on_behalf_of_id": orgs["Umeå kommun"],
+        "substitute_for": None,
+        "from_item": None,
+        "to_item": None,
+        "note": "ordförande",
+    }
+
+    applied = run(env, "protocol", str(PROTOCOL))
+    assert "Applied" in applied.stderr
+    [record] = client.get(f"{API}/imports", headers=admin).json()["data"]
+    assert (record["kind"], record["filename"], record["sha256"]) == ("protocol", PROTOCOL.name, plan["file"]["sha256"])
+    meeting = client.get(f"{API}/meetings/{record['meeting_id']}", params={"include": "items"}, headers=admin).json()
+    assert [i["number"] for i in meeting["items"]] == [str(n) for n in range(15, 26)]
+    after = row_counts()
+    assert after["meetings"] - before["meetings"] == 3 and after["people"] - before["people"] == 51
+
+    again = as_json(env, "protocol", str(PROTOCOL))
+    assert again["applied"] is False and again["plan"]["already_imported"] is True
+    assert row_counts() == after
+
+    annual_report = PROTOCOL.with_name("arsrapport-2023.txt")
+    refused = run(env, "protocol", str(annual_report), ok=False)
+    assert refused.returncode == 1 and "body.file: not a meeting protocol" in refused.stderr + refused.stdout
+    assert "Traceback" not in refused.stderr
+    assert row_counts() == after
+
+
+def test_an_attendance_dry_run_prints_every_participant_with_the_person_matched(
+    env: dict[str, str], upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    r = client.post(
+        f"{API}/meetings",
+        json={"body_ids": [orgs[P.COUNCIL]], "starts_at": "2025-03-12T13:00:00", "ends_at": "2025-03-12T15:00:00"},
+        headers=admin,
+    )
+    meeting = r.json()["id"]
+    body = {"given_name": "Anna", "family_name": "Exempel", "contact": {"email": "anna.exempel@region.example"}}
+    anna = client.post(f"{API}/people", json=body, headers=admin).json()["id"]
+    before = row_counts()
+
+    printed = as_json(env, "attendance", str(CURRENT), "--meeting", meeting, "--dry-run")
+    assert row_counts() == before
+    assert printed == upload("attendance", CURRENT.read_bytes(), CURRENT.name, admin, meeting_id=meeting).json()
+    first = printed["plan"]["participants"][0]
+    assert {k: first[k] for k in ("name", "status", "joined_at", "left_at", "duration_seconds", "action")} == {
+        "name": "Anna Exempel",
+        "status": "present",
+        "joined_at": "2025-03-12T12:00:21Z",
+        "left_at": "2025-03-12T14:01:05Z",
+        "duration_seconds": 7244,
+        "action": "create",
+    }
+    assert (first["match"]["status"], first["match"]["person_id"], first["match"]["by"]) == ("matched", anna, "email")
+    assert [p["match"]["status"] for p in printed["plan"]["participants"]] == [
+        "matched",
+        "unmatched",
+        "unmatched",
+        "unmatched",
+        "guest",
+        "unmatched",
+    ]
+
+
+def test_a_folder_on_disk_is_imported(
+    env: dict[str, str], tmp_path: Path, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    channel = tmp_path / "Samråd hälsa, vård och omsorg"
+    meeting_folder = channel / "Samråd 2024-05-03"
+    meeting_folder.mkdir(parents=True)
+    (meeting_folder / PROTOCOL.name).write_bytes(PROTOCOL.read_bytes())
+    (meeting_folder / "Bilaga 23 Primärvård.pdf").write_bytes(blank_pdf())
+    (channel / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+
+    result = as_json(env, "folder", str(channel))
+    assert result["applied"] is True
+    assert sorted((e["path"], e["action"]) for e in result["plan"]["entries"]) == [
+        (".DS_Store", "skipped"),
+        ("Samråd 2024-05-03/Bilaga 23 Primärvård.pdf", "document"),
+        (f"Samråd 2024-05-03/{PROTOCOL.name}", "protocol"),
+    ]
+    made = {i["kind"]: i for i in client.get(f"{API}/imports", headers=admin).json()["data"]}
+    assert made["folder"]["filename"] == "Samråd hälsa, vård och omsorg.zip"
+    meeting = client.get(
+        f"{API}/meetings/{made['protocol']['meeting_id']}", params={"include": "documents"}, headers=admin
+    ).json()
+    assert [(d["filename"], d["label"]) for d in meeting["documents"]] == [("Bilaga 23 Primärvård.pdf", "Bilaga 23")]
+
+
+def test_remote_import_through_a_server_with_an_api_token(
+    env: dict[str, str],
+    start_server: Callable[[], str],
+    upload: Upload,
+    client: TestClient,
+    admin: dict[str, str],
+    orgs: dict[str, str],
+) -> None:
+    grants = [{"role": "secretary", "organisation_id": orgs[b]} for b in (P.COUNCIL, P.SYSTEMLEDNING)]
+    principal = client.post(
+        f"{API}/principals",
+        json={"kind": "service", "login": "import-script", "display_name": "Importskript", "grants": grants},
+        headers=admin,
+    )
+    assert principal.status_code == 201, principal.text
+    token = client.post(
+        f"{API}/api-tokens", json={"principal_id": principal.json()["id"], "name": "import"}, headers=admin
+    ).json()["token"]
+    base = start_server()
+
+    refused = run(env, "protocol", str(PROTOCOL), "--server", base, "--token", "svk_not-a-token", ok=False)
+    assert refused.returncode == 1 and "401" in refused.stderr
+    before = row_counts()
+    remote = ["--server", base, "--token", token]
+    printed = as_json(env, "protocol", str(PROTOCOL), "--dry-run", *remote)
+    assert row_counts() == before
+    assert printed == upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, admin).json()
+
+    applied = as_json(env, "protocol", str(PROTOCOL), *remote)
+    assert applied["applied"] is True and applied["plan"]["plan_hash"] == printed["plan"]["plan_hash"]
+    meeting = client.get(f"{API}/meetings/{applied['meeting_id']}", headers=admin).json()
+    assert meeting["diary_number"] == "HSN 50:2-2024"
+    provenance = client.get(f"{API}/imports", headers=admin).json()["data"]
+    assert [i["kind"] for i in provenance] == ["protocol"]

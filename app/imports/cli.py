@@ -118,7 +118,7 @@ def protocol(
     token: Token = None,
 ) -> None:
     """Import a protocol: the meeting, items, decisions, attendance."""
-    from app.imports import protocol_import
+    from app.imports import protocol_apply, protocol_import
     from app.imports.models import ImportResult
 
     data = file.read_bytes()
@@ -130,7 +130,7 @@ def protocol(
             planned = protocol_import.plan(session, SYSTEM, data, file.name)
             meeting_id = planned.meeting.meeting_id
             if not dry_run:
-                meeting_id = protocol_import.apply(session, SYSTEM, planned)
+                meeting_id = protocol_apply.apply(session, SYSTEM, planned)
             return ImportResult(
                 applied=not dry_run and not planned.already_imported, meeting_id=meeting_id, plan=planned
             )

@@ -22,7 +22,7 @@ from app.core.principal import Actor
 from app.core.time import local_date
 from app.documents import service as documents
 from app.documents.models import DocumentRole, LinkIn, LinkTarget
-from app.imports import attendance_import, common, protocol_import
+from app.imports import attendance_import, common, protocol_apply, protocol_import
 from app.imports.attendance import AttendanceFormatError, parse_attendance
 from app.imports.models import FolderEntry, FolderPlan, ImportKind, ProtocolPlan
 from app.meetings import items as agenda
@@ -177,7 +177,7 @@ def apply(
     meeting_of: dict[str, uuid.UUID] = {}
     plan_of: dict[str, ProtocolPlan] = {}
     for entry, p in zip([e for e in planned.entries if e.action == "protocol"], planned.protocols, strict=True):
-        meeting_id = protocol_import.apply(session, actor, p)
+        meeting_id = protocol_apply.apply(session, actor, p)
         if meeting_id is not None:
             meeting_of[entry.meeting or ""], plan_of[entry.meeting or ""] = meeting_id, p
     for entry in planned.entries:

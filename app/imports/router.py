@@ -11,7 +11,7 @@ from app.core.deps import DbSession, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
-from app.imports import attendance_import, common, folder, protocol_import
+from app.imports import attendance_import, common, folder, protocol_apply, protocol_import
 from app.imports.models import ImportOut, ImportRecord, ImportResult
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -72,7 +72,7 @@ def import_protocol(
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
     common.check_expected(planned, expected_plan)
-    meeting_id = protocol_import.apply(session, actor, planned)
+    meeting_id = protocol_apply.apply(session, actor, planned)
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 

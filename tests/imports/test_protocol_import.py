@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.imports import common, protocol_import
+from app.imports import common, protocol_apply
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, SAMPLES, Upload, blank_pdf, docx, row_counts
 
@@ -297,7 +297,7 @@ def test_a_plan_that_went_stale_is_refused_and_nothing_is_written(
 def test_a_crash_half_way_leaves_nothing_behind(
     upload: Upload, admin: dict[str, str], orgs: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = protocol_import.decisions.create
+    real = protocol_apply.decisions.create
     calls: list[int] = []
 
     def create_then_fail(*args: Any, **kwargs: Any) -> Any:
@@ -306,7 +306,7 @@ def test_a_crash_half_way_leaves_nothing_behind(
             raise RuntimeError("the disk is full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(protocol_import.decisions, "create", create_then_fail)
+    monkeypatch.setattr(protocol_apply.decisions, "create", create_then_fail)
     data, name = sample("txt")
     before = row_counts()
     r = upload("protocol", data, name, admin, dry_run=False)
@@ -315,7 +315,7 @@ def test_a_crash_half_way_leaves_nothing_behind(
     assert len(calls) == 4  # people, the meeting, items and three decisions were written before the failure
     assert row_counts() == before
 
-    monkeypatch.setattr(protocol_import.decisions, "create", real)
+    monkeypatch.setattr(protocol_apply.decisions, "create", real)
     assert upload("protocol", data, name, admin).json()["plan"]["already_imported"] is False
 
 

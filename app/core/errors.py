@@ -57,6 +57,14 @@ class UnsupportedMediaType(AppError):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 
 
+class RangeNotSatisfiable(AppError):
+    status, code, title = 416, "range_not_satisfiable", "Range not satisfiable"
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"The range lies outside the file's {size} bytes.")
+        self.headers = {"Content-Range": f"bytes */{size}"}
+
+
 class TooManyRequests(AppError):
     status, code, title = 429, "too_many_requests", "Too many requests"
 

@@ -6,11 +6,13 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
+from starlette.responses import MalformedRangeHeader
+from starlette.responses import RangeNotSatisfiable as StarletteRangeNotSatisfiable
 
-from app.core.errors import PreconditionFailed
+from app.core.errors import BadRequest, PreconditionFailed, RangeNotSatisfiable
 from app.core.models import Resource
 
 IfMatch = Annotated[
@@ -112,3 +114,20 @@ def list_response(request: Request, page: dict[str, Any], filename: str) -> Any:
 CSV_LIST: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The page (JSON or CSV)."}
 }
+
+
+def check_range(range_header: str | None, size: int, if_range: str | None, current_etag: str) -> None:
+    """Refuse a bad `Range` as a problem before the file response would answer it in plain text.
+
+    A stale If-Range means the whole file is sent, so the range is not looked at then.
+    """
+    if not range_header or (if_range is not None and if_range != current_etag):
+        return
+    try:
+        FileResponse._parse_range_header(range_header, size)
+    except MalformedRangeHeader as exc:
+        raise BadRequest(
+            f"The Range header is malformed: {exc.content or range_header}", code="range_malformed"
+        ) from exc
+    except StarletteRangeNotSatisfiable as exc:
+        raise RangeNotSatisfiable(size) from exc

@@ -3,12 +3,12 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from app.core.deps import DbSession, Reader
 from app.core.errors import ValidationFailed
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, check_if_match, check_range, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.documents import service
 from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
@@ -78,10 +78,21 @@ def get_document(id: uuid.UUID, session: DbSession, _actor: Reader, response: Re
     name="documents_content",
     summary="Download the file (Range requests supported)",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, 206: {"description": "Partial content"}},
+    responses={
+        200: {"content": {"application/octet-stream": {}}},
+        206: {"description": "Partial content"},
+        416: {"description": "The range lies outside the file."},
+    },
 )
-def download(id: uuid.UUID, session: DbSession, _actor: Reader) -> FileResponse:
+def download(
+    id: uuid.UUID,
+    session: DbSession,
+    _actor: Reader,
+    range_header: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
+    if_range: Annotated[str | None, Header(alias="If-Range", max_length=200)] = None,
+) -> FileResponse:
     doc = service.get(session, id)
+    check_range(range_header, doc.size, if_range, f'"{doc.sha256}"')
     return FileResponse(
         service.content_path(doc),
         media_type=doc.media_type,

@@ -332,6 +332,12 @@ def test_range_requests(client: TestClient, admin: Headers) -> None:
     outside = client.get(url, headers={**admin, "Range": f"bytes={len(data)}-"})
     assert outside.status_code == 416
     assert outside.headers["content-range"] == f"bytes */{len(data)}"
+    assert outside.headers["content-type"] == "application/problem+json"
+    assert outside.json()["code"] == "range_not_satisfiable"
+
+    malformed = client.get(url, headers={**admin, "Range": "lines=1-2"})
+    assert malformed.status_code == 400
+    assert malformed.json()["code"] == "range_malformed"
 
     # a stale If-Range gets the whole file
     stale = client.get(url, headers={**admin, "Range": "bytes=0-9", "If-Range": '"not-the-etag"'})

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, NaiveDatetime
+from pydantic import AwareDatetime
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -171,7 +171,8 @@ class ItemCase(SQLModel, table=True):
 
 # --- API models: meetings ---
 
-LocalOrAware = AwareDatetime | NaiveDatetime
+# With or without an offset; without one it is Europe/Stockholm time (see app.core.time.to_utc).
+LocalOrAware = datetime
 
 
 class _MeetingFields(ApiModel):

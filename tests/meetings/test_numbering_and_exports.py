@@ -53,3 +53,10 @@ def test_join_and_leave_times_are_shown_in_stockholm_time(client: TestClient, ad
     )
     [listed] = client.get(f"{API}/meetings/{meeting}/attendance", headers=admin).json()["data"]
     assert (listed["joined_at"], listed["left_at"]) == ("2024-05-03T09:30:00+02:00", "2024-05-03T15:00:00+02:00")
+
+
+def test_a_bad_start_time_is_one_error_naming_the_field(client: TestClient, admin: dict[str, str]) -> None:
+    council = body(client, admin)
+    r = client.post(f"{API}/meetings", json={"body_ids": [council], "starts_at": "den 3 maj"}, headers=admin)
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "starts_at"]]

@@ -93,6 +93,8 @@ def csv_response(rows: list[dict[str, Any]], filename: str, next_url: str | None
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
+    # An object that is null in some rows (a decision's tally) is already spread over its dotted columns.
+    columns = [c for c in columns if not any(o.startswith(f"{c}.") for o in columns)]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)

@@ -18,3 +18,9 @@ def test_nested_objects_become_dotted_columns() -> None:
 def test_formulas_are_defused_but_phone_numbers_are_kept() -> None:
     lines = _lines([{"a": "=HYPERLINK(1)", "b": "@SUM(1)", "c": "+46 90 12 34", "d": "-12", "e": "+cmd"}])
     assert lines[1] == "'=HYPERLINK(1);'@SUM(1);+46 90 12 34;-12;'+cmd"
+
+
+def test_an_object_null_in_some_rows_gets_no_column_of_its_own() -> None:
+    lines = _lines([{"id": "1", "tally": None}, {"id": "2", "tally": {"adopted": 3}}])
+    assert lines[0] == "id;tally.adopted"
+    assert lines[1:] == ["1;", "2;3"]

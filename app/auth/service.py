@@ -33,6 +33,7 @@ from app.core.security import (
     verify_secret,
 )
 from app.core.settings import get_settings
+from app.core.text import nfc
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 log = logging.getLogger("samverkan.auth")
@@ -184,7 +185,8 @@ def login(session: Session, kind: PrincipalKind, login_name: str, secret: str, s
     folded = login_name.strip().casefold()[:120]
     _throttle_check(session, folded)
     principal = session.execute(select(Principal).where(Principal.login == folded)).scalar_one_or_none()
-    ok = verify_secret(principal.secret_hash if principal else None, secret)
+    # Passwords set through the API are NFC (every request body is); a login typed decomposed must match them.
+    ok = verify_secret(principal.secret_hash if principal else None, nfc(secret))
     if not ok or principal is None or principal.kind is not kind or not principal.is_active:
         _throttle_record(session, folded, failed=True)
         raise Unauthorized("Wrong login name or secret.", code="invalid_grant")

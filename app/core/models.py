@@ -9,6 +9,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
+from app.core.text import nfc
 
 
 class Resource(SQLModel):
@@ -33,6 +34,16 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _composed(value: Any) -> Any:
+    """Text pasted from a .docx or .pdf can be decomposed (a + ring): every request's text is taken as NFC,
+    so it is stored, matched, sorted and found as one character."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_composed(v) for v in value]
+    return value
+
+
 class ApiModel(SQLModel):
     """Base of every request body: unknown fields are an error, not silently dropped."""
 
@@ -40,11 +51,11 @@ class ApiModel(SQLModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
+    def _text(cls, value: Any) -> Any:
         # PostgreSQL cannot store the NUL character; it is never meaningful in our text anyway.
         if _has_nul(value):
             raise ValueError("may not contain the NUL character")
-        return value
+        return _composed(value)
 
 
 class ResourceOut(SQLModel):

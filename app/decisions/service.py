@@ -4,7 +4,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -13,7 +12,6 @@ from app.core import crud
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
-from app.core.text import nfc
 from app.core.time import local_date, today
 from app.decisions.models import (
     AssignmentStatus,
@@ -57,7 +55,6 @@ REQUIRED_FOR_KIND: dict[DecisionKind, set[str]] = {
 }
 ALL_KIND_FIELDS = set().union(*KIND_FIELDS.values())
 OPEN_ASSIGNMENT = (AssignmentStatus.open, AssignmentStatus.in_progress)
-_TEXT_FIELDS = frozenset({"text", "assembly", "reference", "note"})
 
 
 @dataclass(frozen=True)
@@ -166,14 +163,6 @@ def render(session: Session, decision: Decision) -> DecisionOut:
     return render_many(session, [decision])[decision.id]
 
 
-def _composed(fields: dict[str, Any]) -> dict[str, Any]:
-    """Text pasted from a .docx or .pdf can be decomposed (a + ring): stored NFC, so it matches and is found."""
-    out = {k: nfc(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in fields.items()}
-    if out.get("clauses"):
-        out["clauses"] = [nfc(c) for c in out["clauses"]]
-    return out
-
-
 def _require_secretary(actor: Actor, body_id: uuid.UUID) -> None:
     if not actor.holds(Role.secretary, body_id):
         raise Forbidden("Only a secretary of the deciding body may record its decisions.", code="missing_role")
@@ -248,7 +237,7 @@ def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
         linked = list(session.exec(select(ItemCase.case_id).where(ItemCase.item_id == item.id)))
         case_id = linked[0] if len(linked) == 1 else None
     position = len(list(session.exec(select(Decision.id).where(Decision.agenda_item_id == item.id))))
-    fields = _composed(data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "decided_on"}))
+    fields = data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "decided_on"})
     fields["clauses"] = fields["clauses"] or []
     decision = Decision(
         **fields,
@@ -285,7 +274,7 @@ def update(session: Session, actor: Actor, decision: Decision, data: DecisionUpd
     _require_secretary(actor, decision.body_id)
     if data.kind is not None and data.kind != decision.kind:
         raise ValidationFailed("kind", "cannot change; delete the decision and record it anew")
-    changes = _composed(data.model_dump(exclude_unset=True))
+    changes = data.model_dump(exclude_unset=True)
     diff = crud.apply_changes(decision, changes, required={"decided_on", "clauses"})
     _check_kind(session, decision, data.model_fields_set)
     _index(session, decision)
@@ -341,7 +330,7 @@ def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn)
         crud.get_live(session, Document, data.document_id, "document")
     if data.decided_on and data.decided_on < decision.decided_on:
         raise ValidationFailed("decided_on", "is before the recommendation itself")
-    diff = crud.apply_changes(row, _composed(data.model_dump(exclude={"organisation_id"})))
+    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}))
     crud.save_update(session, actor, row, RESPONSE, diff)
     org = session.get(Organisation, data.organisation_id)
     return _response_out(decision, row, org.name if org else "")

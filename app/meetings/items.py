@@ -3,7 +3,6 @@
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -12,7 +11,7 @@ from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor
-from app.core.text import clean, nfc
+from app.core.text import clean
 from app.core.time import local
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -39,7 +38,6 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(AgendaItem.updated_at),
 }
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
-_TEXT_FIELDS = frozenset({"title", "section", "minutes_text"})
 
 
 @dataclass(frozen=True)
@@ -135,11 +133,6 @@ def next_number(session: Session, meeting: Meeting, body_id: uuid.UUID | None = 
     return NextNumber(body_id=body, year=year, number=str((highest or 0) + 1))
 
 
-def _composed(fields: dict[str, Any]) -> dict[str, Any]:
-    """Text pasted from a .docx or .pdf can be decomposed (a + ring): stored NFC, so it matches and sorts."""
-    return {k: nfc(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in fields.items()}
-
-
 def _check_unique_number(session: Session, item: AgendaItem) -> None:
     taken = select(AgendaItem.id).where(
         AgendaItem.meeting_id == item.meeting_id,
@@ -211,7 +204,7 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
     if position is None:
         last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)).one()
         position = (last or 0) + 1
-    fields = _composed(data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"}))
+    fields = data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"})
     item = AgendaItem(
         **fields,
         body_id=body_id,
@@ -232,7 +225,7 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
 def update(session: Session, actor: Actor, item: AgendaItem, data: AgendaItemUpdate) -> AgendaItem:
     meeting = meetings.get(session, item.meeting_id)
     meetings.require_secretary(session, actor, meeting)
-    changes = _composed(data.model_dump(exclude_unset=True, exclude={"presenters", "case_ids"}))
+    changes = data.model_dump(exclude_unset=True, exclude={"presenters", "case_ids"})
     diff = crud.apply_changes(item, changes, required={"title", "kind", "number", "public", "position"})
     if "number" in diff:
         item.number_value = number_value(item.number)

@@ -256,3 +256,14 @@ def test_argon2_runs_for_an_unknown_user_too(client: TestClient, anna: dict[str,
     assert hasher.verifies == start + 2
     assert_unauthorized(client_login(client, "no.such.client", "fel"), "invalid_grant")
     assert hasher.verifies == start + 3
+
+
+def test_a_password_is_the_same_composed_or_decomposed(client: TestClient, admin: dict[str, str]) -> None:
+    """Every request body is taken as NFC, passwords too; a login typed with a decomposed å must match."""
+    body = {"kind": "person", "login": "asa.oberg", "display_name": "Åsa Öberg", "password": "la\u030angt-lösenord-1"}
+    assert client.post("/api/v1/principals", json=body, headers=admin).status_code == 201
+    for typed in ("l\u00e5ngt-lösenord-1", "la\u030angt-lo\u0308senord-1"):
+        r = client.post(
+            "/api/v1/auth/token", data={"grant_type": "password", "username": "asa.oberg", "password": typed}
+        )
+        assert r.status_code == 200, (typed, r.text)

@@ -69,15 +69,19 @@ def require_role(*roles: Role) -> Callable[[Actor], Actor]:
     return dependency
 
 
-def reader_or_public(
-    session: DbSession, background: BackgroundTasks, token: Annotated[str | None, Depends(oauth2)]
-) -> Actor | None:
+def reader_or_nobody(session: Session, token: str | None, background: BackgroundTasks) -> Actor | None:
     """Published meeting data: a reader, or nobody at all when the deployment turns public reading on."""
     if not token:
         if get_settings().public_read:
             return None
         raise Unauthorized()
     return require_read(authenticate(session, token, background))
+
+
+def reader_or_public(
+    session: DbSession, background: BackgroundTasks, token: Annotated[str | None, Depends(oauth2)]
+) -> Actor | None:
+    return reader_or_nobody(session, token, background)
 
 
 Authenticated = Annotated[Actor, Security(current_actor)]

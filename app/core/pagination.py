@@ -225,3 +225,13 @@ def to_page(request: Request, result: PageResult, render: Callable[[Any], Any]) 
         "links": page_links(request, result.next_cursor),
         "pagination": PaginationInfo(limit=result.limit, total=result.total),
     }
+
+
+def whole_list(request: Request, rows: list[Any], limit: int | None = None) -> dict[str, Any]:
+    """The envelope for a list that comes whole (a meeting's attendance, a recommendation's answers):
+    no next page, and the count is the list's length. `limit` is for ranked lists cut at the best hits."""
+    return {
+        "data": rows,
+        "links": page_links(request, None),
+        "pagination": PaginationInfo(limit=limit or len(rows), total=None if limit else len(rows)),
+    }

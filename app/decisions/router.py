@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
-from app.core.pagination import ListParams, Page, PaginationInfo, list_params, page_links, to_page
+from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.decisions import service
 from app.decisions.models import (
     AssignmentStatus,
@@ -106,12 +106,7 @@ def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: 
 @router.get("/{id}/responses", name="responses_list", summary="Every recipient's answer to a recommendation")
 def list_responses(request: Request, id: uuid.UUID, session: DbSession, _actor: Reader) -> Page[ResponseOut]:
     rows = service.responses_of(session, service.get(session, id))
-    page = {
-        "data": rows,
-        "links": page_links(request, None),
-        "pagination": PaginationInfo(limit=len(rows), total=len(rows)),
-    }
-    return list_response(request, page, "responses")
+    return list_response(request, whole_list(request, rows), "responses")
 
 
 @router.post("/{id}/responses", name="responses_answer", summary="Answer a recommendation for a principal")

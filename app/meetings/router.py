@@ -8,12 +8,11 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Respons
 from pydantic import BeforeValidator
 from sqlmodel import Session, col, select
 
-from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, authenticate, oauth2, require_read
-from app.core.errors import Unauthorized, not_found
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, oauth2, reader_or_nobody
+from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
-from app.core.pagination import ListParams, Page, PaginationInfo, list_params, page_links, to_page
+from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.principal import Actor
-from app.core.settings import get_settings
 from app.meetings import ics, protocol, service
 from app.meetings import items as agenda
 from app.meetings.models import (
@@ -127,12 +126,7 @@ def get_attendance(
     meeting = _visible(session, actor, id)
     with_etag(response, meeting)
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
-    page = {
-        "data": rows,
-        "links": page_links(request, None),
-        "pagination": PaginationInfo(limit=len(rows), total=len(rows)),
-    }
-    return list_response(request, page, "attendance")
+    return list_response(request, whole_list(request, rows), "attendance")
 
 
 @router.put("/{id}/attendance", name="attendance_replace", summary="Replace the whole attendance list")
@@ -150,9 +144,7 @@ def replace_attendance(
     service.replace_attendance(session, actor, meeting, body.attendance)
     with_etag(response, meeting)
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
-    return Page[AttendanceOut](
-        data=rows, links=page_links(request, None), pagination=PaginationInfo(limit=len(rows), total=len(rows))
-    )
+    return whole_list(request, rows)  # type: ignore[return-value]
 
 
 @router.get("/{id}/next-item-number", name="meetings_next_item_number", summary="The next free item number")
@@ -170,12 +162,7 @@ def calendar_reader(
         str | None, Query(max_length=4096, description="An API token, for calendars that cannot send headers.")
     ] = None,
 ) -> Actor | None:
-    given = header_token or token
-    if not given:
-        if get_settings().public_read:
-            return None
-        raise Unauthorized()
-    return require_read(authenticate(session, given, background))
+    return reader_or_nobody(session, header_token or token, background)
 
 
 CalendarReader = Annotated[Actor | None, Depends(calendar_reader)]

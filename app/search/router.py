@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.core.deps import DbSession, Reader
-from app.core.pagination import Page, PaginationInfo, page_links
+from app.core.pagination import Page, whole_list
 from app.search import service
 from app.search.models import SearchHit, SearchKind
 
@@ -26,6 +26,4 @@ def search(
 ) -> Page[SearchHit]:
     flt = service.SearchFilter(q, kind, body_id, year)
     hits = service.search(session, flt, limit)
-    return Page[SearchHit](
-        data=hits, links=page_links(request, None), pagination=PaginationInfo(limit=limit, total=None)
-    )
+    return whole_list(request, hits, limit=limit)  # type: ignore[return-value]

@@ -17,7 +17,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from app.core.db import UTCDateTime, get_engine, utcnow
 from app.core.errors import Unauthorized
-from app.core.limits import ASGIApp, Message, Receive, Scope, Send, send_problem
+from app.core.limits import ASGIApp, Message, Receive, Scope, Send, read_body, replaying, send_problem
 from app.core.security import API_TOKEN_PREFIX, decode_token
 
 KEY_HEADER = b"idempotency-key"
@@ -112,7 +112,10 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
 
-        body, receive = await _read_body(receive)
+        body = await read_body(receive)
+        if body is None:  # the client went away
+            return
+        receive = replaying(body, receive)
         digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
         outcome = await anyio.to_thread.run_sync(_claim, owner, key, digest)
         if isinstance(outcome, IdempotencyRecord):
@@ -152,28 +155,6 @@ class IdempotencyMiddleware:
                 captured["headers"],
                 captured["body"].decode("utf-8", "replace"),
             )
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    chunks = []
-    more = True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
 
 
 async def _replay(send: Send, record: IdempotencyRecord) -> None:

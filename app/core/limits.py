@@ -31,6 +31,38 @@ class _TooLarge(Exception):
     pass
 
 
+async def read_body(receive: Receive, limit: int | None = None) -> bytes | None:
+    """The whole request body; None when the client went away first. Past `limit` bytes: _TooLarge."""
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the body already read, then whatever the client sends next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class BodyLimitMiddleware:
     """413 for a body over the limit: uploads (multipart) have their own, larger limit."""
 
@@ -58,31 +90,13 @@ class BodyLimitMiddleware:
             await self._stream(scope, receive, send, limit)
             return
         # Small bodies are read whole first (bounded by the limit), so a lying Content-Length cannot pass.
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await self._refuse(send, scope, limit)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        try:
+            body = await read_body(receive, limit)
+        except _TooLarge:
+            await self._refuse(send, scope, limit)
+            return
+        if body is not None:
+            await self.app(scope, replaying(body, receive), send)
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         """Uploads are not buffered here: the count is checked as the handler reads them."""

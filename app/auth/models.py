@@ -7,11 +7,10 @@ from pydantic import EmailStr, field_validator
 
 # SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
 from pydantic import Field as ApiField
-from sqlalchemy import Column, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, enum_column
 from app.core.models import ApiModel, Resource, ResourceOut
 from app.core.principal import SCOPED_ROLES, PrincipalKind, Role
 
@@ -19,7 +18,7 @@ from app.core.principal import SCOPED_ROLES, PrincipalKind, Role
 class Principal(Resource, table=True):
     __tablename__ = "principals"
 
-    kind: PrincipalKind = Field(sa_column=Column(SAEnum(PrincipalKind, native_enum=False, length=20), nullable=False))
+    kind: PrincipalKind = Field(sa_column=enum_column(PrincipalKind))
     # Login name for people, client id for service clients; stored folded so look-ups ignore case.
     login: str = Field(max_length=120, unique=True, index=True)
     display_name: str = Field(max_length=200)
@@ -35,7 +34,7 @@ class RoleGrant(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     principal_id: uuid.UUID = Field(foreign_key="principals.id", index=True, ondelete="CASCADE")
-    role: Role = Field(sa_column=Column(SAEnum(Role, native_enum=False, length=20), nullable=False))
+    role: Role = Field(sa_column=enum_column(Role))
     organisation_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
 
 

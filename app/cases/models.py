@@ -6,10 +6,9 @@ from enum import StrEnum
 
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, Text, text
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, enum_column, utcnow
 from app.core.models import ApiModel, Resource, ResourceOut
 
 _LIVE = text("deleted_at IS NULL")
@@ -46,15 +45,11 @@ class Case(Resource, table=True):
     reference: str = Field(max_length=40)
     title: str = Field(max_length=500)
     description: str | None = Field(default=None, sa_column=Column(Text))
-    status: CaseStatus = Field(
-        sa_column=Column(SAEnum(CaseStatus, native_enum=False, length=20), nullable=False, index=True)
-    )
+    status: CaseStatus = Field(sa_column=enum_column(CaseStatus, index=True))
     responsible_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
     # The body whose queue the case is in: the responsible body, or the target of the latest referral.
     queue_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
-    target_group: TargetGroup | None = Field(
-        default=None, sa_column=Column(SAEnum(TargetGroup, native_enum=False, length=20))
-    )
+    target_group: TargetGroup | None = Field(default=None, sa_column=enum_column(TargetGroup, nullable=True))
 
 
 class CaseStrategy(SQLModel, table=True):
@@ -71,15 +66,11 @@ class CaseEvent(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     case_id: uuid.UUID = Field(foreign_key="cases.id", index=True, ondelete="CASCADE")
-    kind: CaseEventKind = Field(sa_column=Column(SAEnum(CaseEventKind, native_enum=False, length=20), nullable=False))
+    kind: CaseEventKind = Field(sa_column=enum_column(CaseEventKind))
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     on: date | None = None
-    from_status: CaseStatus | None = Field(
-        default=None, sa_column=Column(SAEnum(CaseStatus, native_enum=False, length=20))
-    )
-    to_status: CaseStatus | None = Field(
-        default=None, sa_column=Column(SAEnum(CaseStatus, native_enum=False, length=20))
-    )
+    from_status: CaseStatus | None = Field(default=None, sa_column=enum_column(CaseStatus, nullable=True))
+    to_status: CaseStatus | None = Field(default=None, sa_column=enum_column(CaseStatus, nullable=True))
     body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id")
     decision_id: uuid.UUID | None = None
     principal_name: str | None = Field(default=None, max_length=200)

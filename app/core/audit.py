@@ -11,10 +11,9 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import JSON, Column
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, Session, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, enum_column, utcnow
 from app.core.principal import Actor
 
 
@@ -33,7 +32,7 @@ class AuditEntry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     principal_id: uuid.UUID | None = Field(default=None, index=True)
     principal_name: str = Field(max_length=200)
-    action: AuditAction = Field(sa_column=Column(SAEnum(AuditAction, native_enum=False, length=20), nullable=False))
+    action: AuditAction = Field(sa_column=enum_column(AuditAction))
     resource_type: str = Field(max_length=60, index=True)
     resource_id: uuid.UUID = Field(index=True)
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -2,11 +2,13 @@
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, Text, TypeDecorator, event
+from sqlalchemy import Column, DateTime, Engine, MetaData, Text, TypeDecorator, event
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, SQLModel
@@ -113,3 +115,8 @@ def session_scope(writes: bool = False) -> Iterator[Session]:
 # Sort keys compare byte by byte on both databases (see app.core.text.swedish_sort_key).
 # Unbounded: the key is about three times the name's length (see there), and names may be 200 characters.
 SortKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
+def enum_column(enum: type[Enum], *, nullable: bool = False, length: int = 20, **column: Any) -> Column[Any]:
+    """An enumeration stored as its lower-case string (no database enum type: adding a value needs no DDL)."""
+    return Column(SAEnum(enum, native_enum=False, length=length), nullable=nullable, **column)

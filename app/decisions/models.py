@@ -6,9 +6,9 @@ from enum import StrEnum
 
 from pydantic import Field as ApiField
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
+from app.core.db import enum_column
 from app.core.models import ApiModel, Resource, ResourceOut
 
 
@@ -35,10 +35,6 @@ class ResponseStatus(StrEnum):
     not_applicable = "not_applicable"
 
 
-def _enum(e: type[StrEnum], nullable: bool = False) -> Column:
-    return Column(SAEnum(e, native_enum=False, length=24), nullable=nullable)
-
-
 class Decision(Resource, table=True):
     __tablename__ = "decisions"
 
@@ -46,7 +42,7 @@ class Decision(Resource, table=True):
     meeting_id: uuid.UUID = Field(foreign_key="meetings.id", index=True)
     body_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
     case_id: uuid.UUID | None = Field(default=None, foreign_key="cases.id", index=True)
-    kind: DecisionKind = Field(sa_column=_enum(DecisionKind))
+    kind: DecisionKind = Field(sa_column=enum_column(DecisionKind, length=24))
     position: int = 0
     text: str | None = Field(default=None, sa_column=Column(Text))
     clauses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -56,7 +52,9 @@ class Decision(Resource, table=True):
     # assignment
     assignee_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
     due_date: date | None = Field(default=None, index=True)
-    assignment_status: AssignmentStatus | None = Field(default=None, sa_column=_enum(AssignmentStatus, True))
+    assignment_status: AssignmentStatus | None = Field(
+        default=None, sa_column=enum_column(AssignmentStatus, length=24, nullable=True)
+    )
     report_item_id: uuid.UUID | None = Field(default=None, foreign_key="agenda_items.id")
     # referral
     target_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
@@ -70,7 +68,7 @@ class RecommendationResponse(Resource, table=True):
 
     decision_id: uuid.UUID = Field(foreign_key="decisions.id", index=True)
     organisation_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
-    status: ResponseStatus = Field(sa_column=_enum(ResponseStatus))
+    status: ResponseStatus = Field(sa_column=enum_column(ResponseStatus, length=24))
     decided_on: date | None = None
     assembly: str | None = Field(default=None, max_length=200)
     reference: str | None = Field(default=None, max_length=100)

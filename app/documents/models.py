@@ -5,9 +5,9 @@ from enum import StrEnum
 
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Text
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
+from app.core.db import enum_column
 from app.core.models import ApiModel, Resource, ResourceOut
 
 
@@ -34,7 +34,7 @@ class Document(Resource, table=True):
     media_type: str = Field(max_length=120)
     size: int
     label: str | None = Field(default=None, max_length=60, description="e.g. Bilaga 23, Bilaga 22.1")
-    role: DocumentRole = Field(sa_column=Column(SAEnum(DocumentRole, native_enum=False, length=20), nullable=False))
+    role: DocumentRole = Field(sa_column=enum_column(DocumentRole))
     text: str | None = Field(default=None, sa_column=Column(Text))
 
 
@@ -42,9 +42,7 @@ class DocumentLink(SQLModel, table=True):
     __tablename__ = "document_links"
 
     document_id: uuid.UUID = Field(foreign_key="documents.id", primary_key=True, ondelete="CASCADE")
-    target_type: LinkTarget = Field(
-        sa_column=Column(SAEnum(LinkTarget, native_enum=False, length=20), primary_key=True, nullable=False)
-    )
+    target_type: LinkTarget = Field(sa_column=enum_column(LinkTarget, primary_key=True))
     target_id: uuid.UUID = Field(primary_key=True, index=True)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Column, Index
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field as ColumnField
 
+from app.core.db import enum_column
 from app.core.models import Resource, ResourceOut
 
 
@@ -25,7 +25,7 @@ class ImportRecord(Resource, table=True):
     __tablename__ = "imports"
     __table_args__ = (Index("ix_imports_kind_sha256", "kind", "sha256"),)
 
-    kind: ImportKind = ColumnField(sa_column=Column(SAEnum(ImportKind, native_enum=False, length=20), nullable=False))
+    kind: ImportKind = ColumnField(sa_column=enum_column(ImportKind))
     sha256: str = ColumnField(max_length=64)
     filename: str = ColumnField(max_length=255)
     layout: str | None = ColumnField(default=None, max_length=40)

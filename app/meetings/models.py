@@ -7,10 +7,9 @@ from enum import StrEnum
 from pydantic import AwareDatetime
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, enum_column
 from app.core.models import ApiModel, Resource, ResourceOut
 
 ITEM_NUMBER_PATTERN = r"^[0-9]{1,4}[a-z]?$"
@@ -65,15 +64,11 @@ class ItemFormat(StrEnum):
     written = "written"
 
 
-def _enum(e: type[StrEnum]) -> Column:
-    return Column(SAEnum(e, native_enum=False, length=20), nullable=False)
-
-
 class Meeting(Resource, table=True):
     __tablename__ = "meetings"
 
-    kind: MeetingKind = Field(sa_column=_enum(MeetingKind))
-    status: MeetingStatus = Field(sa_column=_enum(MeetingStatus))
+    kind: MeetingKind = Field(sa_column=enum_column(MeetingKind))
+    status: MeetingStatus = Field(sa_column=enum_column(MeetingStatus))
     title: str | None = Field(default=None, max_length=200)
     # The lead body, copied from the first of meeting_bodies so lists filter and sort with a plain index.
     lead_body_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
@@ -117,12 +112,12 @@ class Attendance(SQLModel, table=True):
     position: int = 0
     body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id")
     on_behalf_of_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id")
-    status: AttendanceStatus = Field(sa_column=_enum(AttendanceStatus))
-    role: AttendanceRole = Field(sa_column=_enum(AttendanceRole))
+    status: AttendanceStatus = Field(sa_column=enum_column(AttendanceStatus))
+    role: AttendanceRole = Field(sa_column=enum_column(AttendanceRole))
     substitute_for_id: uuid.UUID | None = Field(default=None, foreign_key="people.id")
     from_item: str | None = Field(default=None, max_length=5)
     to_item: str | None = Field(default=None, max_length=5)
-    source: AttendanceSource = Field(sa_column=_enum(AttendanceSource))
+    source: AttendanceSource = Field(sa_column=enum_column(AttendanceSource))
     joined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     duration_seconds: int | None = None
@@ -143,8 +138,8 @@ class AgendaItem(Resource, table=True):
     title: str = Field(max_length=500)
     # A heading the item stands under, e.g. "Systemledning tillsammans med Länssamverkansgruppen".
     section: str | None = Field(default=None, max_length=200)
-    kind: ItemKind = Field(sa_column=_enum(ItemKind))
-    format: ItemFormat | None = Field(default=None, sa_column=Column(SAEnum(ItemFormat, native_enum=False, length=20)))
+    kind: ItemKind = Field(sa_column=enum_column(ItemKind))
+    format: ItemFormat | None = Field(default=None, sa_column=enum_column(ItemFormat, nullable=True))
     minutes_text: str | None = Field(default=None, sa_column=Column(Text))
     public: bool = True
 

@@ -9,10 +9,9 @@ from pydantic import EmailStr, HttpUrl, field_validator, model_validator
 # SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, String, text
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from app.core.db import SortKey
+from app.core.db import SortKey, enum_column
 from app.core.models import ApiModel, Resource, ResourceOut
 from app.core.validators import normalise_org_number
 
@@ -51,9 +50,7 @@ class Organisation(Resource, table=True):
         ),
     )
 
-    kind: OrganisationKind = Field(
-        sa_column=Column(SAEnum(OrganisationKind, native_enum=False, length=20), nullable=False, index=True)
-    )
+    kind: OrganisationKind = Field(sa_column=enum_column(OrganisationKind, index=True))
     name: str = Field(max_length=200)
     short_name: str | None = Field(default=None, max_length=60)
     name_sort: str = Field(sa_type=SortKey, index=True)

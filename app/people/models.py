@@ -9,10 +9,9 @@ from pydantic import EmailStr
 # SQLModel's Field ignores `regex`: patterns go through pydantic's Field.
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, String, text
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from app.core.db import SortKey
+from app.core.db import SortKey, enum_column
 from app.core.models import ApiModel, Resource, ResourceOut
 
 _LIVE = text("deleted_at IS NULL")
@@ -64,7 +63,7 @@ class Membership(Resource, table=True):
 
     person_id: uuid.UUID = Field(foreign_key="people.id", index=True)
     body_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
-    role: MembershipRole = Field(sa_column=Column(SAEnum(MembershipRole, native_enum=False, length=20), nullable=False))
+    role: MembershipRole = Field(sa_column=enum_column(MembershipRole))
     on_behalf_of_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
     voting_right: bool = True
     start_date: date = Field(index=True)

@@ -9,10 +9,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, enum_column, utcnow
 
 
 class SearchKind(StrEnum):
@@ -27,7 +26,7 @@ class SearchEntry(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kind", "object_id"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    kind: SearchKind = Field(sa_column=Column(SAEnum(SearchKind, native_enum=False, length=20), nullable=False))
+    kind: SearchKind = Field(sa_column=enum_column(SearchKind))
     object_id: uuid.UUID = Field(index=True)
     body_id: uuid.UUID | None = Field(default=None, index=True)
     year: int | None = Field(default=None, index=True)

@@ -203,9 +203,9 @@ def _check_grants(session: Session, grants: list[GrantIn]) -> None:
 
     for i, g in enumerate(grants):
         if g.organisation_id is not None:
-            org = session.get(Organisation, g.organisation_id)
-            if org is None or org.deleted_at is not None:
-                raise ValidationFailed(("body", "grants", i, "organisation_id"), "no such organisation")
+            crud.live_or_invalid(
+                session, Organisation, g.organisation_id, ("body", "grants", i, "organisation_id"), "organisation"
+            )
 
 
 def _replace_grants(session: Session, principal_id: uuid.UUID, grants: list[GrantIn]) -> None:

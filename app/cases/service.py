@@ -25,7 +25,8 @@ from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.time import local_date, today
-from app.organisations.models import BODY_KINDS, Organisation
+from app.organisations import service as organisations
+from app.organisations.models import Organisation
 from app.search import service as search
 from app.search.models import SearchKind
 from app.strategies.models import Strategy
@@ -104,9 +105,7 @@ def _require_editor(actor: Actor, case: Case | None, body_id: uuid.UUID | None) 
 
 def _check(session: Session, case: Case) -> None:
     if case.responsible_body_id is not None:
-        body = session.get(Organisation, case.responsible_body_id)
-        if body is None or body.deleted_at is not None or body.kind not in BODY_KINDS:
-            raise ValidationFailed("responsible_body_id", "is not a body")
+        organisations.require_body(session, case.responsible_body_id, "responsible_body_id")
     taken = select(Case.id).where(Case.reference == case.reference, Case.id != case.id, col(Case.deleted_at).is_(None))
     if session.exec(taken).first():
         raise Conflict(

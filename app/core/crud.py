@@ -22,6 +22,16 @@ def get_live(session: Session, model: type[R], ident: uuid.UUID, kind: str) -> R
     return obj
 
 
+def live_or_invalid(
+    session: Session, model: type[R], ident: uuid.UUID, loc: str | tuple[str | int, ...], kind: str
+) -> R:
+    """An object a request refers to (not the one it addresses): missing or deleted is the client's 422."""
+    obj = session.get(model, ident)
+    if obj is None or obj.deleted_at is not None:
+        raise ValidationFailed(loc, f"no such {kind}")
+    return obj
+
+
 def create(session: Session, actor: Actor | None, obj: R, kind: str, fields: dict[str, Any]) -> R:
     obj.updated_at = obj.created_at
     session.add(obj)

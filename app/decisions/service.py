@@ -29,7 +29,8 @@ from app.decisions.models import (
 from app.meetings import items as agenda
 from app.meetings import service as meetings
 from app.meetings.models import ItemCase
-from app.organisations.models import BODY_KINDS, Organisation
+from app.organisations import service as organisations
+from app.organisations.models import Organisation
 from app.search import service as search
 from app.search.models import SearchKind
 
@@ -168,14 +169,6 @@ def _require_secretary(actor: Actor, body_id: uuid.UUID) -> None:
         raise Forbidden("Only a secretary of the deciding body may record its decisions.", code="missing_role")
 
 
-def _check_body(session: Session, field: str, body_id: uuid.UUID | None) -> None:
-    if body_id is None:
-        return
-    body = session.get(Organisation, body_id)
-    if body is None or body.deleted_at is not None or body.kind not in BODY_KINDS:
-        raise ValidationFailed(field, "is not a body (joint body or working group)")
-
-
 def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
     for field in sorted((given & ALL_KIND_FIELDS) - KIND_FIELDS[d.kind]):
         if getattr(d, field) is not None:
@@ -183,8 +176,9 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
     for field in sorted(REQUIRED_FOR_KIND.get(d.kind, set())):
         if getattr(d, field) is None:
             raise ValidationFailed(field, f"is required for a {d.kind}")
-    _check_body(session, "assignee_body_id", d.assignee_body_id)
-    _check_body(session, "target_body_id", d.target_body_id)
+    for field in ("assignee_body_id", "target_body_id"):
+        if (body_id := getattr(d, field)) is not None:
+            organisations.require_body(session, body_id, field)
     if d.report_item_id is not None:
         report = agenda.get(session, d.report_item_id)
         if "report_item_id" in given:

@@ -105,9 +105,13 @@ def _target_model(target: LinkTarget) -> type:
 
 def _check_links(session: Session, links: list[LinkIn]) -> None:
     for i, link in enumerate(links):
-        obj = session.get(_target_model(link.target_type), link.target_id)
-        if obj is None or obj.deleted_at is not None:
-            raise ValidationFailed(("body", "links", i, "target_id"), f"no such {link.target_type}")
+        crud.live_or_invalid(
+            session,
+            _target_model(link.target_type),
+            link.target_id,
+            ("body", "links", i, "target_id"),
+            link.target_type.value,
+        )
 
 
 def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:

@@ -14,6 +14,7 @@ from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations.models import (
+    BODY_KINDS,
     PRINCIPAL_KINDS,
     AreaMember,
     FormerName,
@@ -71,6 +72,21 @@ def list_page(session: Session, flt: OrganisationFilter, params: ListParams) -> 
             or_(col(Organisation.end_date).is_(None), col(Organisation.end_date) >= d),
         )
     return paginate(session, stmt, Organisation, params, SORT_COLUMNS)
+
+
+def require_body(session: Session, body_id: uuid.UUID, loc: str | tuple[str | int, ...]) -> Organisation:
+    """Meetings, memberships, assignments and cases belong to bodies: a joint body or a working group."""
+    body = crud.live_or_invalid(session, Organisation, body_id, loc, "organisation")
+    if body.kind not in BODY_KINDS:
+        raise ValidationFailed(loc, "is not a body (joint body or working group)")
+    return body
+
+
+def require_principal(session: Session, org_id: uuid.UUID, loc: str | tuple[str | int, ...]) -> Organisation:
+    org = crud.live_or_invalid(session, Organisation, org_id, loc, "organisation")
+    if not org.is_principal:
+        raise ValidationFailed(loc, "is not a principal (region or municipality)")
+    return org
 
 
 def render_many(session: Session, orgs: list[Organisation]) -> dict[uuid.UUID, OrganisationOut]:
@@ -138,9 +154,7 @@ def _check_parent(session: Session, org: Organisation) -> None:
     while parent_id is not None:
         if parent_id in seen:
             raise ValidationFailed("parent_id", "would make the organisation its own ancestor")
-        parent = session.get(Organisation, parent_id)
-        if parent is None or parent.deleted_at is not None:
-            raise ValidationFailed("parent_id", "no such organisation")
+        parent = crud.live_or_invalid(session, Organisation, parent_id, "parent_id", "organisation")
         seen.add(parent_id)
         parent_id = parent.parent_id
 

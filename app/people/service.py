@@ -13,7 +13,8 @@ from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.text import clean, fold, swedish_sort_key
-from app.organisations.models import BODY_KINDS, Organisation
+from app.organisations import service as organisations
+from app.organisations.models import Organisation
 from app.people.models import (
     VOTING_ROLES,
     Contact,
@@ -149,9 +150,7 @@ def _check_person(session: Session, person: Person, aliases: list[str]) -> None:
         if not clean(alias) or len(alias) > 254:
             raise ValidationFailed(("body", "aliases", i), "must be 1 to 254 characters")
     if person.employer_id is not None:
-        employer = session.get(Organisation, person.employer_id)
-        if employer is None or employer.deleted_at is not None:
-            raise ValidationFailed("employer_id", "no such organisation")
+        crud.live_or_invalid(session, Organisation, person.employer_id, "employer_id", "organisation")
     if person.email:
         person.email = person.email.lower()
         taken = select(Person.id).where(
@@ -285,21 +284,10 @@ def render_memberships(session: Session, rows: list[Membership]) -> dict[uuid.UU
 
 
 def _check_membership(session: Session, m: Membership) -> None:
-    person = session.get(Person, m.person_id)
-    if person is None or person.deleted_at is not None:
-        raise ValidationFailed("person_id", "no such person")
-    m.person_sort = person.name_sort
-    body = session.get(Organisation, m.body_id)
-    if body is None or body.deleted_at is not None:
-        raise ValidationFailed("body_id", "no such organisation")
-    if body.kind not in BODY_KINDS:
-        raise ValidationFailed("body_id", "is not a body (joint body or working group)")
+    m.person_sort = crud.live_or_invalid(session, Person, m.person_id, "person_id", "person").name_sort
+    organisations.require_body(session, m.body_id, "body_id")
     if m.on_behalf_of_id is not None:
-        behalf = session.get(Organisation, m.on_behalf_of_id)
-        if behalf is None or behalf.deleted_at is not None:
-            raise ValidationFailed("on_behalf_of_id", "no such organisation")
-        if not behalf.is_principal:
-            raise ValidationFailed("on_behalf_of_id", "is not a principal (region or municipality)")
+        organisations.require_principal(session, m.on_behalf_of_id, "on_behalf_of_id")
     if m.end_date and m.end_date < m.start_date:
         raise ValidationFailed("end_date", "is before start_date")
     overlapping = select(Membership.id).where(

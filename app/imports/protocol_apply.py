@@ -205,13 +205,13 @@ def _apply_memberships(
 ) -> None:
     """Members named on a body's list who hold no membership yet get one from the meeting's date."""
     day = local_date(meeting.starts_at)
+    seated = people.seats_on(session, planned.meeting.body_ids, day)
     for a in planned.attendance:
         role = MEMBER_ROLES.get(a.role)
         pid = person_ids.get(a.name)
         if role is None or pid is None or a.body_id is None or a.on_behalf_of_id is None:
             continue
-        current = people.memberships_in_force(session, pid, a.body_id, day)
-        if current:
+        if (pid, a.body_id) in seated:
             continue
         try:
             people.create_membership(
@@ -227,3 +227,4 @@ def _apply_memberships(
             )
         except AppError:
             continue  # not a body, or the importer may not edit it: the attendance is recorded all the same
+        seated.add((pid, a.body_id))

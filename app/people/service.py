@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import ColumnElement, delete, or_, update
 from sqlmodel import Session, col, select
 
 from app.core import crud
@@ -246,10 +246,7 @@ def list_memberships(session: Session, flt: MembershipFilter, params: ListParams
     if flt.on_behalf_of_id:
         stmt = stmt.where(Membership.on_behalf_of_id == flt.on_behalf_of_id)
     if flt.on:
-        stmt = stmt.where(
-            col(Membership.start_date) <= flt.on,
-            or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= flt.on),
-        )
+        stmt = stmt.where(*_in_force(flt.on))
     return paginate(session, stmt, Membership, params, MEMBERSHIP_SORT)
 
 
@@ -339,13 +336,16 @@ def organisation_in_use(session: Session, org_id: uuid.UUID) -> bool:
     return bool(session.execute(uses).first() or session.execute(employs).first())
 
 
-def memberships_in_force(session: Session, person_id: uuid.UUID, body_id: uuid.UUID, on: date) -> list[Membership]:
-    """The person's live memberships of the body on that day (any role)."""
-    stmt = select(Membership).where(
-        Membership.person_id == person_id,
-        Membership.body_id == body_id,
-        col(Membership.deleted_at).is_(None),
+def _in_force(on: date) -> tuple[ColumnElement[bool], ...]:
+    return (
         col(Membership.start_date) <= on,
         or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= on),
     )
-    return list(session.exec(stmt))
+
+
+def seats_on(session: Session, body_ids: list[uuid.UUID], on: date) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(person, body) for every live membership of these bodies in force on that day, any role, in one query."""
+    stmt = select(Membership.person_id, Membership.body_id).where(
+        col(Membership.body_id).in_(body_ids), col(Membership.deleted_at).is_(None), *_in_force(on)
+    )
+    return {(person_id, body_id) for person_id, body_id in session.exec(stmt)}

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.imports.attendance import parse_attendance
-from app.imports.protocol import parse_protocol, protocol_text
+from app.imports.attendance.parse import parse_attendance
+from app.imports.protocol.parse import parse_protocol, protocol_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "samples"
 

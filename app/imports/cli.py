@@ -89,7 +89,7 @@ def attendance(
     token: Token = None,
 ) -> None:
     """Import a Teams attendance report into a meeting."""
-    from app.imports import attendance_import
+    from app.imports.attendance import importer as attendance_import
     from app.imports.models import ImportResult
     from app.imports.router import _resolutions
 
@@ -118,8 +118,9 @@ def protocol(
     token: Token = None,
 ) -> None:
     """Import a protocol: the meeting, items, decisions, attendance."""
-    from app.imports import protocol_apply, protocol_import
     from app.imports.models import ImportResult
+    from app.imports.protocol import apply as protocol_apply
+    from app.imports.protocol import plan as protocol_import
 
     data = file.read_bytes()
     if server:

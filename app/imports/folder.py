@@ -22,9 +22,12 @@ from app.core.principal import Actor
 from app.core.time import local_date
 from app.documents import service as documents
 from app.documents.models import DocumentRole, LinkIn, LinkTarget
-from app.imports import attendance_import, common, protocol_apply, protocol_import
-from app.imports.attendance import AttendanceFormatError, parse_attendance
+from app.imports import common
+from app.imports.attendance import importer as attendance_import
+from app.imports.attendance.parse import AttendanceFormatError, parse_attendance
 from app.imports.models import FolderEntry, FolderPlan, ImportKind, ProtocolPlan
+from app.imports.protocol import apply as protocol_apply
+from app.imports.protocol import plan as protocol_import
 from app.meetings import items as agenda
 
 MAX_FILES = 2000

@@ -11,8 +11,11 @@ from app.core.deps import DbSession, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
-from app.imports import attendance_import, common, folder, protocol_apply, protocol_import
+from app.imports import common, folder
+from app.imports.attendance import importer as attendance_import
 from app.imports.models import ImportOut, ImportRecord, ImportResult
+from app.imports.protocol import apply as protocol_apply
+from app.imports.protocol import plan as protocol_import
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 Params = Annotated[ListParams, Depends(list_params("Import", ["created_at"], "-created_at"))]

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.imports.attendance import MAX_BYTES, AttendanceFormatError, parse_attendance
-from app.imports.parsed import ParsedAttendanceReport, ParsedParticipant
-from app.imports.teams_formats import (
+from app.imports.attendance.formats import (
     FIELDS,
     LANGUAGES,
     MONTH_FIRST,
@@ -26,6 +24,8 @@ from app.imports.teams_formats import (
     parse_duration,
     unwrap_upn,
 )
+from app.imports.attendance.parse import MAX_BYTES, AttendanceFormatError, parse_attendance
+from app.imports.parsed import ParsedAttendanceReport, ParsedParticipant
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / "teams"
 FILES = Path(__file__).resolve().parent / "files"

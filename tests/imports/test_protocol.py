@@ -11,10 +11,10 @@ from xml.sax.saxutils import escape
 import pytest
 
 from app.imports.parsed import ParsedItem, ParsedProtocol
-from app.imports.protocol import ProtocolFormatError, parse_protocol, protocol_text
-from app.imports.protocol_attendance import parse_attendance
-from app.imports.protocol_decisions import find_decisions
-from app.imports.protocol_items import presenters
+from app.imports.protocol.attendance import parse_attendance
+from app.imports.protocol.decisions import find_decisions
+from app.imports.protocol.items import presenters
+from app.imports.protocol.parse import ProtocolFormatError, parse_protocol, protocol_text
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports import protocol_samples as S
 

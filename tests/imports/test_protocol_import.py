@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.imports import common, protocol_apply
+from app.imports import common
+from app.imports.protocol import apply as protocol_apply
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, SAMPLES, Upload, blank_pdf, docx, row_counts
 

@@ -29,7 +29,7 @@ from app.imports.models import (
     ProtocolPlan,
 )
 from app.imports.parsed import ParsedProtocol
-from app.imports.protocol import ProtocolFormatError, parse_protocol, protocol_text
+from app.imports.protocol.parse import ProtocolFormatError, parse_protocol, protocol_text
 from app.meetings import service as meetings
 from app.meetings.models import (
     AgendaItem,

@@ -10,7 +10,7 @@ from app.core.principal import Actor
 from app.core.text import clean, fold
 from app.core.time import local_date
 from app.imports import common
-from app.imports.attendance import AttendanceFormatError, parse_attendance
+from app.imports.attendance.parse import AttendanceFormatError, parse_attendance
 from app.imports.matching import PeopleIndex, email_from_upn, person_name
 from app.imports.models import AttendancePlan, ImportKind, MatchStatus, PersonMatch, PlannedParticipant
 from app.meetings import service as meetings

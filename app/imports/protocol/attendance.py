@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.core.text import clean, fold
 from app.imports.parsed import ParsedAttendee
-from app.imports.protocol_vocab import (
+from app.imports.protocol.vocab import (
     looks_like_name,
     same_body,
     split_body_prefix,

@@ -9,7 +9,7 @@ import re
 
 from app.core.text import clean
 from app.imports.parsed import ParsedDecision
-from app.imports.protocol_vocab import BULLET, body_of, body_prefix, canonical_body, is_body, strip_bullet
+from app.imports.protocol.vocab import BULLET, body_of, body_prefix, canonical_body, is_body, strip_bullet
 
 _ABBREVIATIONS = frozenset(
     {"bl.a", "t.ex", "m.fl", "ordf", "kl", "ca", "resp", "nr", "s.k", "osv", "o.s.v", "dvs", "d.v.s", "etc", "jfr",

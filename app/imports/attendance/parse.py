@@ -6,7 +6,7 @@ Pure: bytes in, plain data out, no database. The layouts (see ../shared/samples/
 - `summary_2021`: key/value summary rows, then a row per interval;
 - `legacy_2020`: a row per join or leave event;
 - `graph_json`: a Microsoft Graph attendanceReport with its attendanceRecords.
-What differs between languages (header names, roles, units) is data in `teams_formats`.
+What differs between languages (header names, roles, units) is data in `formats`.
 """
 
 import json
@@ -16,8 +16,7 @@ from typing import Any
 
 from app.core.text import clean, fold
 from app.core.time import local, to_utc
-from app.imports.parsed import ParsedAttendanceReport, ParsedInterval, ParsedParticipant
-from app.imports.teams_formats import (
+from app.imports.attendance.formats import (
     MONTH_FIRST,
     HeaderMatch,
     TimeReader,
@@ -31,7 +30,8 @@ from app.imports.teams_formats import (
     summary_field,
     unwrap_upn,
 )
-from app.imports.teams_text import AttendanceFormatError, Line, decode, read_lines, sniff_delimiter, split_sections
+from app.imports.attendance.text import AttendanceFormatError, Line, decode, read_lines, sniff_delimiter, split_sections
+from app.imports.parsed import ParsedAttendanceReport, ParsedInterval, ParsedParticipant
 
 __all__ = ["MAX_BYTES", "AttendanceFormatError", "parse_attendance"]
 

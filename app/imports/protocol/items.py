@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.core.text import clean, fold
 from app.imports.parsed import ParsedPresenter
-from app.imports.protocol_vocab import KNOWN_BODIES, body_prefix, looks_like_name
+from app.imports.protocol.vocab import KNOWN_BODIES, body_prefix, looks_like_name
 
 _ITEM_LINE = (
     re.compile(r"^\s*§\s*(?P<n>\d{1,3})\s?(?P<l>[a-z])?[.:]?(?:\s+(?P<title>\S.*?))?\s*$"),

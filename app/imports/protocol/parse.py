@@ -13,11 +13,11 @@ from pathlib import Path
 
 from app.core.text import clean, fold, nfc
 from app.documents.extract import DOCX, PDF, TEXT, extract_text, join_hyphens, sniff, strip_running_lines
-from app.imports import protocol_items as items_
 from app.imports.parsed import ParsedItem, ParsedNextMeeting, ParsedProtocol
-from app.imports.protocol_attendance import CLOSING, ROLE_LINE, find_block, mark_roles, parse_attendance
-from app.imports.protocol_decisions import find_decisions, matters_referred
-from app.imports.protocol_vocab import (
+from app.imports.protocol import items as items_
+from app.imports.protocol.attendance import CLOSING, ROLE_LINE, find_block, mark_roles, parse_attendance
+from app.imports.protocol.decisions import find_decisions, matters_referred
+from app.imports.protocol.vocab import (
     DATE_PATTERNS,
     KNOWN_BODIES,
     body_of,

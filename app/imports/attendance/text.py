@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from app.imports.teams_formats import header_field
+from app.imports.attendance.formats import header_field
 
 DELIMITERS = ("\t", ";", ",")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))

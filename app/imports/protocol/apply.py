@@ -16,7 +16,7 @@ from app.decisions.models import DecisionCreate, DecisionKind
 from app.imports import common
 from app.imports.matching import PeopleIndex, person_name
 from app.imports.models import ImportKind, MatchStatus, ProtocolPlan
-from app.imports.protocol_import import at_default_time
+from app.imports.protocol.plan import at_default_time
 from app.meetings import items as agenda
 from app.meetings import service as meetings
 from app.meetings.models import (

@@ -53,6 +53,24 @@ class PayloadTooLarge(AppError):
     status, code, title = 413, "payload_too_large", "Payload too large"
 
 
+class LimitExceeded(AppError):
+    """An uploaded file goes past a limit on what it may expand to (app.core.file_limits): 413 for a size,
+    422 for its structure or the parse budget. `code` names the limit, `limit` its setting (when it has one)."""
+
+    def __init__(self, code: str, detail: str, *, setting: str | None, status: int = 413) -> None:
+        super().__init__(detail, code=code, **({"limit": setting} if setting else {}))
+        self.status = status
+        self.title = "Payload too large" if status == 413 else "File too complex"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in the parsing child process and sent back to the request over a pipe.
+        return (_limit_exceeded, (self.code, self.detail, self.extra.get("limit"), self.status))
+
+
+def _limit_exceeded(code: str, detail: str, setting: str | None, status: int) -> "LimitExceeded":
+    return LimitExceeded(code, detail, setting=setting, status=status)
+
+
 class UnsupportedMediaType(AppError):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 

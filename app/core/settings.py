@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     public_read: bool = False
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_seconds: int = Field(default=300, ge=1)
+    # What an uploaded file may expand to, and the budget its parsing runs under (app.core.file_limits).
+    max_unzipped_bytes: int = Field(default=200 * 1_048_576, ge=1024)
+    max_zip_entries: int = Field(default=2000, ge=1)
+    max_xml_bytes: int = Field(default=32 * 1_048_576, ge=1024)
+    max_xml_depth: int = Field(default=256, ge=8)
+    max_pdf_pages: int = Field(default=2000, ge=1)
+    max_extracted_text_chars: int = Field(default=2_000_000, ge=1000)
+    parse_seconds: float = Field(default=30, gt=0)
+    parse_memory_bytes: int = Field(default=512 * 1_048_576, ge=16 * 1_048_576)
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":

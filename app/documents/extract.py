@@ -1,7 +1,8 @@
 """What a file is (by its content, not its name) and its text: .txt, .docx and .pdf.
 
 Text comes out NFC-normalised, with page headers and footers that repeat on most pages removed and
-line-end hyphens joined, except Swedish suspended hyphens ("hälso- och sjukvård").
+line-end hyphens joined, except Swedish suspended hyphens ("hälso- och sjukvård"). Everything here reads
+within the limits of app.core.file_limits, and is meant to run in its parsing child (`inspect`).
 """
 
 import codecs
@@ -11,10 +12,25 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
+from typing import NamedTuple
+from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException, ElementTree
+
+from app.core.errors import LimitExceeded
+from app.core.file_limits import (
+    CappedMember,
+    FileLimits,
+    Unzipped,
+    cap_text,
+    open_zip,
+    open_zip_bytes,
+    too_many_pages,
+    xml_too_deep,
+    xml_too_large,
+)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,6 +49,7 @@ EXTENSIONS = {
     PNG: {".png"},
     JPEG: {".jpg", ".jpeg"},
 }
+_DOCX_TEXT = "word/document.xml"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Words after which a hyphen at a line end is a suspended hyphen and stays ("hälso- och sjukvård").
 _SUSPENDED_BEFORE = {"och", "eller", "samt", "respektive", "till"}
@@ -48,7 +65,31 @@ class UnreadableFile(ValueError):
     """The content is not what it claims to be, or cannot be read."""
 
 
-def sniff(head: bytes, path: Path) -> str | None:
+class Extracted(NamedTuple):
+    text: str
+    truncated: bool  # cut at SAMVERKAN_MAX_EXTRACTED_TEXT_CHARS
+
+
+@dataclass(frozen=True)
+class Inspection:
+    media_type: str | None
+    text: str | None = None
+    truncated: bool = False
+
+
+def inspect(path: Path, suffix: str, limits: FileLimits) -> Inspection:
+    """What an upload is and, when it is allowed and its name (`suffix`) agrees, its text: what the parsing
+    child does for a document (see app.core.file_limits.run_budgeted)."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    media = sniff(head, path, limits)
+    if media is None or media not in ALLOWED or suffix not in EXTENSIONS[media]:
+        return Inspection(media)
+    found = read_text(path, media, limits)
+    return Inspection(media, found.text, found.truncated) if found else Inspection(media)
+
+
+def sniff(head: bytes, path: Path, limits: FileLimits | None = None) -> str | None:
     """The media type from the first bytes (and, for zip-based Office files, the member names)."""
     if head.startswith(b"%PDF-"):
         return PDF
@@ -58,7 +99,7 @@ def sniff(head: bytes, path: Path) -> str | None:
         return JPEG
     if head.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(path) as z:
+            with open_zip(path, limits or FileLimits.current()) as z:
                 names = set(z.namelist())
         except _ZIP_ERRORS:
             return None
@@ -91,54 +132,130 @@ def _decodes_cp1252(data: bytes) -> bool:
         return False
 
 
+def check_declared(data: bytes, limits: FileLimits) -> None:
+    """The limits a .docx's zip directory shows (its entries, the declared size of its text), checked without
+    inflating a byte: how a folder's dry run refuses an attachment that storing it would refuse."""
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with open_zip_bytes(data, limits) as z:
+            info = z.getinfo(_DOCX_TEXT)
+    except (*_ZIP_ERRORS, KeyError):
+        return  # not a .docx: storing it says what it is
+    if info.file_size > limits.xml_bytes:
+        raise xml_too_large(_DOCX_TEXT, limits.xml_bytes)
+
+
 def extract_text(path: Path, media_type: str) -> str | None:
+    """The text within the limits in force (cut at the text limit), in this process."""
+    found = read_text(path, media_type, FileLimits.current())
+    return found.text if found else None
+
+
+def read_text(path: Path, media_type: str, limits: FileLimits) -> Extracted | None:
     if media_type == TEXT:
-        raw = path.read_bytes()
-        if raw.startswith(_UTF16_BOMS):
-            return normalise(raw.decode("utf-16", errors="replace"))
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-        return normalise(text)
+        return _plain_text(path, limits)
     if media_type == DOCX:
-        return normalise(_docx_text(path))
+        return _docx_text(path, limits)
     if media_type == PDF:
-        return _pdf_text(path)
+        return _pdf_text(path, limits)
     return None
 
 
-def _docx_text(path: Path) -> str:
+def _capped(text: str, cut: bool, limits: FileLimits) -> Extracted:
+    text, capped = cap_text(normalise(text), limits)
+    return Extracted(text, cut or capped)
+
+
+def _plain_text(path: Path, limits: FileLimits) -> Extracted:
+    # No character takes more than 4 bytes: what is past that many bytes would be cut anyway.
+    wanted = 4 * limits.text_chars + 4
+    with path.open("rb") as f:
+        raw = f.read(wanted)
+        cut = bool(f.read(1))
+    if raw.startswith(_UTF16_BOMS):
+        return _capped(codecs.getincrementaldecoder("utf-16")("replace").decode(raw, final=not cut), cut, limits)
     try:
-        with zipfile.ZipFile(path) as z:
-            root = ElementTree.fromstring(z.read("word/document.xml"))
+        # Incremental: a character cut at the end of what was read is not a reason to read it as cp1252.
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=not cut)
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return _capped(text, cut, limits)
+
+
+def _docx_text(path: Path, limits: FileLimits) -> Extracted:
+    name = _DOCX_TEXT
+    try:
+        with open_zip(path, limits) as z:
+            info = z.getinfo(name)
+            too_large = lambda: xml_too_large(name, limits.xml_bytes)  # noqa: E731
+            with CappedMember(z, info, limits.xml_bytes, Unzipped(limits), too_large) as member:
+                paragraphs, cut = _paragraphs(member, name, limits)
     except (*_ZIP_ERRORS, KeyError, ParseError, DefusedXmlException) as exc:
         raise UnreadableFile("the .docx file cannot be read") from exc
-    paragraphs = []
-    for p in root.iter(f"{_W}p"):
-        parts = []
-        for node in p.iter():
-            if node.tag == f"{_W}t" and node.text:
-                parts.append(node.text)
-            elif node.tag == f"{_W}tab":
-                parts.append("\t")
-            elif node.tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
-        paragraphs.append("".join(parts))
-    return "\n".join(paragraphs)
+    return _capped("\n".join(paragraphs), cut, limits)
 
 
-def _pdf_text(path: Path) -> str:
+def _paragraphs(source: CappedMember, name: str, limits: FileLimits) -> tuple[list[str], bool]:
+    """The text of each w:p, read as a stream: an element is dropped once read, so the tree held is only the
+    path to the element being read (a paragraph whole, as a nested one belongs to it too)."""
+    paragraphs: list[str] = []
+    length, open_paragraphs = 0, 0
+    path: list[Element] = []
+    for event, node in ElementTree.iterparse(source, events=("start", "end")):
+        if event == "start":
+            path.append(node)
+            if len(path) > limits.xml_depth:
+                raise xml_too_deep(name, limits.xml_depth)
+            open_paragraphs += node.tag == f"{_W}p"
+            continue
+        path.pop()
+        if node.tag == f"{_W}p":
+            open_paragraphs -= 1
+            paragraphs.append(_paragraph_text(node))
+            length += len(paragraphs[-1]) + 1
+            if length > limits.text_chars:
+                return paragraphs, True  # the rest would be cut anyway
+        if not open_paragraphs and path:
+            del path[-1][-1]  # the node just read is its parent's last child
+    return paragraphs, False
+
+
+def _paragraph_text(p: Element) -> str:
+    parts = []
+    for node in p.iter():
+        if node.tag == f"{_W}t" and node.text:
+            parts.append(node.text)
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _pdf_text(path: Path, limits: FileLimits) -> Extracted:
     from pypdf import PdfReader
 
+    pages: list[str] = []
+    length, cut = 0, False
     try:
         reader = PdfReader(io.BytesIO(path.read_bytes()))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        count = len(reader.pages)
+        if count > limits.pdf_pages:
+            raise too_many_pages(count, limits.pdf_pages)
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1]) + 1
+            if length > limits.text_chars:
+                cut = True  # the rest would be cut anyway
+                break
+    except (MemoryError, LimitExceeded):
+        raise  # a limit's, not a damaged file
     except Exception as exc:
         # A damaged PDF makes pypdf raise almost anything (its own errors, NotImplementedError for a garbled
         # filter name, AttributeError, …): each is the client's bad file, never a 500.
         raise UnreadableFile("the PDF cannot be read") from exc
-    return normalise("\n".join(strip_running_lines(pages)))
+    return _capped("\n".join(strip_running_lines(pages)), cut, limits)
 
 
 def strip_running_lines(pages: list[str]) -> list[str]:

@@ -4,7 +4,7 @@ import uuid
 from enum import StrEnum
 
 from pydantic import Field as ApiField
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Text, false
 from sqlmodel import Field, SQLModel
 
 from app.core.db import enum_column
@@ -36,6 +36,8 @@ class Document(Resource, table=True):
     label: str | None = Field(default=None, max_length=60, description="e.g. Bilaga 23, Bilaga 22.1")
     role: DocumentRole = Field(sa_column=enum_column(DocumentRole))
     text: str | None = Field(default=None, sa_column=Column(Text))
+    # The text was cut at SAMVERKAN_MAX_EXTRACTED_TEXT_CHARS.
+    text_truncated: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class DocumentLink(SQLModel, table=True):
@@ -67,3 +69,6 @@ class DocumentOut(ResourceOut):
     role: DocumentRole
     links: list[LinkIn]
     has_text: bool
+    text_truncated: bool = ApiField(
+        description="The extracted text was cut at the service's limit (SAMVERKAN_MAX_EXTRACTED_TEXT_CHARS)."
+    )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed
+from app.core.file_limits import FileLimits, run_budgeted
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.settings import get_settings
@@ -177,6 +178,23 @@ def _index(session: Session, doc: Document, links: list[LinkIn]) -> None:
     search.index(session, SearchKind.document, doc.id, title, doc.text, body_id, local_date(doc.created_at).year)
 
 
+def _inspect(tmp: Path, name: str, size: int) -> tuple[str, extract.Inspection]:
+    """What the stored upload is, and its text: read in the parsing child, within the file limits."""
+    if size == 0:
+        raise ValidationFailed("file", "is empty")
+    suffix = Path(name).suffix.lower()
+    try:
+        found = run_budgeted(extract.inspect, tmp, suffix, limits=FileLimits.current())
+    except extract.UnreadableFile as exc:
+        raise ValidationFailed("file", str(exc)) from exc
+    media = found.media_type
+    if media is None or media not in extract.ALLOWED:
+        raise UnsupportedMediaType(f"{name} is not a PDF, Word, Excel, PowerPoint, text, PNG or JPEG file.")
+    if suffix not in extract.EXTENSIONS[media]:
+        raise UnsupportedMediaType(f"{name} is named {suffix or 'with no extension'} but its content is {media}.")
+    return media, found
+
+
 def upload(
     session: Session,
     actor: Actor,
@@ -193,23 +211,21 @@ def upload(
     _require_secretary(session, actor, links)
     sha, size, tmp = storage.store(stream, get_settings().max_upload_bytes)
     try:
-        if size == 0:
-            raise ValidationFailed("file", "is empty")
-        with tmp.open("rb") as f:
-            media = extract.sniff(f.read(4096), tmp)
-        if media is None or media not in extract.ALLOWED:
-            raise UnsupportedMediaType(f"{name} is not a PDF, Word, Excel, PowerPoint, text, PNG or JPEG file.")
-        suffix = Path(name).suffix.lower()
-        if suffix not in extract.EXTENSIONS[media]:
-            raise UnsupportedMediaType(f"{name} is named {suffix or 'with no extension'} but its content is {media}.")
-        try:
-            text = extract.extract_text(tmp, media)
-        except extract.UnreadableFile as exc:
-            raise ValidationFailed("file", str(exc)) from exc
-        storage.keep(tmp, sha)
-    finally:
+        media, found = _inspect(tmp, name, size)
+    except BaseException:
         tmp.unlink(missing_ok=True)
-    doc = Document(sha256=sha, filename=name, media_type=media, size=size, label=label, role=role, text=text)
+        raise
+    storage.keep_on_commit(session, tmp, sha)
+    doc = Document(
+        sha256=sha,
+        filename=name,
+        media_type=media,
+        size=size,
+        label=label,
+        role=role,
+        text=found.text,
+        text_truncated=found.truncated,
+    )
     fields = {
         "filename": name,
         "sha256": sha,

@@ -6,10 +6,14 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
 from app.core.errors import PayloadTooLarge
 from app.core.settings import get_settings
 
 CHUNK = 1 << 20
+_PENDING = "documents.pending_files"
 
 
 def root() -> Path:
@@ -21,7 +25,7 @@ def path_for(sha256: str) -> Path:
 
 
 def store(stream: BinaryIO, limit: int) -> tuple[str, int, Path]:
-    """Copy the stream to a temporary file, hashing as it goes; the caller commits it with `keep`."""
+    """Copy the stream to a temporary file, hashing as it goes; the caller hands it to `keep_on_commit`."""
     tmp_dir = root() / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
@@ -40,12 +44,27 @@ def store(stream: BinaryIO, limit: int) -> tuple[str, int, Path]:
     return digest.hexdigest(), size, Path(name)
 
 
-def keep(tmp: Path, sha256: str) -> Path:
-    """Move a stored upload into place; if the content is there already, the copy is dropped."""
-    final = path_for(sha256)
-    if final.exists():
-        tmp.unlink(missing_ok=True)
-    else:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, final)
-    return final
+def keep_on_commit(session: Session, tmp: Path, sha256: str) -> None:
+    """The stored upload goes into place when the session's transaction commits, and is removed when it ends
+    otherwise: a file is never left behind without its row, whatever fails after the upload."""
+    pending: list[tuple[Path, str]] = session.info.setdefault(_PENDING, [])
+    pending.append((tmp, sha256))
+    if not event.contains(session, "after_commit", _move_pending):
+        event.listen(session, "after_commit", _move_pending)
+        event.listen(session, "after_transaction_end", _drop_pending)
+
+
+def _move_pending(session: Session) -> None:
+    for tmp, sha256 in session.info.pop(_PENDING, []):
+        final = path_for(sha256)
+        if final.exists():  # the same content is there already
+            tmp.unlink(missing_ok=True)
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+
+
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction; after a commit nothing is pending any more
+        for tmp, _sha in session.info.pop(_PENDING, []):
+            tmp.unlink(missing_ok=True)

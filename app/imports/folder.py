@@ -11,15 +11,19 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from sqlmodel import Session
 
+from app.core import file_limits
 from app.core.errors import ValidationFailed
+from app.core.file_limits import FileLimits
 from app.core.principal import Actor
 from app.core.time import local_date
+from app.documents import extract
 from app.documents import service as documents
 from app.documents.models import DocumentRole, LinkIn, LinkTarget
 from app.imports import common
@@ -30,12 +34,13 @@ from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import plan as protocol_import
 from app.meetings import items as agenda
 
-MAX_FILES = 2000
-MAX_TOTAL_BYTES = 500 * 1024 * 1024
+# What opening or reading a damaged zip can raise: a bad deflate stream, an unknown method, encryption, …
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
 _ATTACHMENT = re.compile(r"\bbilaga\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
 _LATIN_LETTERS = re.compile("[À-ÖØ-öø-ÿ]")
 _IGNORED = re.compile(r"(^|/)(\.|~\$|__MACOSX/|thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 ATTENDANCE_SUFFIXES = {".csv", ".json", ".tsv"}
+ARCHIVE_SUFFIXES = {".zip", ".7z", ".rar", ".gz", ".tgz", ".bz2", ".xz"}
 TEXT_SUFFIXES = {".txt", ".docx", ".pdf"}
 
 
@@ -63,21 +68,27 @@ def fix_name(info: zipfile.ZipInfo) -> str:
 
 
 def read_zip(data: bytes) -> list[SourceFile]:
+    """The files in a channel zip, within the file limits: entries counted before zipfile reads the directory,
+    declared sizes checked before inflating, inflated bytes counted as they come (app.core.file_limits)."""
+    limits = FileLimits.current()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+        archive = file_limits.open_zip_bytes(data, limits)
+    except _ZIP_ERRORS as exc:
         raise ValidationFailed("file", "is not a zip file") from exc
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    if len(infos) > MAX_FILES or sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-        raise ValidationFailed("file", f"the zip holds more than {MAX_FILES} files or {MAX_TOTAL_BYTES} bytes")
-    try:
-        return [SourceFile(fix_name(i), archive.read(i)) for i in infos]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ValidationFailed("file", "the zip is damaged or truncated") from exc
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > limits.unzipped_bytes:
+            raise file_limits.unzipped_too_large(limits.unzipped_bytes)
+        unzipped = file_limits.Unzipped(limits)
+        try:
+            return [SourceFile(fix_name(i), file_limits.read_member(archive, i, unzipped)) for i in infos]
+        except _ZIP_ERRORS as exc:
+            raise ValidationFailed("file", "the zip is damaged or truncated") from exc
 
 
 def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, data: bytes | None = None) -> FolderPlan:
     common.require_importer(actor)
+    limits = FileLimits.current()
     entries: list[FolderEntry] = []
     protocols: list[tuple[str, ProtocolPlan]] = []
     reports: list[SourceFile] = []
@@ -88,6 +99,11 @@ def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, dat
             entries.append(FolderEntry(path=f.path, action="skipped", reason="hidden or temporary file"))
         elif not f.data:
             entries.append(FolderEntry(path=f.path, action="skipped", reason="empty file"))
+        elif suffix in ARCHIVE_SUFFIXES:
+            # Not unpacked: one level of zip is what a channel download is, and all the limits count on it.
+            entries.append(
+                FolderEntry(path=f.path, action="skipped", reason="an archive inside the zip is not unpacked")
+            )
         elif suffix in ATTENDANCE_SUFFIXES:
             reports.append(f)
         elif (
@@ -110,6 +126,8 @@ def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, dat
     for f in reports:
         entries.append(_plan_report(f, protocols))
     for f in others:
+        # What the zip's directory shows is checked now, so the dry run refuses what applying would.
+        extract.check_declared(f.data, limits)
         entries.append(_plan_document(f, protocols))
     counts = {a: sum(e.action == a for e in entries) for a in ("protocol", "attendance", "document", "skipped")}
     info = common.file_info(data, name, layout="zip") if data is not None else None

@@ -5,12 +5,12 @@ import uuid
 from sqlmodel import Session, col, select
 
 from app.core.db import utcnow
-from app.core.errors import ValidationFailed
+from app.core.errors import LimitExceeded, ValidationFailed
 from app.core.principal import Actor
 from app.core.text import clean, fold
 from app.core.time import local_date
 from app.imports import common
-from app.imports.attendance.parse import AttendanceFormatError, parse_attendance
+from app.imports.attendance.parse import MAX_BYTES, AttendanceFormatError, parse_attendance
 from app.imports.matching import PeopleIndex, email_from_upn, person_name
 from app.imports.models import AttendancePlan, ImportKind, MatchStatus, PersonMatch, PlannedParticipant
 from app.meetings import service as meetings
@@ -31,6 +31,12 @@ def plan(
     common.require_importer(actor)
     meeting = meetings.get(session, meeting_id)
     meetings.require_secretary(session, actor, meeting)
+    if len(data) > MAX_BYTES:
+        raise LimitExceeded(
+            "attendance_report_too_large",
+            f"The file is {len(data)} bytes; attendance reports are limited to {MAX_BYTES} bytes.",
+            setting=None,
+        )
     try:
         parsed = parse_attendance(data, filename, meeting.starts_at, meeting.ends_at)
     except AttendanceFormatError as exc:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from app.core.file_limits import FileLimits, run_budgeted
 from app.core.text import clean, fold, nfc
-from app.documents.extract import DOCX, PDF, TEXT, extract_text, join_hyphens, sniff, strip_running_lines
+from app.documents.extract import DOCX, PDF, TEXT, join_hyphens, read_text, sniff, strip_running_lines
 from app.imports.parsed import ParsedItem, ParsedNextMeeting, ParsedProtocol
 from app.imports.protocol import items as items_
 from app.imports.protocol.attendance import CLOSING, ROLE_LINE, find_block, mark_roles, parse_attendance
@@ -72,6 +73,25 @@ _PAGE_NUMBER = re.compile(r"\b(?:sida|sid\.?|page)\s*\d+\s*(?:av|/|of|\()\s*\d+\
 _PAGE_ONLY = re.compile(r"^(?:[-–]\s*)?\d+\s*(?:\(\s*\d+\s*\)|/\s*\d+|av\s+\d+)?(?:\s*[-–])?$")
 
 
+def read_protocol(data: bytes, filename: str, limits: FileLimits) -> ParsedProtocol:
+    """The protocol in a file, read and parsed in the parsing child, within the file limits (a text cut at
+    the text limit is parsed as far as it goes, with a warning)."""
+    if not data.strip():
+        raise ProtocolFormatError(f"{filename}: the file is empty")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("protocol" + Path(filename).suffix.lower())
+        path.write_bytes(data)
+        return run_budgeted(_parse_file, path, filename, limits=limits)
+
+
+def _parse_file(path: Path, filename: str, limits: FileLimits) -> ParsedProtocol:
+    text, truncated = _file_text(path, filename, limits)
+    parsed = parse_protocol(text)
+    if truncated:
+        parsed.warnings.append(f"the text is cut at {limits.text_chars} characters: what follows was not read")
+    return parsed
+
+
 def protocol_text(data: bytes, filename: str) -> str:
     """Normalised text of a protocol file (.txt, .docx, .pdf, by content): NFC, running headers and footers
     removed, line-end hyphens joined (not Swedish suspended hyphens)."""
@@ -80,11 +100,17 @@ def protocol_text(data: bytes, filename: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("protocol" + Path(filename).suffix.lower())
         path.write_bytes(data)
-        media = sniff(data[:8192], path)
-        if media not in (TEXT, DOCX, PDF):
-            raise ProtocolFormatError(f"{filename}: not a text, .docx or .pdf file")
-        text = extract_text(path, media) or ""
-    return _without_page_furniture(text)
+        return _file_text(path, filename, FileLimits.current())[0]
+
+
+def _file_text(path: Path, filename: str, limits: FileLimits) -> tuple[str, bool]:
+    with path.open("rb") as f:
+        head = f.read(8192)
+    media = sniff(head, path, limits)
+    if media not in (TEXT, DOCX, PDF):
+        raise ProtocolFormatError(f"{filename}: not a text, .docx or .pdf file")
+    found = read_text(path, media, limits)
+    return _without_page_furniture(found.text if found else ""), bool(found and found.truncated)
 
 
 def _without_page_furniture(text: str) -> str:

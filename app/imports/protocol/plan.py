@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from sqlmodel import Session, col, select
 
 from app.core.errors import Forbidden, ValidationFailed
+from app.core.file_limits import FileLimits
 from app.core.principal import Actor, Role
 from app.core.time import STOCKHOLM, local_date, to_utc
 from app.decisions.models import Decision
@@ -29,7 +30,7 @@ from app.imports.models import (
     ProtocolPlan,
 )
 from app.imports.parsed import ParsedProtocol
-from app.imports.protocol.parse import ProtocolFormatError, parse_protocol, protocol_text
+from app.imports.protocol.parse import ProtocolFormatError, read_protocol
 from app.meetings import service as meetings
 from app.meetings.models import (
     AgendaItem,
@@ -41,8 +42,9 @@ DEFAULT_START = time(9, 0)
 
 
 def read(data: bytes, filename: str) -> ParsedProtocol:
+    """Read and parse within the file limits; over one, LimitExceeded (not a skippable bad file)."""
     try:
-        return parse_protocol(protocol_text(data, filename))
+        return read_protocol(data, filename, FileLimits.current())
     except (ProtocolFormatError, ValueError) as exc:
         raise ValidationFailed("file", str(exc)) from exc
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException, ElementTree
+from pypdf import PdfReader  # imported here, not per call: the parsing child's fork server loads it once
 
 from app.core.errors import LimitExceeded
 from app.core.file_limits import (
@@ -234,8 +235,6 @@ def _paragraph_text(p: Element) -> str:
 
 
 def _pdf_text(path: Path, limits: FileLimits) -> Extracted:
-    from pypdf import PdfReader
-
     pages: list[str] = []
     length, cut = 0, False
     try:

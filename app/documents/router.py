@@ -16,7 +16,11 @@ from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, Link
 router = APIRouter(prefix="/documents", tags=["documents"])
 Params = Annotated[ListParams, Depends(list_params("Document", list(service.SORT_COLUMNS), "-created_at"))]
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"description": "The file is over the upload limit."},
+    413: {
+        "description": "The file is over the upload limit, or expands past a limit on its size (`code` and `limit` "
+        "name it: xml_too_large, unzipped_too_large, parse_out_of_memory). Past a limit on its structure or "
+        "the parse time it is 422 (too_many_zip_entries, xml_too_deep, too_many_pdf_pages, parse_timeout)."
+    },
     415: {"description": "The content is not an allowed type, or does not match the file name."},
 }
 

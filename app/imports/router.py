@@ -24,7 +24,12 @@ ExpectedPlan = Annotated[
     str | None, Form(max_length=64, description="plan_hash from the dry run: refuse (409) if the plan changed since.")
 ]
 UploadedFile = Annotated[UploadFile, File(description="The file to import.")]
-ERRORS: dict[int | str, dict[str, Any]] = {413: {"description": "The file is too large."}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {
+        "description": "The file is too large, or expands past a limit on its size (`code` and `limit` name it); "
+        "past a limit on its structure or the parse time it is 422, as for documents."
+    }
+}
 
 
 def _read(upload: UploadFile) -> bytes:

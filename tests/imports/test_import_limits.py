@@ -157,3 +157,17 @@ def test_an_attendance_report_over_its_size_is_413(
     problem = assert_limit(r, 413, "attendance_report_too_large", None)
     assert str(MAX_BYTES) in problem["detail"]
     assert row_counts() == before
+
+
+def test_an_attachment_refused_when_stored_takes_the_files_stored_before_it_along(
+    upload: Upload, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    # Its content is text, its name says PDF: only storing it finds out (415), after Bilaga 1 was stored.
+    good = files.pdf([["Bilaga 1: Primärvården är navet"]])
+    data = with_protocol(**{"Bilaga 1.pdf": good, "Bilaga 2.pdf": b"Ingen PDF, bara text."})
+    before_rows, before_files = row_counts(), bombs.stored_files()
+    r = upload("folder", data, "kanal.zip", admin, dry_run=False)
+    assert r.status_code == 415, r.text
+    assert row_counts() == before_rows
+    assert bombs.stored_files() == before_files
+    assert not storage.path_for(hashlib.sha256(good).hexdigest()).exists()

@@ -258,8 +258,11 @@ def cap_text(text: str, limits: FileLimits) -> tuple[str, bool]:
 # Why the forkserver start method: forking the server itself copies a process with many threads (the request
 # thread pool, the database pool), whose locks may be held at that instant; the forkserver is a small
 # single-threaded process started once, with the parsing modules already imported, and each parse is a fork of
-# it. Measured on the 2-core development machine: about 15 ms per parse over doing it in the request
-# (the first parse also starts the server: about 0.5 s, once per server process).
+# it. '__main__' is preloaded too, so the entry point (samverkan, uvicorn, pytest; each guards its main, as
+# multiprocessing requires) is imported once in the server, not again in every child.
+# Cost, measured on the 2-core development machine: about 18 ms of CPU per parse (the fork, multiprocessing's
+# preparation and the exit; 1 ms of it in the request), 50-75 ms of wall time while six other test runs shared
+# the machine; the first parse in a server process also starts the fork server, about 1 s.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["__main__", "app.documents.extract", "app.imports.protocol.parse"])
 # At most one parse per core at a time per server process, so the memory budget multiplies by a known number.

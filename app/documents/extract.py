@@ -198,26 +198,29 @@ def _docx_text(path: Path, limits: FileLimits) -> Extracted:
 
 
 def _paragraphs(source: CappedMember, name: str, limits: FileLimits) -> tuple[list[str], bool]:
-    """The text of each w:p, read as a stream: an element is dropped once read, so the tree held is only the
-    path to the element being read (a paragraph whole, as a nested one belongs to it too)."""
+    """The text of each w:p in document order, read as a stream: an element is dropped once read, so the tree
+    held is only the path to the element being read (a paragraph whole: one nested in it, in a text box,
+    belongs to its text too)."""
     paragraphs: list[str] = []
-    length, open_paragraphs = 0, 0
+    slots: list[int] = []  # where each open paragraph goes: it is placed where it starts, filled where it ends
+    length = 0
     path: list[Element] = []
     for event, node in ElementTree.iterparse(source, events=("start", "end")):
         if event == "start":
             path.append(node)
             if len(path) > limits.xml_depth:
                 raise xml_too_deep(name, limits.xml_depth)
-            open_paragraphs += node.tag == f"{_W}p"
+            if node.tag == f"{_W}p":
+                slots.append(len(paragraphs))
+                paragraphs.append("")
             continue
         path.pop()
         if node.tag == f"{_W}p":
-            open_paragraphs -= 1
-            paragraphs.append(_paragraph_text(node))
-            length += len(paragraphs[-1]) + 1
+            text = paragraphs[slots.pop()] = _paragraph_text(node)
+            length += len(text) + 1
             if length > limits.text_chars:
                 return paragraphs, True  # the rest would be cut anyway
-        if not open_paragraphs and path:
+        if not slots and path:
             del path[-1][-1]  # the node just read is its parent's last child
     return paragraphs, False
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.documents import extract
-from tests.documents import files
+from tests.documents import bombs, files
 
 
 def _file(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -109,6 +109,45 @@ def test_docx_paragraphs_tabs_and_line_breaks(tmp_path: Path) -> None:
         "\n"
         "Slut & klart <3"
     )
+
+
+def test_docx_text_read_as_a_stream_keeps_document_order_in_tables_and_text_boxes(tmp_path: Path) -> None:
+    body = (
+        "<w:p><w:r><w:t>Före</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Cell 1</w:t><w:tab/><w:t>Umeå</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Cell 2</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Inre tabell</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>"
+        "<w:p><w:r><w:t>Med ruta </w:t><w:pict><w:txbxContent><w:p><w:r><w:t>Ruta</w:t><w:br/><w:t>rad två</w:t>"
+        "</w:r></w:p></w:txbxContent></w:pict><w:t> efter</w:t></w:r></w:p>"
+        "<w:sectPr/><w:p><w:r><w:t>Sist</w:t></w:r></w:p>"
+    )
+    document = f'<?xml version="1.0"?><w:document xmlns:w="{files._W_NS}"><w:body>{body}</w:body></w:document>'
+    text = extract.extract_text(_file(tmp_path, "tabell.docx", files.docx([], document=document)), extract.DOCX)
+    # A paragraph in a text box is part of the paragraph holding it, and a paragraph of its own after it.
+    assert text == "Före\nCell 1\tUmeå\nCell 2\nInre tabell\nMed ruta Ruta\nrad två efter\nRuta\nrad två\nSist"
+
+
+def understated(data: bytes, member: str, size: int) -> bytes:
+    """The zip with `member`'s inflated size written as `size` in its local header and in the directory."""
+    out, name = bytearray(data), member.encode()
+    # (signature, offset of the inflated size, offset of the name length, offset of the name)
+    for signature, size_at, length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        at = out.find(signature)
+        while at >= 0:
+            length = int.from_bytes(out[at + length_at : at + length_at + 2], "little")
+            if out[at + name_at : at + name_at + length] == name:
+                out[at + size_at : at + size_at + 4] = size.to_bytes(4, "little")
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
+def test_a_docx_whose_directory_understates_its_text_is_refused_as_damaged(tmp_path: Path) -> None:
+    # The directory says 100 bytes and the member inflates to 4 MB: reading stops at what was declared, and
+    # the checksum then shows the file damaged.
+    path = _file(tmp_path, "ljuger.docx", understated(bombs.docx_bomb(4 * bombs.MiB), "word/document.xml", 100))
+    assert zipfile.ZipFile(path).getinfo("word/document.xml").file_size == 100
+    with pytest.raises(extract.UnreadableFile):
+        extract.extract_text(path, extract.DOCX)
 
 
 def test_docx_text_is_nfc(tmp_path: Path) -> None:

@@ -25,9 +25,7 @@ TextFields = Sequence[Any]
 MAX_LENGTH = 200
 SQLITE_LOWER = "samverkan_lower"
 # Upper-case letters of the Latin blocks (Latin-1 and Extended-A and -B) whose lower case is one letter.
-_UPPER = "".join(
-    c for c in map(chr, range(0xC0, 0x250)) if c.isupper() and len(c.lower()) == 1 and c.lower() != c and c != "'"
-)
+_UPPER = "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper() and len(c.lower()) == 1 and c.lower() != c)
 _LOWER = "".join(c.lower() for c in _UPPER)
 Stmt = TypeVar("Stmt", bound=Select[Any])
 

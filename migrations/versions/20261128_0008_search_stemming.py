@@ -137,6 +137,8 @@ SORT_KEYS: list[tuple[str, str, list[str], Callable[..., str | None]]] = [
     ("cases", "reference_sort", ["reference"], lambda reference: reference),
     ("documents", "title_sort", ["label", "filename"], document_title),
     ("documents", "name_sort", ["filename"], lambda filename: filename),
+    ("principals", "name_sort", ["display_name"], lambda name: name),
+    ("api_tokens", "name_sort", ["name"], lambda name: name),
 ]
 
 
@@ -159,8 +161,8 @@ def _drop_sort_keys() -> None:
 
 def upgrade() -> None:
     _add_sort_keys()
-    _retitle_documents()
     _drop_full_text()
+    _retitle_documents()
     with op.batch_alter_table('search_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('title_stems', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('text_stems', sa.Text(), server_default='', nullable=False))

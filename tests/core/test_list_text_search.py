@@ -108,7 +108,7 @@ def _scrambled(values: list[str]) -> list[str]:
     return values[3:] + values[:3]
 
 
-def _sorted_titles(client: TestClient, admin: Headers, path: str, field: str, sort: str, **params: Any) -> list[str]:
+def _sorted_values(client: TestClient, admin: Headers, path: str, field: str, sort: str, **params: Any) -> list[str]:
     r = client.get(f"{API}/{path}", params={"sort": sort, "limit": 3, **params}, headers=admin)
     values: list[str] = []
     while True:
@@ -128,14 +128,14 @@ def test_lists_sort_by_title_in_swedish_order(client: TestClient, admin: Headers
         council.case(title)
         council.document(f"{title}.txt", title.encode())
     for path, params in (("meetings", {"body_id": body}), ("agenda-items", {"meeting_id": meeting}), ("cases", {})):
-        titles = [t for t in _sorted_titles(client, admin, path, "title", "title", **params) if t]
+        titles = [t for t in _sorted_values(client, admin, path, "title", "title", **params) if t]
         assert titles == SWEDISH_ORDER, path
-        titles = [t for t in _sorted_titles(client, admin, path, "title", "-title", **params) if t]
+        titles = [t for t in _sorted_values(client, admin, path, "title", "-title", **params) if t]
         assert titles == SWEDISH_ORDER[::-1], path
     names = [f"{t}.txt" for t in SWEDISH_ORDER]
-    assert _sorted_titles(client, admin, "documents", "filename", "name") == names
-    assert _sorted_titles(client, admin, "documents", "filename", "-name") == names[::-1]
-    assert _sorted_titles(client, admin, "documents", "filename", "title") == names
+    assert _sorted_values(client, admin, "documents", "filename", "name") == names
+    assert _sorted_values(client, admin, "documents", "filename", "-name") == names[::-1]
+    assert _sorted_values(client, admin, "documents", "filename", "title") == names
 
 
 def test_cases_sort_by_reference(client: TestClient, admin: Headers, council: Council) -> None:
@@ -143,8 +143,8 @@ def test_cases_sort_by_reference(client: TestClient, admin: Headers, council: Co
     for reference in _scrambled(references):
         r = client.post(f"{API}/cases", json={"title": "Ärende", "reference": reference}, headers=admin)
         assert r.status_code == 201, r.text
-    assert _sorted_titles(client, admin, "cases", "reference", "reference") == references
-    assert _sorted_titles(client, admin, "cases", "reference", "-reference") == references[::-1]
+    assert _sorted_values(client, admin, "cases", "reference", "reference") == references
+    assert _sorted_values(client, admin, "cases", "reference", "-reference") == references[::-1]
 
 
 def test_a_documents_title_sort_follows_its_label(client: TestClient, admin: Headers, council: Council) -> None:
@@ -154,3 +154,16 @@ def test_a_documents_title_sort_follows_its_label(client: TestClient, admin: Hea
     r = client.patch(f"{API}/documents/{first}", json={"label": "Bilaga 3"}, headers=admin)
     assert r.status_code == 200, r.text
     assert ids(client, admin, "documents", sort="title") == [second, first]
+
+
+def test_principals_and_api_tokens_sort_by_name(client: TestClient, admin: Headers) -> None:
+    principals: list[str] = []
+    for i, name in enumerate(_scrambled(SWEDISH_ORDER)):
+        body = {"kind": "service", "login": f"klient-{i}", "display_name": name, "grants": [{"role": "reader"}]}
+        principals.append(post(client, admin, "principals", body))
+    assert _sorted_values(client, admin, "principals", "display_name", "name", kind="service") == SWEDISH_ORDER
+    assert _sorted_values(client, admin, "principals", "display_name", "-name", kind="service") == SWEDISH_ORDER[::-1]
+    for name in _scrambled(SWEDISH_ORDER):
+        r = client.post(f"{API}/api-tokens", json={"principal_id": principals[0], "name": name}, headers=admin)
+        assert r.status_code == 201, r.text
+    assert _sorted_values(client, admin, "api-tokens", "name", "name") == SWEDISH_ORDER

@@ -10,7 +10,7 @@ from pydantic import Field as ApiField
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, enum_column
+from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
 from app.core.models import ApiModel, Resource, ResourceOut
 from app.core.principal import SCOPED_ROLES, PrincipalKind, Role
 
@@ -22,6 +22,7 @@ class Principal(Resource, table=True):
     # Login name for people, client id for service clients; stored folded so look-ups ignore case.
     login: str = Field(max_length=120, unique=True, index=True)
     display_name: str = Field(max_length=200)
+    name_sort: str = Field(default="", sa_type=SortKey, index=True)
     email: str | None = Field(default=None, max_length=254)
     secret_hash: str | None = Field(default=None, max_length=200)
     person_id: uuid.UUID | None = Field(default=None, foreign_key="people.id", index=True)
@@ -45,11 +46,16 @@ class ApiToken(Resource, table=True):
 
     principal_id: uuid.UUID = Field(foreign_key="principals.id", index=True)
     name: str = Field(max_length=200)
+    name_sort: str = Field(default="", sa_type=SortKey, index=True)
     token_digest: str = Field(max_length=64, unique=True)
     scopes: str = Field(max_length=4000)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+keep_sort_key(Principal, "name_sort", lambda p: p.display_name)
+keep_sort_key(ApiToken, "name_sort", lambda t: t.name)
 
 
 class LoginThrottle(SQLModel, table=True):

@@ -82,10 +82,11 @@ def me(session: DbSession, actor: Authenticated) -> Me:
 # --- principals (admin) ---
 
 PrincipalParams = Annotated[
-    ListParams, Depends(list_params("Principal", ["login", "created_at", "updated_at"], "login"))
+    ListParams, Depends(list_params("Principal", ["login", "name", "created_at", "updated_at"], "login"))
 ]
 PRINCIPAL_SORT = {
     "login": Principal.login,
+    "name": Principal.name_sort,
     "created_at": Principal.created_at,
     "updated_at": Principal.updated_at,
 }
@@ -160,8 +161,10 @@ def update_principal(
 
 # --- API tokens (admin) ---
 
-TokenParams = Annotated[ListParams, Depends(list_params("ApiToken", ["created_at", "updated_at"], "-created_at"))]
-TOKEN_SORT = {"created_at": ApiToken.created_at, "updated_at": ApiToken.updated_at}
+TokenParams = Annotated[
+    ListParams, Depends(list_params("ApiToken", ["name", "created_at", "updated_at"], "-created_at"))
+]
+TOKEN_SORT = {"name": ApiToken.name_sort, "created_at": ApiToken.created_at, "updated_at": ApiToken.updated_at}
 
 
 def _token_out(row: ApiToken) -> ApiTokenOut:

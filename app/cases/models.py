@@ -8,7 +8,7 @@ from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, enum_column, utcnow
+from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key, utcnow
 from app.core.models import ApiModel, Resource, ResourceOut
 
 _LIVE = text("deleted_at IS NULL")
@@ -44,12 +44,18 @@ class Case(Resource, table=True):
 
     reference: str = Field(max_length=40)
     title: str = Field(max_length=500)
+    reference_sort: str = Field(default="", sa_type=SortKey, index=True)
+    title_sort: str = Field(default="", sa_type=SortKey, index=True)
     description: str | None = Field(default=None, sa_column=Column(Text))
     status: CaseStatus = Field(sa_column=enum_column(CaseStatus, index=True))
     responsible_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
     # The body whose queue the case is in: the responsible body, or the target of the latest referral.
     queue_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
     target_group: TargetGroup | None = Field(default=None, sa_column=enum_column(TargetGroup, nullable=True))
+
+
+keep_sort_key(Case, "reference_sort", lambda c: c.reference)
+keep_sort_key(Case, "title_sort", lambda c: c.title)
 
 
 class CaseStrategy(SQLModel, table=True):

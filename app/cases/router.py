@@ -10,6 +10,7 @@ from app.cases.models import CaseCreate, CaseOut, CaseStatus, CaseUpdate, Target
 from app.core.deps import DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.textsearch import text_query
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 Params = Annotated[ListParams, Depends(list_params("Case", list(service.SORT_COLUMNS), "-created_at"))]
@@ -28,8 +29,9 @@ def list_cases(
     ] = None,
     target_group: TargetGroup | None = None,
     strategy_id: uuid.UUID | None = None,
+    q: Annotated[str | None, text_query("title, reference or description")] = None,
 ) -> Page[CaseOut]:
-    flt = service.CaseFilter(status, responsible_body_id, queue_body_id, target_group, strategy_id)
+    flt = service.CaseFilter(status, responsible_body_id, queue_body_id, target_group, strategy_id, q)
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [c for c in result.items if c.deleted_at is None])
     return list_response(request, to_page(request, result, lambda c: rendered[c.id]), "cases")

@@ -24,6 +24,7 @@ from app.core import crud
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
+from app.core.textsearch import TextFields, matching
 from app.core.time import local_date, today
 from app.organisations import service as organisations
 from app.organisations.models import Organisation
@@ -33,7 +34,8 @@ from app.strategies.models import Strategy
 
 KIND = "case"
 SORT_COLUMNS: SortColumns = {
-    "reference": col(Case.reference),
+    "reference": col(Case.reference_sort),
+    "title": col(Case.title_sort),
     "created_at": col(Case.created_at),
     "updated_at": col(Case.updated_at),
 }
@@ -48,6 +50,7 @@ TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
     S.withdrawn: {S.open},
 }
 FINISHED = (S.closed, S.withdrawn)
+TEXT_FIELDS: TextFields = (col(Case.title), col(Case.reference), col(Case.description))
 # Within one meeting the timeline reads: handled, what was decided, where the case went next.
 _SAME_TIME_ORDER = {"created": 0, "status_changed": 1, "handled": 2, "report_back": 2, "decision": 3, "referred": 4}
 
@@ -59,6 +62,7 @@ class CaseFilter:
     queue_body_id: uuid.UUID | None = None
     target_group: str | None = None
     strategy_id: uuid.UUID | None = None
+    q: str | None = None
 
 
 def get(session: Session, ident: uuid.UUID) -> Case:
@@ -66,7 +70,7 @@ def get(session: Session, ident: uuid.UUID) -> Case:
 
 
 def list_page(session: Session, flt: CaseFilter, params: ListParams) -> PageResult:
-    stmt = select(Case)
+    stmt = matching(select(Case), TEXT_FIELDS, flt.q)
     if flt.status:
         stmt = stmt.where(col(Case.status).in_(flt.status))
     if flt.responsible_body_id:

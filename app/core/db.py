@@ -1,6 +1,6 @@
 """Engine, sessions and the column types every table shares."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import Enum
 from functools import lru_cache
@@ -14,6 +14,8 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Session, SQLModel
 
 from app.core.settings import get_settings
+from app.core.text import swedish_sort_key
+from app.core.textsearch import register_sqlite_functions
 
 # Named constraints make SQLite batch migrations and `alembic check` deterministic.
 NAMING_CONVENTION = {
@@ -59,6 +61,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)
 
 
 WRITE_LOCK = "samverkan_write_lock"
@@ -115,6 +118,17 @@ def session_scope(writes: bool = False) -> Iterator[Session]:
 # Sort keys compare byte by byte on both databases (see app.core.text.swedish_sort_key).
 # Unbounded: the key is about three times the name's length (see there), and names may be 200 characters.
 SortKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
+def keep_sort_key(model: type, key: str, source: Callable[[Any], str | None]) -> None:
+    """Keep `model.key` the sort key of `source(row)` on every insert and update, whoever writes the row
+    (a service, an import): for titles, which many paths write. An empty text sorts first."""
+
+    def refresh(_mapper: Any, _connection: Any, row: Any) -> None:
+        setattr(row, key, swedish_sort_key(source(row) or ""))
+
+    event.listen(model, "before_insert", refresh)
+    event.listen(model, "before_update", refresh)
 
 
 def enum_column(enum: type[Enum], *, nullable: bool = False, length: int = 20, **column: Any) -> Column[Any]:

@@ -10,6 +10,7 @@ from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
+from app.core.textsearch import text_query
 from app.decisions import service
 from app.decisions.models import (
     AssignmentStatus,
@@ -47,6 +48,7 @@ def list_decisions(
     due_by: Annotated[date | None, Query(description="Open assignments due on or before this date.")] = None,
     assignee_body_id: uuid.UUID | None = None,
     target_body_id: uuid.UUID | None = None,
+    q: Annotated[str | None, text_query("decision's text")] = None,
 ) -> Page[DecisionOut]:
     flt = service.DecisionFilter(
         kind,
@@ -63,6 +65,7 @@ def list_decisions(
         assignee_body_id,
         target_body_id,
         published_only=actor is None,
+        q=q,
     )
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])

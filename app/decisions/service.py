@@ -12,6 +12,7 @@ from app.core import crud
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
+from app.core.textsearch import TextFields, matching
 from app.core.time import local_date, today
 from app.decisions.models import (
     AssignmentStatus,
@@ -55,6 +56,7 @@ REQUIRED_FOR_KIND: dict[DecisionKind, set[str]] = {
     DecisionKind.referral: {"target_body_id"},
 }
 ALL_KIND_FIELDS = set().union(*KIND_FIELDS.values())
+TEXT_FIELDS: TextFields = (col(Decision.text),)
 OPEN_ASSIGNMENT = (AssignmentStatus.open, AssignmentStatus.in_progress)
 
 
@@ -74,6 +76,7 @@ class DecisionFilter:
     assignee_body_id: uuid.UUID | None = None
     target_body_id: uuid.UUID | None = None
     published_only: bool = False
+    q: str | None = None
 
 
 def get(session: Session, ident: uuid.UUID) -> Decision:
@@ -81,7 +84,7 @@ def get(session: Session, ident: uuid.UUID) -> Decision:
 
 
 def list_page(session: Session, flt: DecisionFilter, params: ListParams) -> PageResult:
-    stmt = select(Decision)
+    stmt = matching(select(Decision), TEXT_FIELDS, flt.q)
     if flt.kind:
         stmt = stmt.where(col(Decision.kind).in_(flt.kind))
     for field in ("body_id", "meeting_id", "agenda_item_id", "case_id", "assignee_body_id", "target_body_id"):

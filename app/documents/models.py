@@ -1,14 +1,19 @@
 """Documents: files stored on disk by their SHA-256, with metadata, extracted text and links."""
 
+import re
 import uuid
 from enum import StrEnum
+from pathlib import PurePosixPath
 
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Text, false
 from sqlmodel import Field, SQLModel
 
-from app.core.db import enum_column
+from app.core.db import SortKey, enum_column, keep_sort_key
 from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.text import fold
+
+_WORD = re.compile(r"\w+")
 
 
 class DocumentRole(StrEnum):
@@ -38,6 +43,31 @@ class Document(Resource, table=True):
     text: str | None = Field(default=None, sa_column=Column(Text))
     # The text was cut at SAMVERKAN_MAX_EXTRACTED_TEXT_CHARS.
     text_truncated: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Sorted by what lists and search show: the title, and the file name.
+    title_sort: str = Field(default="", sa_type=SortKey, index=True)
+    name_sort: str = Field(default="", sa_type=SortKey, index=True)
+
+
+def document_title(label: str | None, filename: str) -> str:
+    """The label and the file name without its extension (PostgreSQL's parser would read "Protokoll.pdf" as one
+    token, a file path); the label only once when the name already holds it ("Bilaga 23 Primärvård.pdf")."""
+    name = PurePosixPath(filename).stem
+    label_words = _words(label or "")
+    if label_words and label_words in _word_runs(_words(name), len(label_words)):
+        return name
+    return " ".join(filter(None, [label, name]))
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(value)))
+
+
+def _word_runs(words: tuple[str, ...], length: int) -> set[tuple[str, ...]]:
+    return {words[i : i + length] for i in range(len(words) - length + 1)}
+
+
+keep_sort_key(Document, "title_sort", lambda d: document_title(d.label, d.filename))
+keep_sort_key(Document, "name_sort", lambda d: d.filename)
 
 
 class DocumentLink(SQLModel, table=True):

@@ -10,6 +10,7 @@ from app.core.deps import DbSession, Reader
 from app.core.errors import ValidationFailed
 from app.core.http import CSV_LIST, IfMatch, check_if_match, check_range, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.textsearch import text_query
 from app.documents import service
 from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
 
@@ -48,8 +49,9 @@ def list_documents(
     ] = None,
     role: DocumentRole | None = None,
     sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
+    q: Annotated[str | None, text_query("file name or label")] = None,
 ) -> Page[DocumentOut]:
-    result = service.list_page(session, service.DocumentFilter(target_type, target_id, role, sha256), params)
+    result = service.list_page(session, service.DocumentFilter(target_type, target_id, role, sha256, q), params)
     rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
     return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "documents")
 

@@ -16,16 +16,32 @@ from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
 from app.core.settings import get_settings
 from app.core.text import clean
+from app.core.textsearch import TextFields, matching
 from app.core.time import local_date
 from app.documents import extract, storage
-from app.documents.models import Document, DocumentLink, DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
+from app.documents.models import (
+    Document,
+    DocumentLink,
+    DocumentOut,
+    DocumentRole,
+    DocumentUpdate,
+    LinkIn,
+    LinkTarget,
+    document_title,
+)
 from app.search import service as search
 from app.search.models import SearchKind
 
 KIND = "document"
 # Control characters have no place in a file name (PostgreSQL cannot even store NUL).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-SORT_COLUMNS: SortColumns = {"created_at": col(Document.created_at), "updated_at": col(Document.updated_at)}
+SORT_COLUMNS: SortColumns = {
+    "title": col(Document.title_sort),
+    "name": col(Document.name_sort),
+    "created_at": col(Document.created_at),
+    "updated_at": col(Document.updated_at),
+}
+TEXT_FIELDS: TextFields = (col(Document.filename), col(Document.label))
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,7 @@ class DocumentFilter:
     target_id: uuid.UUID | None = None
     role: DocumentRole | None = None
     sha256: str | None = None
+    q: str | None = None
 
 
 def get(session: Session, ident: uuid.UUID) -> Document:
@@ -41,7 +58,7 @@ def get(session: Session, ident: uuid.UUID) -> Document:
 
 
 def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> PageResult:
-    stmt = select(Document)
+    stmt = matching(select(Document), TEXT_FIELDS, flt.q)
     if flt.target_id or flt.target_type:
         linked = select(DocumentLink.document_id)
         if flt.target_id:
@@ -170,12 +187,29 @@ def _safe_filename(name: str) -> str:
     return base[:255]
 
 
+def _meeting_year(session: Session, links: list[LinkIn]) -> int | None:
+    """The year of the meeting the document belongs to: the first linked meeting, or that of a linked item or
+    decision (a case has no meeting)."""
+    from app.meetings.models import Meeting
+
+    for link in links:
+        if link.target_type is LinkTarget.case:
+            continue
+        obj = session.get(_target_model(link.target_type), link.target_id)
+        if obj is None:
+            continue
+        meeting = obj if link.target_type is LinkTarget.meeting else session.get(Meeting, obj.meeting_id)
+        if meeting is not None:
+            return local_date(meeting.starts_at).year
+    return None
+
+
 def _index(session: Session, doc: Document, links: list[LinkIn]) -> None:
-    # The name without its extension: PostgreSQL's parser reads "Protokoll.pdf" as one token, a file path.
-    title = " ".join(filter(None, [doc.label, Path(doc.filename).stem]))
-    # Found under the body of what it is filed with (the first link that has one), so a body filter finds it.
+    # Found under the body of what it is filed with (the first link that has one), so a body filter finds it;
+    # in its meeting's year, else the year it came.
     body_id = next((b for bodies in _bodies_of(session, links) for b in bodies), None)
-    search.index(session, SearchKind.document, doc.id, title, doc.text, body_id, local_date(doc.created_at).year)
+    year = _meeting_year(session, links) or local_date(doc.created_at).year
+    search.index(session, SearchKind.document, doc.id, document_title(doc.label, doc.filename), doc.text, body_id, year)
 
 
 def _inspect(tmp: Path, name: str, size: int) -> tuple[str, extract.Inspection]:

@@ -34,6 +34,7 @@ from app.search.models import SearchKind
 KIND = "agenda_item"
 SORT_COLUMNS: SortColumns = {
     "position": col(AgendaItem.position),
+    "title": col(AgendaItem.title_sort),
     "created_at": col(AgendaItem.created_at),
     "updated_at": col(AgendaItem.updated_at),
 }

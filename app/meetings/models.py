@@ -9,7 +9,7 @@ from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, enum_column
+from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
 from app.core.models import ApiModel, Resource, ResourceOut
 
 ITEM_NUMBER_PATTERN = r"^[0-9]{1,4}[a-z]?$"
@@ -70,6 +70,7 @@ class Meeting(Resource, table=True):
     kind: MeetingKind = Field(sa_column=enum_column(MeetingKind))
     status: MeetingStatus = Field(sa_column=enum_column(MeetingStatus))
     title: str | None = Field(default=None, max_length=200)
+    title_sort: str = Field(default="", sa_type=SortKey, index=True)
     # The lead body, copied from the first of meeting_bodies so lists filter and sort with a plain index.
     lead_body_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
     starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
@@ -136,12 +137,17 @@ class AgendaItem(Resource, table=True):
     number_value: int = Field(description="The number's integer part, for 'the next free number'.")
     position: int = Field(index=True)
     title: str = Field(max_length=500)
+    title_sort: str = Field(default="", sa_type=SortKey, index=True)
     # A heading the item stands under, e.g. "Systemledning tillsammans med Länssamverkansgruppen".
     section: str | None = Field(default=None, max_length=200)
     kind: ItemKind = Field(sa_column=enum_column(ItemKind))
     format: ItemFormat | None = Field(default=None, sa_column=enum_column(ItemFormat, nullable=True))
     minutes_text: str | None = Field(default=None, sa_column=Column(Text))
     public: bool = True
+
+
+keep_sort_key(Meeting, "title_sort", lambda m: m.title)
+keep_sort_key(AgendaItem, "title_sort", lambda i: i.title)
 
 
 class ItemPresenter(SQLModel, table=True):

@@ -13,6 +13,7 @@ from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.principal import Actor
+from app.core.textsearch import text_query
 from app.meetings import ics, protocol, service
 from app.meetings import items as agenda
 from app.meetings.models import (
@@ -62,8 +63,9 @@ def list_meetings(
     to_date: Annotated[date | None, Query(alias="to", description="Starting on or before.")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     person_id: Annotated[uuid.UUID | None, Query(description="Meetings this person attended.")] = None,
+    q: Annotated[str | None, text_query("title, place or diary number")] = None,
 ) -> Page[MeetingOut]:
-    flt = service.MeetingFilter(body_id, status, from_date, to_date, year, person_id, published_only=actor is None)
+    flt = service.MeetingFilter(body_id, status, from_date, to_date, year, person_id, published_only=actor is None, q=q)
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [m for m in result.items if m.deleted_at is None])
     return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "meetings")

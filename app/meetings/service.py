@@ -14,6 +14,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
 from app.core.principal import Actor, Role
+from app.core.textsearch import TextFields, matching
 from app.core.time import STOCKHOLM, local, to_utc
 from app.meetings.models import (
     AgendaItem,
@@ -36,9 +37,11 @@ from app.people.models import Person
 KIND = "meeting"
 SORT_COLUMNS: SortColumns = {
     "starts_at": col(Meeting.starts_at),
+    "title": col(Meeting.title_sort),
     "created_at": col(Meeting.created_at),
     "updated_at": col(Meeting.updated_at),
 }
+TEXT_FIELDS: TextFields = (col(Meeting.title), col(Meeting.place), col(Meeting.diary_number))
 # Where a meeting's status may go next. Cancelling is possible until the minutes are approved.
 TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
     MeetingStatus.planned: {MeetingStatus.convened, MeetingStatus.held, MeetingStatus.cancelled},
@@ -59,6 +62,7 @@ class MeetingFilter:
     year: int | None = None
     person_id: uuid.UUID | None = None
     published_only: bool = False
+    q: str | None = None
 
 
 def get(session: Session, ident: uuid.UUID) -> Meeting:
@@ -103,7 +107,7 @@ def _stockholm_midnight(day: date, param: str, days_after: int = 0) -> datetime:
 
 
 def list_page(session: Session, flt: MeetingFilter, params: ListParams) -> PageResult:
-    stmt = select(Meeting)
+    stmt = matching(select(Meeting), TEXT_FIELDS, flt.q)
     if flt.body_id:
         stmt = stmt.where(col(Meeting.id).in_(select(MeetingBody.meeting_id).where(MeetingBody.body_id == flt.body_id)))
     if flt.status:

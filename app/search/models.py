@@ -1,7 +1,8 @@
 """The search index: one row per searchable object, kept up to date by the services that write them.
 
-Full text on top of it is database-specific and made by the migration: an FTS5 table (`search_fts`,
-tokenizer keeping å/ä/ö) with triggers on SQLite, a GIN index over a `swedish` tsvector on PostgreSQL.
+The words are indexed as their Swedish stems, made in Python (app.search.swedish) so both databases find
+the same: an FTS5 table (`search_fts`, tokenizer keeping å/ä/ö) over the stems, filled by triggers, on SQLite;
+a GIN index over a `simple` tsvector of the stems on PostgreSQL. Both are made by the migrations.
 """
 
 import uuid
@@ -32,6 +33,9 @@ class SearchEntry(SQLModel, table=True):
     year: int | None = Field(default=None, index=True)
     title: str = Field(max_length=500)
     body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # The stems of title and text (what is searched); title and text themselves give the snippets.
+    title_stems: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    text_stems: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -1,6 +1,5 @@
 """Keeping the search index up to date, and ranked, Swedish-aware full-text search over it."""
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,9 +11,9 @@ from sqlmodel import Session, col, select
 
 from app.core.db import utcnow
 from app.core.text import nfc
+from app.search import swedish
 from app.search.models import SearchEntry, SearchHit, SearchKind
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 16
 # Typed result columns, so both drivers give back UUIDs (SQLite stores them as hex text).
 _RESULT_TYPES: dict[str, TypeEngine[Any]] = {"object_id": Uuid(), "body_id": Uuid(), "rank": Float()}
@@ -36,6 +35,7 @@ def index(
     if entry is None:
         entry = SearchEntry(kind=kind, object_id=object_id, title=title)
     entry.title, entry.body_text = nfc(title)[:500], nfc(body_text or "")
+    entry.title_stems, entry.text_stems = swedish.stemmed_text(entry.title), swedish.stemmed_text(entry.body_text)
     entry.body_id, entry.year, entry.updated_at = body_id, year, utcnow()
     session.add(entry)
 
@@ -71,23 +71,27 @@ def _filters(flt: SearchFilter) -> tuple[str, list[BindParameter[Any]]]:
 
 def search(session: Session, flt: SearchFilter, limit: int) -> list[SearchHit]:
     # NUL cannot reach PostgreSQL in a text value; it separates words like any other control character.
-    q = nfc(flt.q).replace("\x00", " ")
-    words = _WORD.findall(q)
-    if not words:
+    query = list(dict.fromkeys(swedish.stems(flt.q.replace("\x00", " "))))
+    if not query:
         return []
     where, params = _filters(flt)
     if session.get_bind().dialect.name == "postgresql":
-        return _search_postgresql(session, q, where, params, limit)
-    return _search_sqlite(session, words, where, params, limit)
+        rows = _search_postgresql(session, query, where, params, limit)
+    else:
+        rows = _search_sqlite(session, query, where, params, limit)
+    return _hits(rows, set(query))
 
 
-def _hits(rows: Sequence[Row[Any]]) -> list[SearchHit]:
+def _hits(rows: Sequence[Row[Any]], query: set[str]) -> list[SearchHit]:
     return [
         SearchHit(
             kind=SearchKind(r.kind),
             id=r.object_id,
             title=r.title,
-            snippet=r.snippet or "",
+            # From the text when the text matches, else from the title; the original words, marked.
+            snippet=swedish.snippet(r.body_text, query, SNIPPET_WORDS)
+            or swedish.snippet(r.title, query, SNIPPET_WORDS)
+            or "",
             rank=round(float(r.rank), 6),
             body_id=r.body_id,
             year=r.year,
@@ -96,38 +100,38 @@ def _hits(rows: Sequence[Row[Any]]) -> list[SearchHit]:
     ]
 
 
+# The best hits are chosen first; only their texts are then read, for the snippets.
+_WITH_TEXT = (
+    "SELECT r.kind, r.object_id, r.title, r.body_id, r.year, r.rank, t.body_text FROM ({ranked}) r "
+    "JOIN search_entries t ON t.id = r.id ORDER BY r.rank DESC, r.object_id"
+)
+
+
 def _search_sqlite(
-    session: Session, words: list[str], where: str, params: list[BindParameter[Any]], limit: int
-) -> list[SearchHit]:
-    # Each word quoted (no FTS syntax from users) and prefix-matched, which stands in for stemming.
-    query = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    session: Session, query: list[str], where: str, params: list[BindParameter[Any]], limit: int
+) -> Sequence[Row[Any]]:
+    # Each stem quoted, so nothing a user types is FTS syntax; all must be there.
+    match = " ".join('"' + s.replace('"', '""') + '"' for s in query)
     # Only fixed fragments are joined into the SQL; every value the user gave is a bound parameter.
-    sql = text(
-        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, -bm25(search_fts, 0.0, 4.0, 1.0) AS rank, "  # noqa: S608
-        # Column -1: the snippet comes from whichever of title and text matched best (a case may have no text).
-        f"snippet(search_fts, -1, '«', '»', '…', {SNIPPET_WORDS}) AS snippet "
+    ranked = (
+        "SELECT e.id, e.kind, e.object_id, e.title, e.body_id, e.year, -bm25(search_fts, 0.0, 4.0, 1.0) AS rank "  # noqa: S608
         "FROM search_fts JOIN search_entries e ON e.id = search_fts.entry_id "
         f"WHERE search_fts MATCH :query{where} ORDER BY rank DESC, e.object_id LIMIT :limit"
     )
-    typed = sql.bindparams(*params).columns(**_RESULT_TYPES)
-    rows = session.execute(typed, {"query": query, "limit": limit}).all()
-    return _hits(rows)
+    typed = text(_WITH_TEXT.format(ranked=ranked)).bindparams(*params).columns(**_RESULT_TYPES)
+    return session.execute(typed, {"query": match, "limit": limit}).all()
 
 
 def _search_postgresql(
-    session: Session, q: str, where: str, params: list[BindParameter[Any]], limit: int
-) -> list[SearchHit]:
-    sql = text(
-        "SELECT e.kind, e.object_id, e.title, e.body_id, e.year, "  # noqa: S608 - fixed fragments, values bound
-        "ts_rank(to_tsvector('swedish', e.title || ' ' || e.body_text), query) AS rank, "
-        # The snippet from the text when the text matches, else from the title (as SQLite's best column).
-        "ts_headline('swedish', CASE WHEN to_tsvector('swedish', e.body_text) @@ query THEN e.body_text "
-        "ELSE e.title END, query, "
-        f"'StartSel=«, StopSel=», MaxWords={SNIPPET_WORDS}, MinWords=5, MaxFragments=1') AS snippet "
-        "FROM search_entries e, websearch_to_tsquery('swedish', :q) AS query "
-        f"WHERE to_tsvector('swedish', e.title || ' ' || e.body_text) @@ query{where} "
+    session: Session, query: list[str], where: str, params: list[BindParameter[Any]], limit: int
+) -> Sequence[Row[Any]]:
+    # The stems are searched with the `simple` configuration: they are stemmed already.
+    ranked = (
+        "SELECT e.id, e.kind, e.object_id, e.title, e.body_id, e.year, "  # noqa: S608 - fixed fragments, values bound
+        "ts_rank(to_tsvector('simple', e.title_stems || ' ' || e.text_stems), query) AS rank "
+        "FROM search_entries e, plainto_tsquery('simple', :stems) AS query "
+        f"WHERE to_tsvector('simple', e.title_stems || ' ' || e.text_stems) @@ query{where} "
         "ORDER BY rank DESC, e.object_id LIMIT :limit"
     )
-    typed = sql.bindparams(*params).columns(**_RESULT_TYPES)
-    rows = session.execute(typed, {"q": q, "limit": limit}).all()
-    return _hits(rows)
+    typed = text(_WITH_TEXT.format(ranked=ranked)).bindparams(*params).columns(**_RESULT_TYPES)
+    return session.execute(typed, {"stems": " ".join(query), "limit": limit}).all()

@@ -51,6 +51,8 @@ def test_a_protocol_dry_run_prints_the_apis_plan_and_the_import_applies_it(
         "substitute_for": None,
         "from_item": None,
         "to_item": None,
+        "absent_items": [],
+        "adjuster": False,
         "note": "ordförande",
     }
 
@@ -161,7 +163,11 @@ def test_remote_import_through_a_server_with_an_api_token(
     remote = ["--server", base, "--token", token]
     printed = as_json(env, "protocol", str(PROTOCOL), "--dry-run", *remote)
     assert row_counts() == before
-    assert printed == upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, admin).json()
+    as_the_script = {"Authorization": f"Bearer {token}"}
+    assert printed == upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, as_the_script).json()
+    # Memberships are inferred only in the bodies the script is secretary of; the plan says which are left out.
+    assert {m["body_id"] for m in printed["plan"]["memberships"]} == {orgs[P.COUNCIL]}
+    assert f"memberships of {P.LSG} are not inferred: only its secretary may change them" in printed["plan"]["warnings"]
 
     applied = as_json(env, "protocol", str(PROTOCOL), *remote)
     assert applied["applied"] is True and applied["plan"]["plan_hash"] == printed["plan"]["plan_hash"]

@@ -95,6 +95,11 @@ class AttendancePlan(BaseModel):
     meeting_id: uuid.UUID
     already_imported: bool
     participants: list[PlannedParticipant]
+    unmatched: list[str] = Field(
+        default_factory=list,
+        description="Participants whose attendance is not recorded (unmatched, ambiguous, guests), as named in the"
+        " report: what `resolve` (`Name=person id`) takes.",
+    )
     warnings: list[str]
     counts: dict[str, int]
     plan_hash: str = ""
@@ -198,7 +203,11 @@ class FolderEntry(BaseModel):
     action: str = Field(description="protocol, attendance, document, skipped")
     reason: str | None = None
     meeting: str | None = Field(default=None, description="Diary number or date of the meeting it belongs to.")
+    meeting_id: uuid.UUID | None = Field(
+        default=None, description="The recorded meeting; None if the folder creates it."
+    )
     label: str | None = None
+    unmatched: list[str] = Field(default_factory=list, description="An attendance report's participants not matched.")
 
 
 class FolderPlan(BaseModel):

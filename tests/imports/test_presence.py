@@ -2,10 +2,12 @@
 absence for single items in between; and a substitute named adjuster on the same line keeps both roles."""
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.imports.protocol.attendance import mark_roles, parse_attendance
 from app.imports.protocol.parse import parse_protocol
 from tests.imports import protocol_samples as S
+from tests.imports.conftest import API, Upload
 
 BODY = "Samråd vård och omsorg"
 ITEMS = ["4", "5", "6", "7a", "7b", "7c", "8", "9", "10", "11", "12", "13", "14", "15", "20"]
@@ -133,3 +135,20 @@ def test_the_protocols_item_numbers_reach_the_lists() -> None:
     text = S.COUNCIL_2021.replace("anslöt från punkt 5", "lämnade före punkt 7a")
     karin = next(a for a in parse_protocol(text).attendance if a.name == "Karin Ek")
     assert (karin.from_item, karin.to_item) == (None, "6")
+
+
+def test_an_imported_protocol_records_both_roles_and_the_items_missed(
+    upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    text = S.COUNCIL_2021.replace("ersätter Anna Andersson (m)", "ersätter Anna Andersson (m), justerare")
+    text = text.replace("Justerare: Lars Berg\n", "")
+    r = upload("protocol", text.encode(), "protokoll-2021-03-19.txt", admin, dry_run=False)
+    assert r.status_code == 200, r.text
+    meeting = client.get(f"{API}/meetings/{r.json()['meeting_id']}", params={"include": "attendance"}, headers=admin)
+    rows = {a["person_name"]: a for a in meeting.json()["attendance"]}
+    anna = rows["Anna Svensson"]
+    assert (anna["role"], anna["substitute_for_id"]) == ("substitute", rows["Anna Andersson"]["person_id"])
+    assert meeting.json()["adjuster_ids"] == [anna["person_id"]]
+    nils, karin = rows["Nils Holm"], rows["Karin Ek"]
+    assert (nils["status"], nils["from_item"], nils["to_item"], nils["absent_items"]) == ("present", None, None, ["7a"])
+    assert (karin["from_item"], karin["to_item"], karin["absent_items"]) == ("5", None, [])

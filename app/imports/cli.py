@@ -2,15 +2,18 @@
 
 import io
 import json
+import shlex
 import uuid
 import zipfile
 from pathlib import Path
+from types import TracebackType
 from typing import Annotated, Any
 
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import Progress, track
+from rich.markup import escape
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from app.core.principal import Actor, Grant, PrincipalKind, Role
@@ -24,6 +27,42 @@ Server = Annotated[str | None, typer.Option(help="Import through a remote server
 Token = Annotated[str | None, typer.Option(help="Bearer token for --server.", envvar="SAMVERKAN_TOKEN")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Only show the plan; change nothing.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the plan as JSON (the API's document).")]
+Resolve = Annotated[
+    list[str] | None,
+    typer.Option(help="`Name=person id` for a participant not matched (repeatable); kept as an alias."),
+]
+
+
+class Steps:
+    """Progress on stderr: a bar when it is a terminal, else one plain line a step (for logs, cron and CI)."""
+
+    def __init__(self, what: str, total: int, out: Console | None = None) -> None:
+        self.what, self.total, self.done = what, total, 0
+        self.out = out or console
+        self.bar = Progress(console=self.out) if self.out.is_terminal else None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> "Steps":
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task(self.what, total=self.total)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, advance=1, description=f"{self.what} {label}")
+        else:
+            _plain(f"{self.what} {self.done}/{self.total}: {label}", self.out)
+
+
+def _plain(line: str, out: Console | None = None) -> None:
+    """A line as it is: names and paths are data, not rich markup, and a line to copy is never wrapped."""
+    (out or console).print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _remote(server: str, token: str | None, path: str, files: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -72,17 +111,38 @@ def _show(result: dict[str, Any], as_json: bool) -> None:
         table.add_row(key, str(value))
     console.print(table)
     for warning in plan.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     for entry in plan.get("entries", []):
         if entry["action"] == "skipped":
-            console.print(f"[yellow]skipped[/yellow] {entry['path']}: {entry['reason']}")
+            _plain(f"skipped {entry['path']}: {entry['reason']}")
+    _show_unmatched(plan)
+
+
+def _show_unmatched(plan: dict[str, Any]) -> None:
+    """Who was not matched, by name, and the `--resolve` options that record them when run again."""
+    reports = [(None, plan)] if plan["kind"] == "attendance" else [(e["path"], e) for e in plan.get("entries", [])]
+    names = [(where, name) for where, report in reports for name in report.get("unmatched", [])]
+    if not names:
+        return
+    matches = {p["name"]: p["match"] for p in plan.get("participants", [])}
+    _plain(f"{len(names)} participant(s) not matched; their attendance is not recorded:")
+    for where, name in names:
+        match = matches.get(name, {})
+        candidates = ", ".join(f"{c['name']} {c['id']}" for c in match.get("candidates", []))
+        status = match.get("status", "unmatched") + (f" (one of: {candidates})" if candidates else "")
+        _plain(f"  {name}: {status}" + (f" in {where}" if where else ""))
+    _plain("To record them, run the same import again with:")
+    _plain(
+        "  "
+        + " ".join(f"--resolve {shlex.quote(f'{name}=<person id>')}" for name in dict.fromkeys(n for _, n in names))
+    )
 
 
 @import_cli.command("attendance")
 def attendance(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The report (.csv or Graph .json).")],
     meeting: Annotated[uuid.UUID, typer.Option(help="The meeting's id.")],
-    resolve: Annotated[list[str] | None, typer.Option(help="`Name=person id` for unmatched participants.")] = None,
+    resolve: Resolve = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,
     server: Server = None,
@@ -100,9 +160,12 @@ def attendance(
     else:
 
         def run(session: Any) -> ImportResult:
-            planned = attendance_import.plan(session, SYSTEM, data, file.name, meeting, _resolutions(resolve or []))
-            if not dry_run:
-                attendance_import.apply(session, SYSTEM, planned)
+            with Steps("Attendance", 1 if dry_run else 2) as steps:
+                planned = attendance_import.plan(session, SYSTEM, data, file.name, meeting, _resolutions(resolve or []))
+                steps.step(f"planned {file.name}")
+                if not dry_run:
+                    attendance_import.apply(session, SYSTEM, planned)
+                    steps.step(f"applied {file.name}")
             return ImportResult(applied=not dry_run and not planned.already_imported, meeting_id=meeting, plan=planned)
 
         result = _local(run)
@@ -128,10 +191,13 @@ def protocol(
     else:
 
         def run(session: Any) -> ImportResult:
-            planned = protocol_import.plan(session, SYSTEM, data, file.name)
-            meeting_id = planned.meeting.meeting_id
-            if not dry_run:
-                meeting_id = protocol_apply.apply(session, SYSTEM, planned)
+            with Steps("Protocol", 1 if dry_run else 2) as steps:
+                planned = protocol_import.plan(session, SYSTEM, data, file.name)
+                steps.step(f"planned {file.name}")
+                meeting_id = planned.meeting.meeting_id
+                if not dry_run:
+                    meeting_id = protocol_apply.apply(session, SYSTEM, planned)
+                    steps.step(f"applied {file.name}")
             return ImportResult(
                 applied=not dry_run and not planned.already_imported, meeting_id=meeting_id, plan=planned
             )
@@ -143,15 +209,17 @@ def protocol(
 def _zip_folder(path: Path) -> bytes:
     buffer = io.BytesIO()
     paths = sorted(p for p in path.rglob("*") if p.is_file())
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for p in track(paths, description="Packing", console=console, disable=not console.is_terminal):
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, Steps("Packing", len(paths)) as steps:
+        for p in paths:
             archive.write(p, p.relative_to(path).as_posix())
+            steps.step(p.relative_to(path).as_posix())
     return buffer.getvalue()
 
 
 @import_cli.command("folder")
 def import_folder(
     path: Annotated[Path, typer.Argument(exists=True, help="A channel folder, or its zip as downloaded.")],
+    resolve: Resolve = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,
     server: Server = None,
@@ -160,20 +228,23 @@ def import_folder(
     """Import a channel folder or zip: protocols, attendance reports, attachments."""
     from app.imports import folder
     from app.imports.models import ImportResult
+    from app.imports.router import _resolutions
 
     data = path.read_bytes() if path.is_file() else _zip_folder(path)
     name = path.name if path.is_file() else f"{path.name}.zip"
     if server:
-        result = _remote(server, token, "folder", {"file": (name, data)}, {"dry_run": str(dry_run).lower()})
+        form = {"dry_run": str(dry_run).lower(), "resolve": resolve or []}
+        result = _remote(server, token, "folder", {"file": (name, data)}, form)
     else:
 
         def run(session: Any) -> ImportResult:
             files = folder.read_zip(data)
-            planned = folder.plan(session, SYSTEM, files, name, data)
+            resolutions = _resolutions(resolve or [])
+            with Steps("Planning", len(files)) as steps:
+                planned = folder.plan(session, SYSTEM, files, name, data, resolutions, progress=steps.step)
             if not dry_run:
-                with Progress(console=console, disable=not console.is_terminal) as progress:
-                    task = progress.add_task("Importing", total=len(planned.entries))
-                    folder.apply(session, SYSTEM, files, planned, lambda _path: progress.advance(task))
+                with Steps("Importing", len(planned.entries)) as steps:
+                    folder.apply(session, SYSTEM, files, planned, steps.step, resolutions)
             return ImportResult(applied=not dry_run and not planned.already_imported, plan=planned)
 
         result = _local(run)

@@ -1,8 +1,9 @@
 """Importing a Teams channel folder or its zip: protocols, attendance reports, and attachments.
 
-Protocols are imported first; attendance reports go to the meeting of their date; other files become
-documents of the item whose "Bilaga N" they carry (or of the folder's meeting). Everything skipped is
-listed with the reason. One transaction for the whole folder.
+Protocols are imported first; an attendance report goes to the meeting of its own date and start time among
+the meetings of the folder's bodies (app/imports/report_meeting.py), or nowhere; other files become documents of
+the item whose "Bilaga N" they carry (or of the folder's meeting). Everything skipped is listed with the reason.
+One transaction for the whole folder.
 """
 
 import hashlib
@@ -19,20 +20,23 @@ from pathlib import PurePosixPath
 from sqlmodel import Session
 
 from app.core import file_limits
-from app.core.errors import ValidationFailed
+from app.core.errors import AppError, ValidationFailed
 from app.core.file_limits import FileLimits
 from app.core.principal import Actor
-from app.core.time import local_date
+from app.core.text import clean, fold
 from app.documents import extract
 from app.documents import service as documents
 from app.documents.models import DocumentRole, LinkIn, LinkTarget
-from app.imports import common
+from app.imports import common, report_meeting
 from app.imports.attendance import importer as attendance_import
 from app.imports.attendance.parse import AttendanceFormatError, parse_attendance
-from app.imports.models import FolderEntry, FolderPlan, ImportKind, ProtocolPlan
+from app.imports.matching import PeopleIndex, email_from_upn, person_name
+from app.imports.models import FolderEntry, FolderPlan, ImportKind, MatchStatus, ProtocolPlan
+from app.imports.parsed import ParsedAttendanceReport
 from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import plan as protocol_import
 from app.meetings import items as agenda
+from app.people.models import Person
 
 # What opening or reading a damaged zip can raise: a bad deflate stream, an unknown method, encryption, …
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
@@ -86,9 +90,20 @@ def read_zip(data: bytes) -> list[SourceFile]:
             raise ValidationFailed("file", "the zip is damaged or truncated") from exc
 
 
-def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, data: bytes | None = None) -> FolderPlan:
+def plan(
+    session: Session,
+    actor: Actor,
+    files: list[SourceFile],
+    name: str,
+    data: bytes | None = None,
+    resolutions: dict[str, uuid.UUID] | None = None,
+    progress: Callable[[str], None] = lambda _path: None,
+) -> FolderPlan:
+    """`resolutions` (`Name=person id`) apply to every attendance report of the folder; `progress` is told each
+    file's path as it is planned (the CLI's progress)."""
     common.require_importer(actor)
     limits = FileLimits.current()
+    chosen = attendance_import.check_resolutions(session, resolutions or {})
     entries: list[FolderEntry] = []
     protocols: list[tuple[str, ProtocolPlan]] = []
     reports: list[SourceFile] = []
@@ -116,19 +131,27 @@ def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, dat
                                                 common.file_info(f.data, f.path, layout="protocol"))  # fmt: skip
             except ValidationFailed as exc:
                 entries.append(FolderEntry(path=f.path, action="skipped", reason=exc.errors[0]["msg"]))
-                continue
-            protocols.append((str(PurePosixPath(f.path).parent), p))
-            entries.append(
-                FolderEntry(path=f.path, action="protocol", meeting=p.meeting.diary_number or str(p.meeting.starts_at))
-            )
+            else:
+                protocols.append((str(PurePosixPath(f.path).parent), p))
+                entries.append(FolderEntry(path=f.path, action="protocol", meeting=report_meeting.protocol_key(p)))
         else:
             others.append(f)
+        if entries and entries[-1].path == f.path:
+            progress(f.path)
+    planned_protocols = [p for _, p in protocols]
+    bodies = report_meeting.folder_bodies(session, name, [f.path for f in files], planned_protocols)
+    warnings: list[str] = []
     for f in reports:
-        entries.append(_plan_report(f, protocols))
+        entry = _plan_report(session, actor, f, bodies, planned_protocols, resolutions or {}, chosen)
+        entries.append(entry)
+        progress(f.path)
+        if entry.action == "skipped" and entry.reason and not entry.reason.startswith("not an attendance report"):
+            warnings.append(f"{f.path}: {entry.reason}")
     for f in others:
         # What the zip's directory shows is checked now, so the dry run refuses what applying would.
         extract.check_declared(f.data, limits)
         entries.append(_plan_document(f, protocols))
+        progress(f.path)
     counts = {a: sum(e.action == a for e in entries) for a in ("protocol", "attendance", "document", "skipped")}
     info = common.file_info(data, name, layout="zip") if data is not None else None
     again = info is not None and common.already_imported(session, ImportKind.folder, info.sha256)
@@ -136,8 +159,8 @@ def plan(session: Session, actor: Actor, files: list[SourceFile], name: str, dat
         file=info,
         already_imported=again,
         entries=entries,
-        protocols=[p for _, p in protocols],
-        warnings=[],
+        protocols=planned_protocols,
+        warnings=warnings,
         counts=counts,
     )
     common.seal(result)
@@ -153,22 +176,52 @@ def _folder_protocol(path: str, protocols: list[tuple[str, ProtocolPlan]]) -> Pr
     return protocols[0][1] if len(protocols) == 1 else None
 
 
-def _plan_report(f: SourceFile, protocols: list[tuple[str, ProtocolPlan]]) -> FolderEntry:
+def _plan_report(
+    session: Session,
+    actor: Actor,
+    f: SourceFile,
+    bodies: set[uuid.UUID],
+    protocols: list[ProtocolPlan],
+    resolutions: dict[str, uuid.UUID],
+    chosen: dict[str, Person],
+) -> FolderEntry:
     try:
         report = parse_attendance(f.data, f.path)
     except AttendanceFormatError as exc:
         return FolderEntry(path=f.path, action="skipped", reason=f"not an attendance report: {exc}")
-    if report.starts_at is not None:
-        day = local_date(report.starts_at)
-        dated = [p for _, p in protocols if p.meeting.starts_at and local_date(p.meeting.starts_at) == day]
-        if len(dated) == 1:
-            return FolderEntry(path=f.path, action="attendance", meeting=dated[0].meeting.diary_number or str(day))
-    target = _folder_protocol(f.path, protocols)
+    joins = [p.first_join for p in report.participants if p.first_join]
+    start = report.starts_at or min(joins, default=None)
+    if start is None:
+        return FolderEntry(path=f.path, action="skipped", reason="the report gives no date: nothing imported")
+    target, why = report_meeting.meeting_for(session, bodies, protocols, start)
     if target is None:
-        return FolderEntry(
-            path=f.path, action="skipped", reason="no protocol of the same date or folder to attach it to"
-        )
-    return FolderEntry(path=f.path, action="attendance", meeting=target.meeting.diary_number)
+        return FolderEntry(path=f.path, action="skipped", reason=why)
+    if target.meeting_id is None:  # the folder's protocol creates the meeting, and the people it names
+        unmatched = _unmatched(PeopleIndex.load(session), report, protocols, chosen)
+    else:
+        try:
+            planned = attendance_import.plan(session, actor, f.data, f.path, target.meeting_id, resolutions)
+        except AppError as exc:  # the apply would refuse it too: the importer may not edit that meeting
+            reason = exc.errors[0]["msg"] if isinstance(exc, ValidationFailed) else exc.detail
+            return FolderEntry(path=f.path, action="skipped", reason=reason)
+        unmatched = planned.unmatched
+    return FolderEntry(
+        path=f.path, action="attendance", meeting=target.key, meeting_id=target.meeting_id, unmatched=unmatched
+    )
+
+
+def _unmatched(
+    index: PeopleIndex, report: ParsedAttendanceReport, protocols: list[ProtocolPlan], chosen: dict[str, Person]
+) -> list[str]:
+    """Participants no one will match: not a known person, not resolved, not one the protocols create."""
+    created = {fold(p.name) for plan in protocols for p in plan.people if p.match.status is MatchStatus.created}
+    out = []
+    for p in report.participants:
+        email = (p.email or email_from_upn(p.upn) or "").lower() or None
+        known = index.match(p.name, email, p.upn).status is MatchStatus.matched
+        if not (known or clean(p.name) in chosen or fold(person_name(p.name)) in created):
+            out.append(p.name)
+    return out
 
 
 def _plan_document(f: SourceFile, protocols: list[tuple[str, ProtocolPlan]]) -> FolderEntry:
@@ -176,7 +229,7 @@ def _plan_document(f: SourceFile, protocols: list[tuple[str, ProtocolPlan]]) -> 
     if target is None:
         return FolderEntry(path=f.path, action="skipped", reason="no protocol in its folder to attach it to")
     label = _label(f.path)
-    return FolderEntry(path=f.path, action="document", meeting=target.meeting.diary_number, label=label)
+    return FolderEntry(path=f.path, action="document", meeting=report_meeting.protocol_key(target), label=label)
 
 
 def _label(path: str) -> str | None:
@@ -190,6 +243,7 @@ def apply(
     files: list[SourceFile],
     planned: FolderPlan,
     progress: Callable[[str], None] = lambda _path: None,
+    resolutions: dict[str, uuid.UUID] | None = None,
 ) -> None:
     """Apply the plan; `progress` is told each file's path as it is done (the CLI's progress bar)."""
     if planned.already_imported:
@@ -203,12 +257,13 @@ def apply(
             meeting_of[entry.meeting or ""], plan_of[entry.meeting or ""] = meeting_id, p
     for entry in planned.entries:
         progress(entry.path)
-        meeting_id = meeting_of.get(entry.meeting or "")
+        meeting_id = entry.meeting_id or meeting_of.get(entry.meeting or "")
         if meeting_id is None or entry.action not in ("attendance", "document"):
             continue
         f = by_path[entry.path]
         if entry.action == "attendance":
-            attendance_import.apply(session, actor, attendance_import.plan(session, actor, f.data, f.path, meeting_id))
+            report = attendance_import.plan(session, actor, f.data, f.path, meeting_id, resolutions)
+            attendance_import.apply(session, actor, report)
             continue
         links = [LinkIn(target_type=LinkTarget.meeting, target_id=meeting_id)]
         item_id = _item_carrying(session, meeting_id, plan_of[entry.meeting or ""], entry.label)

@@ -11,6 +11,7 @@ from sqlmodel import Field as ColumnField
 
 from app.core.db import enum_column
 from app.core.models import Resource, ResourceOut
+from app.people.models import MembershipRole
 
 
 class ImportKind(StrEnum):
@@ -94,6 +95,11 @@ class AttendancePlan(BaseModel):
     meeting_id: uuid.UUID
     already_imported: bool
     participants: list[PlannedParticipant]
+    unmatched: list[str] = Field(
+        default_factory=list,
+        description="Participants whose attendance is not recorded (unmatched, ambiguous, guests), as named in the"
+        " report: what `resolve` (`Name=person id`) takes.",
+    )
     warnings: list[str]
     counts: dict[str, int]
     plan_hash: str = ""
@@ -116,7 +122,21 @@ class PlannedAttendee(BaseModel):
     substitute_for: str | None
     from_item: str | None
     to_item: str | None
+    absent_items: list[str] = Field(default_factory=list)
+    adjuster: bool = Field(default=False, description="Also the minutes adjuster (beside a role such as substitute).")
     note: str | None
+
+
+class PlannedMembership(BaseModel):
+    action: str = Field(description="create, or extend (an inferred membership of the same seat next to it)")
+    name: str
+    person_id: uuid.UUID | None = Field(description="None when the import creates the person.")
+    body_id: uuid.UUID
+    role: MembershipRole
+    on_behalf_of_id: uuid.UUID
+    start_date: date
+    end_date: date
+    membership_id: uuid.UUID | None = Field(default=None, description="The membership extended.")
 
 
 class PlannedDecision(BaseModel):
@@ -168,6 +188,10 @@ class ProtocolPlan(BaseModel):
     items: list[PlannedItem]
     attendance: list[PlannedAttendee]
     people: list[PlannedPerson]
+    memberships: list[PlannedMembership] = Field(
+        default_factory=list,
+        description="Inferred from the lists: the political term of the meeting (marked inferred).",
+    )
     next_meetings: list[PlannedNextMeeting]
     warnings: list[str]
     counts: dict[str, int]
@@ -179,7 +203,11 @@ class FolderEntry(BaseModel):
     action: str = Field(description="protocol, attendance, document, skipped")
     reason: str | None = None
     meeting: str | None = Field(default=None, description="Diary number or date of the meeting it belongs to.")
+    meeting_id: uuid.UUID | None = Field(
+        default=None, description="The recorded meeting; None if the folder creates it."
+    )
     label: str | None = None
+    unmatched: list[str] = Field(default_factory=list, description="An attendance report's participants not matched.")
 
 
 class FolderPlan(BaseModel):

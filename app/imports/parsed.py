@@ -70,8 +70,10 @@ class ParsedAttendee(BaseModel):
     status: str = Field(description="present, absent")
     role: str = Field(description="chair, adjuster, member, substitute, official, co_opted")
     substitute_for: str | None = None
-    from_item: str | None = None
-    to_item: str | None = None
+    from_item: str | None = Field(default=None, description="Present from this item on.")
+    to_item: str | None = Field(default=None, description="Present up to and including this item.")
+    absent_items: list[str] = Field(default_factory=list, description="Absent for these items in between.")
+    adjuster: bool = Field(default=False, description="Named minutes adjuster, whatever their role on the list.")
     body: str | None = Field(default=None, description="Which body's list (joint meetings).")
     note: str | None = None
 

@@ -24,6 +24,9 @@ ExpectedPlan = Annotated[
     str | None, Form(max_length=64, description="plan_hash from the dry run: refuse (409) if the plan changed since.")
 ]
 UploadedFile = Annotated[UploadFile, File(description="The file to import.")]
+Resolve = Annotated[
+    list[str] | None, Form(description="Repeatable `Name=person id` for unmatched participants; stored as an alias.")
+]
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: {
         "description": "The file is too large, or expands past a limit on its size (`code` and `limit` name it); "
@@ -60,7 +63,7 @@ def import_attendance(
     meeting_id: Annotated[uuid.UUID, Form()],
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
-    resolve: Annotated[list[str] | None, Form(description="Repeatable `Name=person id`; stored as an alias.")] = None,
+    resolve: Resolve = None,
 ) -> ImportResult:
     planned = attendance_import.plan(
         session, actor, _read(file), file.filename or "", meeting_id, _resolutions(resolve or [])
@@ -86,15 +89,21 @@ def import_protocol(
 
 @router.post("/folder", name="imports_folder", summary="Import a channel folder as a zip", responses=ERRORS)
 def import_folder(
-    session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
+    session: DbSession,
+    actor: Reader,
+    file: UploadedFile,
+    dry_run: DryRun = True,
+    expected_plan: ExpectedPlan = None,
+    resolve: Resolve = None,
 ) -> ImportResult:
     data = _read(file)
     files = folder.read_zip(data)
-    planned = folder.plan(session, actor, files, file.filename or "folder.zip", data)
+    resolutions = _resolutions(resolve or [])
+    planned = folder.plan(session, actor, files, file.filename or "folder.zip", data, resolutions)
     if dry_run:
         return ImportResult(applied=False, plan=planned)
     common.check_expected(planned, expected_plan)
-    folder.apply(session, actor, files, planned)
+    folder.apply(session, actor, files, planned, resolutions=resolutions)
     return ImportResult(applied=not planned.already_imported, plan=planned)
 
 

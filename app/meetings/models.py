@@ -3,16 +3,18 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, StringConstraints
 from pydantic import Field as ApiField
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
 from app.core.models import ApiModel, Resource, ResourceOut
 
 ITEM_NUMBER_PATTERN = r"^[0-9]{1,4}[a-z]?$"
+ItemNumber = Annotated[str, StringConstraints(pattern=ITEM_NUMBER_PATTERN)]
 
 
 class MeetingKind(StrEnum):
@@ -118,6 +120,10 @@ class Attendance(SQLModel, table=True):
     substitute_for_id: uuid.UUID | None = Field(default=None, foreign_key="people.id")
     from_item: str | None = Field(default=None, max_length=5)
     to_item: str | None = Field(default=None, max_length=5)
+    # Items the person left the room for within their time (jäv, "ej närvarande under § 12"): ["12", "14"].
+    absent_items: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     source: AttendanceSource = Field(sa_column=enum_column(AttendanceSource))
     joined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -228,8 +234,17 @@ class AttendanceIn(ApiModel):
     body_id: uuid.UUID | None = ApiField(default=None, description="Which body's list (joint meetings).")
     on_behalf_of_id: uuid.UUID | None = None
     substitute_for_id: uuid.UUID | None = ApiField(default=None, description="Required for a substitute.")
-    from_item: str | None = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN, description="Joined from item.")
-    to_item: str | None = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN, description="Present up to item.")
+    from_item: str | None = ApiField(
+        default=None, pattern=ITEM_NUMBER_PATTERN, description="Present from this item on (joined late)."
+    )
+    to_item: str | None = ApiField(
+        default=None, pattern=ITEM_NUMBER_PATTERN, description="Present up to and including this item (left early)."
+    )
+    absent_items: list[ItemNumber] = ApiField(
+        default_factory=list,
+        max_length=100,
+        description="Items the person was absent for while otherwise present, e.g. `12` (jäv).",
+    )
     source: AttendanceSource = AttendanceSource.manual
     joined_at: AwareDatetime | None = None
     left_at: AwareDatetime | None = None
@@ -253,6 +268,7 @@ class AttendanceOut(SQLModel):
     substitute_for_id: uuid.UUID | None
     from_item: str | None
     to_item: str | None
+    absent_items: list[str]
     source: AttendanceSource
     joined_at: datetime | None
     left_at: datetime | None

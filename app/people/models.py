@@ -58,6 +58,13 @@ class MembershipRole(StrEnum):
 VOTING_ROLES = frozenset({MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member})
 
 
+class MembershipSource(StrEnum):
+    """Entered by hand, or inferred by a protocol import from the lists of who sat (dates: the political term)."""
+
+    manual = "manual"
+    inferred = "inferred"
+
+
 class Membership(Resource, table=True):
     __tablename__ = "memberships"
 
@@ -68,6 +75,9 @@ class Membership(Resource, table=True):
     voting_right: bool = True
     start_date: date = Field(index=True)
     end_date: date | None = Field(default=None, index=True)
+    source: MembershipSource = Field(
+        default=MembershipSource.manual, sa_column=enum_column(MembershipSource, server_default="manual")
+    )
     # The person's sort key, copied so "members by name" pages with a plain index (kept in step on rename).
     person_sort: str = Field(sa_type=SortKey, index=True)
 
@@ -151,3 +161,4 @@ class MembershipOut(ResourceOut):
     voting_right: bool
     start_date: date
     end_date: date | None
+    source: MembershipSource = ApiField(description="manual, or inferred by a protocol import (a political term).")

@@ -22,6 +22,7 @@ from app.people.models import (
     MembershipCreate,
     MembershipOut,
     MembershipRole,
+    MembershipSource,
     MembershipUpdate,
     Person,
     PersonAlias,
@@ -303,20 +304,31 @@ def _check_membership(session: Session, m: Membership) -> None:
         )
 
 
-def create_membership(session: Session, actor: Actor, data: MembershipCreate) -> Membership:
+def create_membership(
+    session: Session, actor: Actor, data: MembershipCreate, source: MembershipSource = MembershipSource.manual
+) -> Membership:
     _may_edit_body(actor, data.body_id)
     fields = data.model_dump()
     if fields["voting_right"] is None:
         fields["voting_right"] = data.role in VOTING_ROLES
-    m = Membership(**fields, person_sort="")
+    m = Membership(**fields, source=source, person_sort="")
     _check_membership(session, m)
     crud.create(session, actor, m, MEMBERSHIP, data.model_dump(mode="json", exclude_none=True))
     return m
 
 
-def update_membership(session: Session, actor: Actor, m: Membership, data: MembershipUpdate) -> Membership:
+def update_membership(
+    session: Session,
+    actor: Actor,
+    m: Membership,
+    data: MembershipUpdate,
+    source: MembershipSource = MembershipSource.manual,
+) -> Membership:
+    """A change by hand makes the membership manual: an import never moves what a coordinator has set."""
     _may_edit_body(actor, m.body_id)
     diff = crud.apply_changes(m, data.model_dump(exclude_unset=True), required={"role", "voting_right", "start_date"})
+    if diff:
+        diff |= crud.apply_changes(m, {"source": source})
     _check_membership(session, m)
     crud.save_update(session, actor, m, MEMBERSHIP, diff)
     return m
@@ -341,11 +353,3 @@ def _in_force(on: date) -> tuple[ColumnElement[bool], ...]:
         col(Membership.start_date) <= on,
         or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= on),
     )
-
-
-def seats_on(session: Session, body_ids: list[uuid.UUID], on: date) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    """(person, body) for every live membership of these bodies in force on that day, any role, in one query."""
-    stmt = select(Membership.person_id, Membership.body_id).where(
-        col(Membership.body_id).in_(body_ids), col(Membership.deleted_at).is_(None), *_in_force(on)
-    )
-    return {(person_id, body_id) for person_id, body_id in session.exec(stmt)}

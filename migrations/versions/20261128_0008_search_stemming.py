@@ -1,7 +1,7 @@
 """search stemming: Swedish stems indexed on both databases; sort keys for titles, references and file names
 
 Revision ID: 0008_search_stemming
-Revises: 0005_document_text_limits
+Revises: 0007_inferred_memberships
 Create Date: 2026-11-28 20:50:00
 
 Every existing search entry gets its stems here, and the full-text structures are rebuilt over them, so an
@@ -20,7 +20,7 @@ from app.documents.models import document_title
 from app.search.swedish import stemmed_text
 
 revision: str = '0008_search_stemming'
-down_revision: str | None = '0005_document_text_limits'
+down_revision: str | None = '0007_inferred_memberships'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -202,3 +202,93 @@ def test_readers_may_not_import_folders(upload: Upload, reader: dict[str, str], 
     assert upload("folder", channel_zip(), "kanal.zip", reader).status_code == 403
     assert upload("folder", channel_zip(), "kanal.zip", {}).status_code == 401
     assert row_counts() == before
+
+
+def moved(sample: str, replacements: dict[str, str]) -> bytes:
+    """A Teams sample with its dates (and times) changed, in its own encoding."""
+    raw = (TEAMS / sample).read_bytes()
+    text = raw.decode("utf-16") if sample.endswith(".csv") else raw.decode("utf-8")
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return text.encode("utf-16") if sample.endswith(".csv") else text.encode("utf-8")
+
+
+def test_each_report_goes_to_the_meeting_of_its_own_date_and_time_or_nowhere(
+    upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    def meeting(body: str, starts: str, ends: str) -> str:
+        r = client.post(
+            f"{API}/meetings", json={"body_ids": [orgs[body]], "starts_at": starts, "ends_at": ends}, headers=admin
+        )
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+
+    afternoon = meeting(P.COUNCIL, "2025-03-12T13:00:00", "2025-03-12T15:00:00")
+    morning = meeting(P.COUNCIL, "2025-03-12T09:00:00", "2025-03-12T11:00:00")
+    years_earlier = meeting(P.COUNCIL, "2021-03-19T13:00:00", "2021-03-19T16:00:00")
+    meeting("Hjälpmedelsrådet", "2025-09-10T13:00:00", "2025-09-10T15:00:00")  # not a body of this folder
+    twins = [meeting(P.COUNCIL, "2025-06-05T13:00:00", "2025-06-05T15:00:00") for _ in range(2)]
+    anna = {"given_name": "Anna", "family_name": "Exempel", "contact": {"email": "anna.exempel@region.example"}}
+    assert client.post(f"{API}/people", json=anna, headers=admin).status_code == 201
+
+    reports = {
+        "2025-03-12 em/Närvaro.csv": (TEAMS / "attendance_current_en_utf16le.csv").read_bytes(),
+        # The Graph report of the same day, three hours earlier in UTC: the morning meeting.
+        "2025-03-12 fm/Närvaro.json": moved(
+            "graph_attendance_report.json", {"T12:": "T08:", "T13:": "T09:", "T14:": "T10:"}
+        ),
+        f"{FOLDER}/{REPORT}": report_of_the_meeting(),  # the meeting the protocol next to it creates
+        "2025-09-10/Närvaro.csv": moved("attendance_current_en_utf16le.csv", {"3/12/25": "9/10/25"}),
+        "2025-06-05/Närvaro.csv": moved("attendance_current_en_utf16le.csv", {"3/12/25": "6/5/25"}),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(f"{FOLDER}/protokoll-2024-05-03.txt", PROTOCOL.read_bytes())
+        for path, data in reports.items():
+            z.writestr(path, data)
+    data, before = out.getvalue(), row_counts()
+
+    dry = upload("folder", data, f"{P.COUNCIL}.zip", admin)
+    assert dry.status_code == 200, dry.text
+    assert row_counts() == before
+    plan = dry.json()["plan"]
+    by_path = {e["path"]: e for e in plan["entries"]}
+    assert {p: (by_path[p]["action"], by_path[p]["meeting_id"]) for p in reports} == {
+        "2025-03-12 em/Närvaro.csv": ("attendance", afternoon),
+        "2025-03-12 fm/Närvaro.json": ("attendance", morning),
+        f"{FOLDER}/{REPORT}": ("attendance", None),
+        "2025-09-10/Närvaro.csv": ("skipped", None),
+        "2025-06-05/Närvaro.csv": ("skipped", None),
+    }
+    assert by_path[f"{FOLDER}/{REPORT}"]["meeting"] == "HSN 50:2-2024"
+    assert by_path["2025-09-10/Närvaro.csv"]["reason"] == (
+        "no meeting of the folder's bodies on 2025-09-10 13:00: nothing imported from it"
+    )
+    both = "; ".join(sorted(f"2025-06-05 13:00 (id {m})" for m in twins))
+    assert by_path["2025-06-05/Närvaro.csv"]["reason"] == (
+        f"2 meetings fit 2025-06-05 13:00: {both}. Nothing imported: import the report with its meeting"
+    )
+    assert [w.split(":")[0] for w in plan["warnings"]] == ["2025-06-05/Närvaro.csv", "2025-09-10/Närvaro.csv"]
+    # Who will not be matched is named, in the folder's plan too.
+    assert by_path["2025-03-12 em/Närvaro.csv"]["unmatched"] == [
+        "Björn Prövsson", "Lindqvist, Maria", "Johan Påhittad (Kommun Exempel)", "Eva Öberg (Guest)", "Karl-Åke Fiktiv",
+    ]  # fmt: skip
+
+    r = upload("folder", data, f"{P.COUNCIL}.zip", admin, dry_run=False, expected_plan=plan["plan_hash"])
+    assert r.status_code == 200, r.text
+    made = imported(client, admin)
+    protocol_meeting = made["protocol"][0]["meeting_id"]
+    assert sorted((i["filename"], i["meeting_id"]) for i in made["attendance"]) == sorted(
+        [
+            ("2025-03-12 em/Närvaro.csv", afternoon),
+            ("2025-03-12 fm/Närvaro.json", morning),
+            (f"{FOLDER}/{REPORT}", protocol_meeting),
+        ]
+    )
+
+    def attended(meeting_id: str) -> list[str]:
+        m = client.get(f"{API}/meetings/{meeting_id}", params={"include": "attendance"}, headers=admin).json()
+        return sorted(a["person_name"] for a in m["attendance"] if a["source"] == "teams")
+
+    assert attended(afternoon) == attended(morning) == ["Anna Exempel"]
+    assert attended(years_earlier) == [] and attended(twins[0]) == attended(twins[1]) == []

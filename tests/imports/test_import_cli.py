@@ -1,7 +1,9 @@
 """`samverkan import …` in a subprocess: locally against the test database, and remotely against a real uvicorn
 server with an API token. The --dry-run --json plan is the document the API returns."""
 
+import io
 import json
+import shlex
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +53,8 @@ def test_a_protocol_dry_run_prints_the_apis_plan_and_the_import_applies_it(
         "substitute_for": None,
         "from_item": None,
         "to_item": None,
+        "absent_items": [],
+        "adjuster": False,
         "note": "ordförande",
     }
 
@@ -110,6 +114,63 @@ def test_an_attendance_dry_run_prints_every_participant_with_the_person_matched(
     ]
 
 
+def test_the_unmatched_are_named_with_the_resolve_options_to_copy(
+    env: dict[str, str], client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    r = client.post(
+        f"{API}/meetings",
+        json={"body_ids": [orgs[P.COUNCIL]], "starts_at": "2025-03-12T13:00:00", "ends_at": "2025-03-12T15:00:00"},
+        headers=admin,
+    )
+    meeting = r.json()["id"]
+    body = {"given_name": "Anna", "family_name": "Exempel", "contact": {"email": "anna.exempel@region.example"}}
+    assert client.post(f"{API}/people", json=body, headers=admin).status_code == 201
+    # Eva Öberg joined as a guest; the register knows her by her new name, so only a coordinator can tell.
+    eva = client.post(f"{API}/people", json={"given_name": "Eva", "family_name": "Lindgren"}, headers=admin).json()[
+        "id"
+    ]
+
+    shown = run(env, "attendance", str(CURRENT), "--meeting", meeting, "--dry-run").stderr
+    lines = shown.splitlines()
+    assert "Attendance 1/1: planned attendance_current_en_utf16le.csv" in lines  # plain lines: not a terminal
+    start = lines.index("5 participant(s) not matched; their attendance is not recorded:")
+    assert lines[start + 1 : start + 6] == [
+        "  Björn Prövsson: unmatched",
+        "  Lindqvist, Maria: unmatched",
+        "  Johan Påhittad (Kommun Exempel): unmatched",
+        "  Eva Öberg (Guest): guest",
+        "  Karl-Åke Fiktiv: unmatched",
+    ]
+    assert lines[start + 6] == "To record them, run the same import again with:"
+    options = lines[start + 7].strip()
+    assert options.startswith("--resolve 'Björn Prövsson=<person id>' --resolve 'Lindqvist, Maria=<person id>'")
+    copied = shlex.split(options)  # as a coordinator copies it, with one id filled in
+    resolve = ["--resolve", next(o for o in copied if o.startswith("Eva Öberg")).replace("<person id>", eva)]
+    applied = run(env, "attendance", str(CURRENT), "--meeting", meeting, *resolve, "--json")
+    participants = {p["name"]: p for p in json.loads(applied.stdout)["plan"]["participants"]}
+    assert participants["Eva Öberg (Guest)"]["match"] == {
+        "status": "matched", "person_id": eva, "person_name": "Eva Lindgren", "by": "resolution", "candidates": []
+    }  # fmt: skip
+    assert "Eva Öberg (Guest)" not in json.loads(applied.stdout)["plan"]["unmatched"]
+
+
+def test_a_terminal_gets_a_progress_bar_and_anything_else_plain_lines() -> None:
+    from rich.console import Console
+
+    from app.imports.cli import Steps
+
+    terminal, piped = io.StringIO(), io.StringIO()
+    for out in (Console(file=terminal, force_terminal=True, width=100), Console(file=piped, width=100)):
+        with Steps("Importing", 2, out) as steps:
+            steps.step("Samråd 2024-05-03/protokoll-2024-05-03.txt")
+            steps.step("Närvarorapport.csv")
+    assert "━" in terminal.getvalue() and "\x1b[" in terminal.getvalue() and "1/2:" not in terminal.getvalue()
+    assert piped.getvalue().splitlines() == [
+        "Importing 1/2: Samråd 2024-05-03/protokoll-2024-05-03.txt",
+        "Importing 2/2: Närvarorapport.csv",
+    ]
+
+
 def test_a_folder_on_disk_is_imported(
     env: dict[str, str], tmp_path: Path, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
 ) -> None:
@@ -120,8 +181,18 @@ def test_a_folder_on_disk_is_imported(
     (meeting_folder / "Bilaga 23 Primärvård.pdf").write_bytes(blank_pdf())
     (channel / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
 
-    result = as_json(env, "folder", str(channel))
+    done = run(env, "folder", str(channel), "--json")
+    result = json.loads(done.stdout)
     assert result["applied"] is True
+    progress = [line for line in done.stderr.splitlines() if line.startswith(("Planning", "Importing"))]
+    assert progress == [
+        "Planning 1/3: .DS_Store",
+        f"Planning 2/3: Samråd 2024-05-03/{PROTOCOL.name}",
+        "Planning 3/3: Samråd 2024-05-03/Bilaga 23 Primärvård.pdf",
+        "Importing 1/3: .DS_Store",
+        f"Importing 2/3: Samråd 2024-05-03/{PROTOCOL.name}",
+        "Importing 3/3: Samråd 2024-05-03/Bilaga 23 Primärvård.pdf",
+    ]
     assert sorted((e["path"], e["action"]) for e in result["plan"]["entries"]) == [
         (".DS_Store", "skipped"),
         ("Samråd 2024-05-03/Bilaga 23 Primärvård.pdf", "document"),
@@ -161,7 +232,11 @@ def test_remote_import_through_a_server_with_an_api_token(
     remote = ["--server", base, "--token", token]
     printed = as_json(env, "protocol", str(PROTOCOL), "--dry-run", *remote)
     assert row_counts() == before
-    assert printed == upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, admin).json()
+    as_the_script = {"Authorization": f"Bearer {token}"}
+    assert printed == upload("protocol", PROTOCOL.read_bytes(), PROTOCOL.name, as_the_script).json()
+    # Memberships are inferred only in the bodies the script is secretary of; the plan says which are left out.
+    assert {m["body_id"] for m in printed["plan"]["memberships"]} == {orgs[P.COUNCIL]}
+    assert f"memberships of {P.LSG} are not inferred: only its secretary may change them" in printed["plan"]["warnings"]
 
     applied = as_json(env, "protocol", str(PROTOCOL), *remote)
     assert applied["applied"] is True and applied["plan"]["plan_hash"] == printed["plan"]["plan_hash"]

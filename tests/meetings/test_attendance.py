@@ -112,8 +112,9 @@ def test_substitutes_and_partial_presence_round_trip(client: TestClient, admin: 
             "body_id": s.council,
             "on_behalf_of_id": s.umea,
             "from_item": "18",
-            "to_item": "7a",
-            "note": "anslöt från punkt 18",
+            "to_item": "25",
+            "absent_items": ["21", "22a"],
+            "note": "anslöt från punkt 18, ej närvarande under §§ 21 och 22a",
         },
         {
             "person_id": s.official,
@@ -128,8 +129,9 @@ def test_substitutes_and_partial_presence_round_trip(client: TestClient, admin: 
     assert put(client, admin, s, rows).status_code == 200
     roland, official = listed(client, admin, s)
     assert roland["substitute_for_id"] == s.bo_anders
-    assert (roland["from_item"], roland["to_item"]) == ("18", "7a")
-    assert roland["note"] == "anslöt från punkt 18"
+    assert (roland["from_item"], roland["to_item"], roland["absent_items"]) == ("18", "25", ["21", "22a"])
+    assert roland["note"] == "anslöt från punkt 18, ej närvarande under §§ 21 och 22a"
+    assert official["absent_items"] == []
     assert (roland["person_name"], roland["party"]) == ("Roland Gustafsson", "c")
     assert official["source"] == "teams"
     assert datetime.fromisoformat(official["joined_at"]) == datetime.fromisoformat("2024-05-03T07:31:12+00:00")
@@ -172,6 +174,8 @@ ROW_REFUSALS: list[tuple[str, list[dict[str, Any]], str]] = [
     ("item number with two letters", [{"person_id": "carin", "to_item": "7ab"}], "0.to_item"),
     ("item number as words", [{"person_id": "carin", "from_item": "punkt 7"}], "0.from_item"),
     ("item number too long", [{"person_id": "carin", "from_item": "123456"}], "0.from_item"),
+    ("an absent item as words", [{"person_id": "carin", "absent_items": ["12", "§ 14"]}], "0.absent_items.1"),
+    ("absent items not a list", [{"person_id": "carin", "absent_items": "12"}], "0.absent_items"),
     ("a time before the calendar", [{"person_id": "carin", "joined_at": "0001-01-01T00:00:00+01:00"}], "0.joined_at"),
     ("a time after the calendar", [{"person_id": "carin", "left_at": "9999-12-31T23:30:00-14:00"}], "0.left_at"),
     ("a time without offset", [{"person_id": "carin", "joined_at": "2024-05-03T09:30:00"}], "0.joined_at"),

@@ -43,7 +43,7 @@ def plan(
         raise ValidationFailed("file", str(exc)) from exc
     info = common.file_info(data, filename, layout=parsed.layout, encoding=parsed.encoding, language=parsed.language)
     index = PeopleIndex.load(session)
-    chosen = _check_resolutions(session, resolutions or {})
+    chosen = check_resolutions(session, resolutions or {})
     listed = {a.person_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     participants = []
     planned_people: set[uuid.UUID | None] = set()
@@ -95,6 +95,7 @@ def plan(
         meeting_id=meeting.id,
         already_imported=common.already_imported(session, ImportKind.attendance, info.sha256, meeting.id),
         participants=participants,
+        unmatched=[p.name for p in participants if p.match.status is not MatchStatus.matched],
         warnings=warnings,
         counts=counts,
     )
@@ -102,7 +103,7 @@ def plan(
     return result
 
 
-def _check_resolutions(session: Session, resolutions: dict[str, uuid.UUID]) -> dict[str, Person]:
+def check_resolutions(session: Session, resolutions: dict[str, uuid.UUID]) -> dict[str, Person]:
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(list(resolutions.values()))))}
     chosen = {}
     for name, person_id in resolutions.items():

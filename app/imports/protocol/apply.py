@@ -5,10 +5,10 @@ caller's one transaction: a failure half-way leaves nothing behind.
 """
 
 import uuid
+from dataclasses import replace
 
 from sqlmodel import Session
 
-from app.core.errors import AppError
 from app.core.principal import Actor
 from app.core.time import local_date
 from app.decisions import service as decisions
@@ -16,6 +16,7 @@ from app.decisions.models import DecisionCreate, DecisionKind
 from app.imports import common
 from app.imports.matching import PeopleIndex, person_name
 from app.imports.models import ImportKind, MatchStatus, ProtocolPlan
+from app.imports.protocol import memberships
 from app.imports.protocol.plan import at_default_time
 from app.meetings import items as agenda
 from app.meetings import service as meetings
@@ -34,7 +35,7 @@ from app.meetings.models import (
     PresenterIn,
 )
 from app.people import service as people
-from app.people.models import MembershipCreate, MembershipRole, PersonCreate
+from app.people.models import PersonCreate
 
 ROLE_MAP = {
     "chair": AttendanceRole.chair,
@@ -46,7 +47,6 @@ ROLE_MAP = {
     "presenter": AttendanceRole.presenter,
     "guest": AttendanceRole.guest,
 }
-MEMBER_ROLES = {"chair": "chair", "member": "member", "substitute": "substitute", "adjuster": "member"}
 
 
 def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | None:
@@ -140,7 +140,9 @@ def _apply_meeting(session: Session, actor: Actor, planned: ProtocolPlan, person
     chair = next(
         (person_ids.get(a.name) for a in planned.attendance if a.role == "chair" and a.status == "present"), None
     )
-    adjusters = [person_ids[a.name] for a in planned.attendance if a.role == "adjuster" and a.name in person_ids]
+    adjusters = [
+        person_ids[a.name] for a in planned.attendance if (a.adjuster or a.role == "adjuster") and a.name in person_ids
+    ]
     common_fields: dict[str, object] = {
         "diary_number": m.diary_number,
         "place": m.place,
@@ -188,6 +190,7 @@ def _apply_attendance(
                 substitute_for_id=substitute_for if role is AttendanceRole.substitute else None,
                 from_item=a.from_item,
                 to_item=a.to_item,
+                absent_items=a.absent_items,
                 source=AttendanceSource.protocol,
                 # An organisation that is no principal ("FoU Socialtjänst") is kept in the note, not lost.
                 note=", ".join(filter(None, [None if a.on_behalf_of_id else a.organisation, a.note])) or None,
@@ -203,28 +206,11 @@ def _apply_attendance(
 def _apply_memberships(
     session: Session, actor: Actor, meeting: Meeting, planned: ProtocolPlan, person_ids: dict[str, uuid.UUID]
 ) -> None:
-    """Members named on a body's list who hold no membership yet get one from the meeting's date."""
-    day = local_date(meeting.starts_at)
-    seated = people.seats_on(session, planned.meeting.body_ids, day)
-    for a in planned.attendance:
-        role = MEMBER_ROLES.get(a.role)
-        pid = person_ids.get(a.name)
-        if role is None or pid is None or a.body_id is None or a.on_behalf_of_id is None:
-            continue
-        if (pid, a.body_id) in seated:
-            continue
-        try:
-            people.create_membership(
-                session,
-                actor,
-                MembershipCreate(
-                    person_id=pid,
-                    body_id=a.body_id,
-                    role=MembershipRole(role),
-                    on_behalf_of_id=a.on_behalf_of_id,
-                    start_date=day,
-                ),
-            )
-        except AppError:
-            continue  # not a body, or the importer may not edit it: the attendance is recorded all the same
-        seated.add((pid, a.body_id))
+    """The plan's memberships, worked out again with the people's ids: an earlier protocol of the same folder
+    may have seated them in this transaction (app/imports/protocol/memberships.py has the rules)."""
+    found = [
+        replace(s, person_id=s.person_id or person_ids.get(s.name))
+        for s in memberships.seats(planned.attendance, planned.people)
+    ]
+    inferred = memberships.infer(session, actor, found, local_date(meeting.starts_at), [])
+    memberships.apply(session, actor, inferred, person_ids)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from app.core.text import clean, fold
 from app.imports.parsed import ParsedAttendee
+from app.imports.protocol.presence import read_presence
 from app.imports.protocol.vocab import (
     looks_like_name,
     same_body,
@@ -52,25 +53,15 @@ CLOSING = re.compile(r"^(?:vid protokollet|justeras|justerat|underskrifter|proto
 # "Justerare: Anna-Lena Danielsson" anywhere outside the items names the adjuster (or the chair).
 ROLE_LINES = {"justerare": "adjuster", "justeras av": "adjuster", "ordförande": "chair", "mötesordförande": "chair"}
 ROLE_LINE = re.compile(r"^(?P<label>justerare|justeras av|ordförande|mötesordförande)\s*:\s*(?P<names>\S.*)$", re.I)
-# Role words on a person's line, strongest first.
+# Role words on a person's line, strongest first. Adjuster is also kept beside a stronger role (a substitute
+# who adjusts the minutes is both).
+_ADJUSTER = re.compile(r"\bjusterare\b")
 ROLE_PHRASES = (
     (re.compile(r"\bersätt(?:are|er)\b|\btjänstgörande\b"), "substitute"),
     (re.compile(r"^(?:mötes)?ordf(?:örande|\.)?$"), "chair"),
-    (re.compile(r"\bjusterare\b"), "adjuster"),
+    (_ADJUSTER, "adjuster"),
 )
 _ROLE_WORD_IN_ORGANISATION = re.compile(r"\s(?:vice\s+)?(?:ordförande|ersättare|justerare|ledamot)\b")
-_ITEM = r"(?P<item>\d{1,3}(?:\s?[a-z](?![\wåäö]))?)"
-_POINT = r"\s+(?:punkt(?:en)?|ärende|§)\s*" + _ITEM
-_FROM = r"(?:från|fr\.\s?o\.\s?m\.?)"
-_UNTIL = r"(?:till och med|t\.\s?o\.\s?m\.?|till)"
-# Partial presence: joined from an item, left after (or was absent for) an item.
-PRESENCE = (
-    (re.compile(rf"\b(?:anslöt|ansluter|tillkom|kom)\s+(?:{_FROM}|vid|under|till|inför){_POINT}", re.I), "from_item"),
-    (re.compile(rf"\b(?:närvarande|deltog|deltar)\s+{_FROM}{_POINT}", re.I), "from_item"),
-    (re.compile(rf"\b(?:närvarande|deltog|deltar)\s+{_UNTIL}{_POINT}", re.I), "to_item"),
-    (re.compile(rf"\blämnade\s+(?:mötet\s+)?(?:efter|under|vid|före){_POINT}", re.I), "to_item"),
-    (re.compile(rf"\bfrånvarande\s+(?:på|under|vid|från){_POINT}", re.I), "to_item"),
-)
 _SUBSTITUTE_FOR = re.compile(r"\b(?:ersätter|ersättare för|tjänstgör för|i stället för)\s+(?P<who>[^,;()]+)", re.I)
 _PARTY = re.compile(r"\(\s*(?P<party>[A-Za-zÅÄÖåäö]{1,4})\s*\)")
 # What may follow a body's name on its heading: a time or the items it was there for.
@@ -91,6 +82,7 @@ class _State:
     people: list[ParsedAttendee] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     bodies: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
 
 
 def heading(line: str) -> tuple[str, str | None, str] | None:
@@ -136,9 +128,12 @@ def find_block(lines: list[str], meeting_body: str = "") -> int | None:
     return None
 
 
-def parse_attendance(lines: list[str], meeting_body: str) -> tuple[list[ParsedAttendee], list[str], list[str]]:
-    """The people on the lists, warnings for lines that are not a person, and the other bodies with a list."""
-    state = _State(body=meeting_body)
+def parse_attendance(
+    lines: list[str], meeting_body: str, items: list[str] | None = None
+) -> tuple[list[ParsedAttendee], list[str], list[str]]:
+    """The people on the lists, warnings for lines that are not a person, and the other bodies with a list.
+    `items`: the protocol's item numbers in order, to read "§ 7a–7c" and "lämnade före § 10"."""
+    state = _State(body=meeting_body, items=items or [])
     for raw in lines:
         line = clean(raw)
         if not line:
@@ -175,7 +170,8 @@ def _start_body(state: _State, body: str, meeting_body: str) -> None:
 
 
 def mark_roles(people: list[ParsedAttendee], lines: list[str]) -> None:
-    """ "Justerare: Anna-Lena Danielsson" outside the lists: give that person the role."""
+    """ "Justerare: Anna-Lena Danielsson" outside the lists: give that person the role. An adjuster keeps a role
+    of their own (chair, substitute); a chair named so takes over a member's or an adjuster's role."""
     for line in lines:
         match = ROLE_LINE.match(clean(line))
         if not match:
@@ -183,13 +179,16 @@ def mark_roles(people: list[ParsedAttendee], lines: list[str]) -> None:
         role = ROLE_LINES[fold(match.group("label"))]
         for name in re.split(r",|\s+och\s+", match.group("names")):
             key = fold(_PARTY.sub("", name))
-            for person in people:
-                if fold(person.name) == key and person.role in ("member", "chair", "adjuster"):
+            for person in (p for p in people if fold(p.name) == key):
+                if role == "adjuster":
+                    person.adjuster = True
+                    person.role = "adjuster" if person.role == "member" else person.role
+                elif person.role in ("member", "adjuster"):
                     person.role = role
 
 
 def _add(state: _State, line: str) -> None:
-    person = _person(line)
+    person = _person(line, state.items)
     if person is None:
         state.warnings.append(f"attendance: could not read the line {clean(line)!r}")
         return
@@ -202,7 +201,7 @@ def _add(state: _State, line: str) -> None:
     state.people.append(person)
 
 
-def _person(line: str) -> ParsedAttendee | None:
+def _person(line: str, items: list[str] | None = None) -> ParsedAttendee | None:
     """One person's line, or None when it does not start with a name."""
     text = strip_bullet(clean(line)).rstrip(".")
     if not text:
@@ -225,11 +224,11 @@ def _person(line: str) -> ParsedAttendee | None:
         organisation=organisation,
         status="present",
         role=_role(notes),
+        adjuster=any(_ADJUSTER.search(fold(note)) for note in notes),
         note=", ".join(notes) or None,
     )
-    for pattern, attribute in PRESENCE:
-        if match := pattern.search(rest):
-            setattr(person, attribute, match.group("item").replace(" ", ""))
+    presence = read_presence(rest, items)
+    person.from_item, person.to_item, person.absent_items = presence.from_item, presence.to_item, presence.absent_items
     if match := _SUBSTITUTE_FOR.search(rest):
         person.substitute_for = _name_at_start(match.group("who"))
     return person

@@ -162,7 +162,9 @@ def parse_protocol(text: str) -> ParsedProtocol:
         warnings.append("no numbered agenda items found")
     held = header.held
     parsed_items, other_bodies, used = _items(lines, starts, block, body, warnings)
-    attendance, more, bodies = parse_attendance(lines[block:block_end] if block is not None else [], body)
+    attendance, more, bodies = parse_attendance(
+        lines[block:block_end] if block is not None else [], body, [i.number for i in parsed_items]
+    )
     warnings += more
     mark_roles(attendance, [ln for i, ln in enumerate(lines) if i not in used])
     other_bodies += [b for b in [*header.others, *bodies] if b not in other_bodies]

@@ -30,6 +30,7 @@ from app.imports.models import (
     ProtocolPlan,
 )
 from app.imports.parsed import ParsedProtocol
+from app.imports.protocol import memberships
 from app.imports.protocol.parse import ProtocolFormatError, read_protocol
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -98,11 +99,14 @@ def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "c
             substitute_for=a.substitute_for,
             from_item=a.from_item,
             to_item=a.to_item,
+            absent_items=a.absent_items,
+            adjuster=a.adjuster,
             note=a.note,
         )
         for a in parsed.attendance
     ]
     persons = _plan_people(parsed, index)
+    inferred = memberships.infer(session, actor, memberships.seats(attendance, persons), local_date(starts), warnings)
     next_meetings = [
         PlannedNextMeeting(
             on=n.on,
@@ -130,6 +134,7 @@ def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "c
         items=items,
         attendance=attendance,
         people=persons,
+        memberships=inferred,
         next_meetings=next_meetings,
         warnings=warnings,
         counts=counts,

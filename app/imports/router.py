@@ -1,7 +1,7 @@
 """HTTP for imports: upload a file, get the plan (dry run), or apply it."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from sqlmodel import select
@@ -10,6 +10,7 @@ from app.core import crud
 from app.core.deps import DbSession, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import list_response, with_etag
+from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
 from app.imports import common, folder
 from app.imports.attendance import importer as attendance_import
@@ -24,7 +25,7 @@ ExpectedPlan = Annotated[
     str | None, Form(max_length=64, description="plan_hash from the dry run: refuse (409) if the plan changed since.")
 ]
 UploadedFile = Annotated[UploadFile, File(description="The file to import.")]
-ERRORS: dict[int | str, dict[str, Any]] = {413: {"description": "The file is too large."}}
+ERRORS = problems({409: ["plan_changed"]}, {413: "The file is too large."})
 
 
 def _read(upload: UploadFile) -> bytes:
@@ -47,7 +48,26 @@ def _resolutions(values: list[str]) -> dict[str, uuid.UUID]:
     return out
 
 
-@router.post("/attendance", name="imports_attendance", summary="Import a Teams attendance report", responses=ERRORS)
+@router.post(
+    "/attendance",
+    name="imports_attendance",
+    summary="Import a Teams attendance report",
+    responses=ERRORS | problems({404: ["not_found"]}),  # an unknown meeting_id
+    openapi_extra=form_examples(
+        "multipart/form-data",
+        dry_run={
+            "file": "(the bytes of Deltagarlista 2024-05-03.csv)",
+            "meeting_id": "b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c",
+        },
+        apply={
+            "file": "(the bytes of Deltagarlista 2024-05-03.csv)",
+            "meeting_id": "b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c",
+            "dry_run": False,
+            "expected_plan": "5f1d3c0a9b8e7d6c5b4a392817160504",
+            "resolve": ["Anna L (Umeå kommun)=72621704-068b-458d-baf3-1b047a685afd"],
+        },
+    ),
+)
 def import_attendance(
     session: DbSession,
     actor: Reader,
@@ -57,6 +77,9 @@ def import_attendance(
     expected_plan: ExpectedPlan = None,
     resolve: Annotated[list[str] | None, Form(description="Repeatable `Name=person id`; stored as an alias.")] = None,
 ) -> ImportResult:
+    """Read a Teams attendance report (.csv or .xlsx, in any of Teams' languages) for a meeting and match its
+    names to people. By default a dry run that returns the plan and its `plan_hash`; send `dry_run=false` with
+    `expected_plan` to apply it (409 `plan_changed` when the data changed since). Admins and secretaries."""
     planned = attendance_import.plan(
         session, actor, _read(file), file.filename or "", meeting_id, _resolutions(resolve or [])
     )
@@ -67,10 +90,27 @@ def import_attendance(
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 
-@router.post("/protocol", name="imports_protocol", summary="Import a protocol (.txt, .docx, .pdf)", responses=ERRORS)
+@router.post(
+    "/protocol",
+    name="imports_protocol",
+    summary="Import a protocol (.txt, .docx, .pdf)",
+    responses=ERRORS,
+    openapi_extra=form_examples(
+        "multipart/form-data",
+        dry_run={"file": "(the bytes of Protokoll PSB 2024-05-03.docx)"},
+        apply={
+            "file": "(the bytes of Protokoll PSB 2024-05-03.docx)",
+            "dry_run": False,
+            "expected_plan": "5f1d3c0a9b8e7d6c5b4a392817160504",
+        },
+    ),
+)
 def import_protocol(
     session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
 ) -> ImportResult:
+    """Read a protocol (.txt, .docx or .pdf) and plan the meeting, its attendance, items and decisions. A dry
+    run by default; `dry_run=false` with `expected_plan` applies it (409 `plan_changed` when the data changed since).
+    Secretaries of the meeting's body and admins."""
     planned = protocol_import.plan(session, actor, _read(file), file.filename or "")
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
@@ -79,10 +119,20 @@ def import_protocol(
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 
-@router.post("/folder", name="imports_folder", summary="Import a channel folder as a zip", responses=ERRORS)
+@router.post(
+    "/folder",
+    name="imports_folder",
+    summary="Import a channel folder as a zip",
+    responses=ERRORS,
+    openapi_extra=form_examples(
+        "multipart/form-data", dry_run={"file": "(the bytes of Politisk samverkansberedning.zip)"}
+    ),
+)
 def import_folder(
     session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
 ) -> ImportResult:
+    """Read a zipped Teams channel folder (protocols, attendance reports, attachments) and plan everything it
+    holds. A dry run by default; `dry_run=false` with `expected_plan` applies it. Admins and secretaries."""
     data = _read(file)
     files = folder.read_zip(data)
     planned = folder.plan(session, actor, files, file.filename or "folder.zip", data)
@@ -95,12 +145,14 @@ def import_folder(
 
 @router.get("", name="imports_list", summary="Imports applied, newest first")
 def list_imports(request: Request, session: DbSession, _actor: Reader, params: Params) -> Page[ImportOut]:
+    """Imports that were applied, newest first, with the file's hash and what they made. Any reader."""
     result = paginate(session, select(ImportRecord), ImportRecord, params, {"created_at": ImportRecord.created_at})
     return list_response(request, to_page(request, result, ImportOut.model_validate), "imports")
 
 
 @router.get("/{id}", name="imports_get", summary="One applied import and what it made")
 def get_import(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> ImportOut:
+    """One applied import: the file, its layout and encoding, and what it created. Any reader."""
     row = crud.get_live(session, ImportRecord, id, "import")
     with_etag(response, row)
     return ImportOut.model_validate(row)

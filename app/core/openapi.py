@@ -98,7 +98,7 @@ def _problem_response(status: str, description: str, codes: Iterable[str]) -> di
 
 def _default_description(status: str, given: str | None) -> str:
     phrase = HTTPStatus(int(status)).phrase
-    if given and given not in (phrase, "Additional Response"):
+    if given and given not in (phrase, "Additional Response", "Validation Error"):  # FastAPI's defaults
         return given
     return _DESCRIPTIONS.get(status, phrase)
 

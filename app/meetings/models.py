@@ -276,20 +276,8 @@ class AttendanceList(ApiModel):
     model_config = examples(
         {
             "attendance": [
-                {
-                    "person_id": "72621704-068b-458d-baf3-1b047a685afd",
-                    "status": "present",
-                    "role": "chair",
-                    "body_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6",
-                    "on_behalf_of_id": "f1a2dfc8-61b0-4c27-8b37-81272dae09f9",
-                },
-                {
-                    "person_id": "689e87c3-d5cc-4195-ac82-32515dc8f6c3",
-                    "status": "excused",
-                    "role": "member",
-                    "body_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6",
-                    "on_behalf_of_id": "196ad8e7-d4bb-4b64-8f05-04f7acd7457a",
-                },
+                {"person_id": "72621704-068b-458d-baf3-1b047a685afd", "status": "present", "role": "chair"},
+                {"person_id": "689e87c3-d5cc-4195-ac82-32515dc8f6c3", "status": "excused", "role": "member"},
             ]
         }
     )

@@ -85,7 +85,7 @@ def token(
 
 @router.get("/auth/me", name="auth_me", summary="Who the token belongs to, and what it may do", tags=["auth"])
 def me(session: DbSession, actor: Authenticated) -> Me:
-    """The principal behind the token, the roles the token carries and whether it may see contact data.
+    """The principal behind the token and the roles this token carries (fewer than held when narrowed with `scope`).
     Any valid token; use it after login to decide what the user interface offers."""
     principal = crud.get_live(session, Principal, actor.id, "principal")
     grants = [GrantOut(role=g.role, organisation_id=g.organisation_id) for g in sorted(actor.grants, key=str)]

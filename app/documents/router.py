@@ -88,8 +88,9 @@ def upload_document(
     link: Annotated[list[str] | None, Form(description="Repeatable: `meeting:<id>`, `agenda_item:<id>`, …")] = None,
 ) -> DocumentOut:
     """Upload a file as `multipart/form-data`. Its type is read from its content (PDF, Word, Excel, PowerPoint,
-    text, PNG or JPEG) and must agree with the file name (415 otherwise); its text is extracted for search. Admins
-    and secretaries. 413 when the file is over the upload limit."""
+    text, PNG or JPEG) and must agree with the file name (415 otherwise); its text is extracted for search. Admins,
+    and secretaries for their own bodies' meetings, items, cases and decisions. 413 when the file is over the
+    upload limit."""
     doc = service.upload(session, actor, file.file, file.filename or "", role, label, _parse_links(link or []))
     return created(request, doc, service.render(session, doc), "documents_get")  # type: ignore[return-value]
 
@@ -148,8 +149,8 @@ def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response
 def update_document(
     id: uuid.UUID, body: DocumentUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
 ) -> DocumentOut:
-    """Change a document's file name, label, role or links (`links` replaces the list). Admins and
-    secretaries."""
+    """Change a document's file name, label, role or links (`links` replaces the list). Admins, and secretaries
+    of the bodies that keep the linked objects."""
     doc = service.get(session, id)
     check_if_match(if_match, doc)
     service.update(session, actor, doc, body)

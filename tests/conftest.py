@@ -32,6 +32,7 @@ from app.core.principal import Actor, Grant, PrincipalKind, Role  # noqa: E402
 from app.core.security import create_token  # noqa: E402
 from app.core.settings import get_settings  # noqa: E402
 from tests import pgcluster  # noqa: E402
+from tests.contract_check import response_checker  # noqa: E402
 
 SYSTEM = Actor(uuid.UUID(int=0), PrincipalKind.service, "tests", frozenset({Grant(Role.admin)}))
 
@@ -120,6 +121,7 @@ def app() -> Any:
 @pytest.fixture
 def client(app: Any, db: DatabaseInfo) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
+        c.event_hooks["response"].append(response_checker(app))
         yield c
 
 

@@ -17,6 +17,8 @@ Params = Annotated[ListParams, Depends(list_params("Audit", ["created_at"], "-cr
 
 
 class AuditEntryOut(SQLModel):
+    """One write in the audit log: who did what to which resource, and the fields it changed."""
+
     id: uuid.UUID
     created_at: datetime
     principal_id: uuid.UUID | None
@@ -38,6 +40,8 @@ def list_audit(
     principal_id: uuid.UUID | None = None,
     action: AuditAction | None = None,
 ) -> Page[AuditEntryOut]:
+    """Every write made through the API, newest first: who, what, which resource and the changed fields.
+    Admins only. Filter by `resource_type`, `resource_id`, `principal_id` or `action`; also as CSV."""
     stmt = select(AuditEntry)
     if resource_type:
         stmt = stmt.where(AuditEntry.resource_type == resource_type)

@@ -11,7 +11,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 from app.core.principal import SCOPED_ROLES, PrincipalKind, Role
 
 
@@ -76,16 +76,42 @@ class LoginThrottle(SQLModel, table=True):
 
 
 class GrantIn(ApiModel):
+    """A role to give a principal; secretary is for a body and editor for a principal organisation
+    (`organisation_id`)."""
+
     role: Role
     organisation_id: uuid.UUID | None = None
 
 
 class GrantOut(SQLModel):
+    """A role a principal holds, with the organisation it is scoped to."""
+
     role: Role
     organisation_id: uuid.UUID | None = None
 
 
 class PrincipalCreate(ApiModel):
+    """A new principal: a person who logs in with a password, or a service client (a secret is generated when none
+    is given)."""
+
+    model_config = examples(
+        {
+            "kind": "person",
+            "login": "anna.lindstrom",
+            "display_name": "Anna Lindström",
+            "email": "anna.lindstrom@umea.se",
+            "password": "korrekt-häst-batteri-häftklammer",
+            "person_id": "72621704-068b-458d-baf3-1b047a685afd",
+            "grants": [{"role": "secretary", "organisation_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6"}],
+        },
+        {
+            "kind": "service",
+            "login": "intranat-umea",
+            "display_name": "Intranätet, Umeå kommun",
+            "grants": [{"role": "reader"}],
+        },
+    )
+
     kind: PrincipalKind
     login: str = ApiField(min_length=2, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
     display_name: str = Field(min_length=1, max_length=200)
@@ -104,6 +130,12 @@ class PrincipalCreate(ApiModel):
 
 
 class PrincipalUpdate(ApiModel):
+    """Changes to a principal; `grants` replaces the whole list of roles."""
+
+    model_config = examples(
+        {"grants": [{"role": "editor", "organisation_id": "f1a2dfc8-61b0-4c27-8b37-81272dae09f9"}, {"role": "reader"}]}
+    )
+
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=12, max_length=200)
@@ -114,6 +146,8 @@ class PrincipalUpdate(ApiModel):
 
 
 class PrincipalOut(ResourceOut):
+    """Someone who may use the API, with their roles."""
+
     kind: PrincipalKind
     login: str
     display_name: str
@@ -124,10 +158,14 @@ class PrincipalOut(ResourceOut):
 
 
 class PrincipalCreated(PrincipalOut):
+    """The created principal; `client_secret` is shown in this answer only."""
+
     client_secret: str | None = Field(description="Shown once, for service clients created without a password.")
 
 
 class Me(SQLModel):
+    """The principal behind a token and the roles this token carries."""
+
     id: uuid.UUID
     kind: PrincipalKind
     login: str
@@ -138,6 +176,8 @@ class Me(SQLModel):
 
 
 class TokenResponse(SQLModel):
+    """An access token (OAuth 2): send it as `Authorization: Bearer <access_token>`."""
+
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
@@ -145,6 +185,17 @@ class TokenResponse(SQLModel):
 
 
 class ApiTokenCreate(ApiModel):
+    """A long-lived API token to issue to a service client, optionally with fewer scopes than it holds."""
+
+    model_config = examples(
+        {
+            "principal_id": "0bd21d82-14fc-4e2a-be58-c02c6d3867e1",
+            "name": "Intranätets publicering",
+            "scopes": ["reader"],
+            "expires_in_days": 365,
+        }
+    )
+
     principal_id: uuid.UUID
     name: str = Field(min_length=1, max_length=200)
     scopes: list[str] | None = Field(default=None, max_length=100, description="Default: all the principal holds.")
@@ -152,6 +203,8 @@ class ApiTokenCreate(ApiModel):
 
 
 class ApiTokenOut(ResourceOut):
+    """The record of an API token (never the token itself): scopes, expiry, last use and revocation."""
+
     principal_id: uuid.UUID
     name: str
     scopes: list[str]
@@ -161,4 +214,6 @@ class ApiTokenOut(ResourceOut):
 
 
 class ApiTokenCreated(ApiTokenOut):
+    """The issued API token: `token` is shown in this answer only."""
+
     token: str = Field(description="Shown once; only a digest is stored.")

@@ -26,6 +26,7 @@ from app.core import crud
 from app.core.deps import PUBLIC, Admin, Authenticated, DbSession, UnlockedSession
 from app.core.errors import BadRequest
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
 from app.core.principal import PrincipalKind
 
@@ -39,8 +40,22 @@ GrantType = Annotated[str, Form(pattern="^(password|client_credentials)$", descr
     name="auth_token",
     summary="Get an access token (OAuth 2 password or client-credentials grant)",
     tags=["auth"],
-    openapi_extra=PUBLIC,
-    responses={429: {"description": "Too many failed logins for this name; see Retry-After."}},
+    openapi_extra=PUBLIC
+    | form_examples(
+        "application/x-www-form-urlencoded",
+        password={"grant_type": "password", "username": "anna.lindstrom", "password": "korrekt-häst-batteri"},
+        narrowed={
+            "grant_type": "password",
+            "username": "anna.lindstrom",
+            "password": "korrekt-häst-batteri",
+            "scope": "reader",
+        },
+        client_credentials={"grant_type": "client_credentials", "client_id": "intranat-umea", "client_secret": "…"},
+    ),
+    responses=problems(
+        {400: ["invalid_request", "invalid_scope"], 401: ["invalid_grant"], 429: ["login_locked"]},
+        {429: "Too many failed logins for this name; see Retry-After."},
+    ),
 )
 def token(
     session: UnlockedSession,
@@ -52,6 +67,10 @@ def token(
     scope: Annotated[str | None, Form(max_length=4000, description="Space-separated; fewer than held.")] = None,
     basic_credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)] = None,
 ) -> TokenResponse:
+    """Log in and get a bearer token (OAuth 2, form-encoded). People use `grant_type=password` with
+    `username`/`password`; service clients use `client_credentials` with `client_id`/`client_secret` (or HTTP Basic).
+    `scope` asks for fewer roles than the principal holds (e.g. `reader`). Public. Errors: 401 `invalid_grant` for a
+    wrong name or secret, 400 `invalid_scope` for a scope not held, 429 `login_locked` after repeated failures."""
     if grant_type == "password":
         login, secret, kind = username, password, PrincipalKind.person
     else:
@@ -66,6 +85,8 @@ def token(
 
 @router.get("/auth/me", name="auth_me", summary="Who the token belongs to, and what it may do", tags=["auth"])
 def me(session: DbSession, actor: Authenticated) -> Me:
+    """The principal behind the token and the roles this token carries (fewer than held when narrowed with `scope`).
+    Any valid token; use it after login to decide what the user interface offers."""
     principal = crud.get_live(session, Principal, actor.id, "principal")
     grants = [GrantOut(role=g.role, organisation_id=g.organisation_id) for g in sorted(actor.grants, key=str)]
     return Me(
@@ -115,6 +136,8 @@ def list_principals(
     params: PrincipalParams,
     kind: PrincipalKind | None = None,
 ) -> Page[PrincipalOut]:
+    """Everyone who can log in or call the API: people and service clients, with their roles.
+    Admins only."""
     stmt = select(Principal)
     if kind is not None:
         stmt = stmt.where(Principal.kind == kind)
@@ -129,8 +152,12 @@ def list_principals(
     summary="Create a principal",
     tags=["principals"],
     status_code=201,
+    responses=problems({409: ["duplicate_login"]}),
 )
 def create_principal(request: Request, session: DbSession, actor: Admin, body: PrincipalCreate) -> PrincipalCreated:
+    """Create a person who logs in, or a service client. A service client created without a password gets
+    a generated `client_secret`, returned once in this answer and never again. Admins only. 409 `duplicate_login`
+    when the login name is taken."""
     principal, secret = service.create_principal(session, actor, body)
     out = PrincipalCreated(**_principal_out(session, [principal])[principal.id].model_dump(), client_secret=secret)
     return created(request, principal, out, "principals_get")  # type: ignore[return-value]
@@ -138,6 +165,7 @@ def create_principal(request: Request, session: DbSession, actor: Admin, body: P
 
 @router.get("/principals/{id}", name="principals_get", summary="Get a principal", tags=["principals"])
 def get_principal(id: uuid.UUID, session: DbSession, _actor: Admin, response: Response) -> PrincipalOut:
+    """One principal with its roles. Admins only."""
     principal = crud.get_live(session, Principal, id, "principal")
     with_etag(response, principal)
     return _principal_out(session, [principal])[principal.id]
@@ -152,6 +180,8 @@ def update_principal(
     response: Response,
     if_match: IfMatch = None,
 ) -> PrincipalOut:
+    """Change a principal's name, password, activity or roles (`grants` replaces the whole list). A role
+    taken away stops working at once, also in tokens already issued. Admins only."""
     principal = crud.get_live(session, Principal, id, "principal")
     check_if_match(if_match, principal)
     service.update_principal(session, actor, principal, body)
@@ -179,6 +209,8 @@ def list_api_tokens(
     params: TokenParams,
     principal_id: uuid.UUID | None = None,
 ) -> Page[ApiTokenOut]:
+    """The long-lived API tokens issued to service clients, with when each was last used. The tokens
+    themselves are never shown again. Admins only."""
     stmt = select(ApiToken)
     if principal_id is not None:
         stmt = stmt.where(ApiToken.principal_id == principal_id)
@@ -192,8 +224,12 @@ def list_api_tokens(
     summary="Create an API token (shown once)",
     tags=["api-tokens"],
     status_code=201,
+    responses=problems({400: ["invalid_scope"], 404: ["not_found"]}),
 )
 def create_api_token(request: Request, session: DbSession, actor: Admin, body: ApiTokenCreate) -> ApiTokenCreated:
+    """Issue a long-lived API token to a service client, optionally narrowed to some of its roles. The
+    token is in this answer only; it is stored as a digest. Admins only. 400 `invalid_scope` for a role the
+    client does not hold."""
     row, token_text = service.create_api_token(
         session, actor, body.principal_id, body.name, body.scopes, body.expires_in_days
     )
@@ -203,6 +239,7 @@ def create_api_token(request: Request, session: DbSession, actor: Admin, body: A
 
 @router.get("/api-tokens/{id}", name="api_tokens_get", summary="Get an API token's record", tags=["api-tokens"])
 def get_api_token(id: uuid.UUID, session: DbSession, _actor: Admin, response: Response) -> ApiTokenOut:
+    """One API token's record (name, scopes, expiry, last use), never the token. Admins only."""
     row = crud.get_live(session, ApiToken, id, "API token")
     with_etag(response, row)
     return _token_out(row)
@@ -216,6 +253,7 @@ def get_api_token(id: uuid.UUID, session: DbSession, _actor: Admin, response: Re
     status_code=204,
 )
 def revoke_api_token(id: uuid.UUID, session: DbSession, actor: Admin, if_match: IfMatch = None) -> Response:
+    """Revoke an API token: it is refused from the next request on. Admins only."""
     row = crud.get_live(session, ApiToken, id, "API token")
     check_if_match(if_match, row)
     service.revoke_api_token(session, actor, row)

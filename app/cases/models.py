@@ -9,12 +9,14 @@ from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key, utcnow
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 
 _LIVE = text("deleted_at IS NULL")
 
 
 class CaseStatus(StrEnum):
+    """Where a case stands; it moves along the allowed transitions only (409 `invalid_transition` otherwise)."""
+
     open = "open"
     in_preparation = "in_preparation"
     ready = "ready"
@@ -25,6 +27,8 @@ class CaseStatus(StrEnum):
 
 
 class TargetGroup(StrEnum):
+    """Whom a case concerns: children and young people, adults and the elderly, or all."""
+
     children_young = "children_young"
     adults_elderly = "adults_elderly"
     all = "all"
@@ -93,6 +97,19 @@ class _CaseFields(ApiModel):
 
 
 class CaseCreate(_CaseFields):
+    """A new case (ärende) with its diary reference, responsible body, target group and strategies."""
+
+    model_config = examples(
+        {
+            "title": "Avtal om läkarmedverkan i kommunal hälso- och sjukvård",
+            "reference": "RS 2024/17",
+            "responsible_body_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6",
+            "target_group": "adults_elderly",
+            "strategy_ids": ["46085467-0713-4dd4-9c37-6e48de0d079b"],
+            "description": "Nytt länsgemensamt avtal mellan Region Västerbotten och länets 15 kommuner.",
+        }
+    )
+
     title: str = ApiField(min_length=1, max_length=500)
     reference: str | None = ApiField(
         default=None, min_length=1, max_length=40, description="Default: `<body short name> <year>/<nnn>`."
@@ -101,12 +118,18 @@ class CaseCreate(_CaseFields):
 
 
 class CaseUpdate(_CaseFields):
+    """Changes to a case: only the fields sent change; `null` clears an optional field."""
+
+    model_config = examples({"status": "in_preparation"})
+
     title: str | None = ApiField(default=None, min_length=1, max_length=500)
     reference: str | None = ApiField(default=None, min_length=1, max_length=40)
     status: CaseStatus | None = ApiField(default=None, description="Only allowed transitions; see the README.")
 
 
 class CaseOut(ResourceOut):
+    """A case (ärende): its reference, title, status, responsible body, queue and strategies."""
+
     reference: str
     title: str
     description: str | None
@@ -118,6 +141,8 @@ class CaseOut(ResourceOut):
 
 
 class TimelineEntry(SQLModel):
+    """One event in a case's life: on an agenda, a decision, a referral or a status change."""
+
     on: date | None
     at: datetime | None
     kind: str = ApiField(description="handled, decision, referred, status_changed, created, report_back")
@@ -132,5 +157,7 @@ class TimelineEntry(SQLModel):
 
 
 class Timeline(SQLModel):
+    """A case and everything that happened to it, in date order."""
+
     case: CaseOut
     entries: list[TimelineEntry]

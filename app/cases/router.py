@@ -9,6 +9,7 @@ from app.cases import service
 from app.cases.models import CaseCreate, CaseOut, CaseStatus, CaseUpdate, TargetGroup, Timeline
 from app.core.deps import DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.core.textsearch import text_query
 
@@ -31,20 +32,27 @@ def list_cases(
     strategy_id: uuid.UUID | None = None,
     q: Annotated[str | None, text_query("title, reference or description")] = None,
 ) -> Page[CaseOut]:
+    """Cases (ärenden) with their status, responsible body and target groups. Any reader; also as CSV.
+    `queue_body_id` gives a body's queue: open cases referred to it."""
     flt = service.CaseFilter(status, responsible_body_id, queue_body_id, target_group, strategy_id, q)
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [c for c in result.items if c.deleted_at is None])
     return list_response(request, to_page(request, result, lambda c: rendered[c.id]), "cases")
 
 
-@router.post("", name="cases_create", summary="Open a case", status_code=201)
+@router.post(
+    "", name="cases_create", summary="Open a case", status_code=201, responses=problems({409: ["duplicate_reference"]})
+)
 def create_case(request: Request, session: DbSession, actor: Reader, body: CaseCreate) -> CaseOut:
+    """Open a case with its diary reference (e.g. `RS 2024/17`). Admins and secretaries of the responsible
+    body. 409 `duplicate_reference` when the reference is taken."""
     case = service.create(session, actor, body)
     return created(request, case, service.render(session, case), "cases_get")  # type: ignore[return-value]
 
 
 @router.get("/{id}", name="cases_get", summary="Get a case")
 def get_case(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> CaseOut:
+    """One case, with an `ETag` for a later If-Match. Any reader."""
     case = service.get(session, id)
     with_etag(response, case)
     return service.render(session, case)
@@ -52,13 +60,22 @@ def get_case(id: uuid.UUID, session: DbSession, _actor: Reader, response: Respon
 
 @router.get("/{id}/timeline", name="cases_timeline", summary="Every handling, decision, referral and status change")
 def case_timeline(id: uuid.UUID, session: DbSession, _actor: Reader) -> Timeline:
+    """Everything that happened to a case, in date order: each time it was on an agenda, the decisions
+    taken, referrals to other bodies and status changes. Any reader."""
     return service.timeline(session, service.get(session, id))
 
 
-@router.patch("/{id}", name="cases_update", summary="Update a case (status: allowed transitions only)")
+@router.patch(
+    "/{id}",
+    name="cases_update",
+    summary="Update a case (status: allowed transitions only)",
+    responses=problems({409: ["duplicate_reference", "invalid_transition"]}),
+)
 def update_case(
     id: uuid.UUID, body: CaseUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
 ) -> CaseOut:
+    """Change the fields sent. `status` may only move along the allowed transitions (409
+    `invalid_transition` names them). Admins and secretaries of the responsible body."""
     case = service.get(session, id)
     check_if_match(if_match, case)
     service.update(session, actor, case, body)
@@ -66,8 +83,16 @@ def update_case(
     return service.render(session, case)
 
 
-@router.delete("/{id}", name="cases_delete", summary="Delete a case never put on an agenda", status_code=204)
+@router.delete(
+    "/{id}",
+    name="cases_delete",
+    summary="Delete a case never put on an agenda",
+    status_code=204,
+    responses=problems({409: ["in_use"]}),
+)
 def delete_case(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete a case that was never on an agenda (409 `in_use` otherwise: withdraw or close it instead).
+    Admins and secretaries of the responsible body."""
     case = service.get(session, id)
     check_if_match(if_match, case)
     service.remove(session, actor, case)

@@ -18,6 +18,8 @@ from app.core.principal import Actor
 
 
 class AuditAction(StrEnum):
+    """What a write did: create, update, delete, revoke (an API token) or login."""
+
     create = "create"
     update = "update"
     delete = "delete"

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ConfigDict, field_validator
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from app.core.db import UTCDateTime, utcnow
 from app.core.text import nfc
@@ -58,6 +59,12 @@ class ApiModel(SQLModel):
         return _composed(value)
 
 
+def examples(*bodies: dict[str, Any]) -> SQLModelConfig:
+    """`model_config` of a request body: realistic examples for the contract. tests/test_openapi.py checks that
+    each one validates, against the model and against its schema."""
+    return SQLModelConfig(json_schema_extra={"examples": list(bodies)})
+
+
 class ResourceOut(SQLModel):
     id: uuid.UUID
     created_at: datetime
@@ -65,6 +72,8 @@ class ResourceOut(SQLModel):
 
 
 class Tombstone(SQLModel):
+    """A deleted object in a sync (`updated_since`): its id and when it was deleted."""
+
     id: uuid.UUID
     deleted: bool = True
     updated_at: datetime

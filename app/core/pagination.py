@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.sql import Select
 from sqlalchemy.types import TypeDecorator
@@ -29,16 +29,29 @@ MAX_LIMIT = 500
 
 
 class Links(BaseModel):
+    """Links of a list page: `next` is null on the last page."""
+
     self: str
     next: str | None
 
 
 class PaginationInfo(BaseModel):
+    """The page size, and the total when `count=true` was asked for."""
+
     limit: int
     total: int | None
 
 
+PAGE_DESCRIPTION = (
+    "One page of a list: `data`, `links.next` for the following page (null on the last), and the page size (and, "
+    "with `count=true`, the total). With `updated_since`, deleted objects come as tombstones."
+)
+
+
 class Page(BaseModel, Generic[T]):
+    # Each Page[X] is a class of its own that does not inherit a docstring, but does inherit its config.
+    model_config = ConfigDict(json_schema_extra={"description": PAGE_DESCRIPTION})
+
     data: list[T | Tombstone]
     links: Links
     pagination: PaginationInfo
@@ -58,6 +71,7 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
     """A dependency for one resource's list: its sort fields become a documented enum."""
     choices = [f for s in sort_fields for f in (s, f"-{s}")]
     sort_enum = Enum(f"{name}Sort", {c.replace("-", "minus_"): c for c in choices}, type=str)  # type: ignore[misc]
+    sort_enum.__doc__ = "A field to sort the list by; a leading `-` sorts descending. Ties are broken by id."
 
     def dependency(
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,

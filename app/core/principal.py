@@ -8,6 +8,9 @@ from app.core.errors import Forbidden, ValidationFailed
 
 
 class Role(StrEnum):
+    """A role: admin (coordinators), secretary of a body, editor for a principal organisation, fund_manager,
+    reader."""
+
     admin = "admin"
     secretary = "secretary"
     fund_manager = "fund_manager"
@@ -19,6 +22,8 @@ SCOPED_ROLES = frozenset({Role.secretary, Role.editor})
 
 
 class PrincipalKind(StrEnum):
+    """A person who logs in, or a service client (a script, an intranet)."""
+
     person = "person"
     service = "service"
 

@@ -134,6 +134,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 PROBLEM_SCHEMA = {
+    "description": (
+        "An error, as RFC 9457 problem details. `code` is stable and meant for programs (each operation lists the "
+        "codes it can answer with); `title` and `detail` are for people; for 422, `errors` names each field."
+    ),
     "type": "object",
     "required": ["type", "title", "status", "detail", "code"],
     "properties": {

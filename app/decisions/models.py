@@ -9,10 +9,13 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 
 
 class DecisionKind(StrEnum):
+    """What a decision does: notes information (noted), decides (resolved), recommends the principals
+    (recommendation), gives an assignment, or refers a case to another body (referral)."""
+
     noted = "noted"
     resolved = "resolved"
     recommendation = "recommendation"
@@ -21,6 +24,8 @@ class DecisionKind(StrEnum):
 
 
 class AssignmentStatus(StrEnum):
+    """Where an assignment stands: open, in_progress, reported (back to the body) or closed."""
+
     open = "open"
     in_progress = "in_progress"
     reported = "reported"
@@ -28,6 +33,8 @@ class AssignmentStatus(StrEnum):
 
 
 class ResponseStatus(StrEnum):
+    """How a principal answered a recommendation."""
+
     pending = "pending"
     adopted = "adopted"
     adopted_with_changes = "adopted_with_changes"
@@ -93,6 +100,38 @@ class _DecisionFields(ApiModel):
 
 
 class DecisionCreate(_DecisionFields):
+    """A new decision under an agenda item. The fields that apply depend on `kind`: recommendations have
+    `recipient_ids` and `response_deadline`; assignments `assignee_body_id`, `due_date` and `report_item_id`;
+    referrals `target_body_id`."""
+
+    model_config = examples(
+        {
+            "agenda_item_id": "6b8fe6e7-4fc2-4b31-a707-4f3730413572",
+            "kind": "recommendation",
+            "case_id": "7d93f379-54ad-4ca5-956f-648afc89cfd9",
+            "decided_on": "2024-05-03",
+            "text": (
+                "Politisk samverkansberedning rekommenderar Region Västerbotten och länets kommuner att anta "
+                "Avtal om läkarmedverkan i kommunal hälso- och sjukvård."
+            ),
+            "recipient_ids": [
+                "196ad8e7-d4bb-4b64-8f05-04f7acd7457a",
+                "f1a2dfc8-61b0-4c27-8b37-81272dae09f9",
+                "82ed3e4e-caa3-4f2e-814a-4c5b89fff22e",
+            ],
+            "response_deadline": "2024-10-31",
+        },
+        {
+            "agenda_item_id": "6b8fe6e7-4fc2-4b31-a707-4f3730413572",
+            "kind": "assignment",
+            "decided_on": "2024-05-03",
+            "text": "Tjänstepersonsberedningen får i uppdrag att följa upp avtalet.",
+            "assignee_body_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6",
+            "due_date": "2025-03-31",
+            "report_item_id": "9acb1e05-0665-441c-8c78-45dd755b7a3d",
+        },
+    )
+
     agenda_item_id: uuid.UUID
     kind: DecisionKind
     body_id: uuid.UUID | None = ApiField(default=None, description="Default: the agenda item's body.")
@@ -102,10 +141,16 @@ class DecisionCreate(_DecisionFields):
 
 
 class DecisionUpdate(_DecisionFields):
+    """Changes to a decision: only the fields sent change; `null` clears an optional field."""
+
+    model_config = examples({"response_deadline": "2024-12-31"})
+
     kind: DecisionKind | None = None
 
 
 class Tally(SQLModel):
+    """How the recipients of a recommendation have answered, and how many are overdue."""
+
     adopted: int
     adopted_with_changes: int
     rejected: int
@@ -115,6 +160,8 @@ class Tally(SQLModel):
 
 
 class DecisionOut(ResourceOut):
+    """A decision (beslut) with its body, case, text and clauses; recommendations carry a tally of answers."""
+
     agenda_item_id: uuid.UUID
     meeting_id: uuid.UUID
     body_id: uuid.UUID
@@ -134,6 +181,19 @@ class DecisionOut(ResourceOut):
 
 
 class ResponseIn(ApiModel):
+    """A principal's answer to a recommendation: the status, when and by which assembly it was decided."""
+
+    model_config = examples(
+        {
+            "organisation_id": "f1a2dfc8-61b0-4c27-8b37-81272dae09f9",
+            "status": "adopted",
+            "decided_on": "2024-09-23",
+            "assembly": "Kommunfullmäktige",
+            "reference": "KS-2024/00312",
+            "document_id": "5c8380f7-e190-4f5a-bc5b-ddffa84fb9f5",
+        }
+    )
+
     organisation_id: uuid.UUID
     status: ResponseStatus
     decided_on: date | None = None
@@ -144,6 +204,8 @@ class ResponseIn(ApiModel):
 
 
 class ResponseOut(ResourceOut):
+    """A principal's answer to a recommendation, and whether it is overdue."""
+
     decision_id: uuid.UUID
     organisation_id: uuid.UUID
     organisation_name: str

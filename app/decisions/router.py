@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.textsearch import text_query
 from app.decisions import service
@@ -50,6 +51,9 @@ def list_decisions(
     target_body_id: uuid.UUID | None = None,
     q: Annotated[str | None, text_query("decision's text")] = None,
 ) -> Page[DecisionOut]:
+    """Decisions (beslut) with many filters: by body, meeting, item, case and date; recommendations not
+    yet answered by a principal or past their deadline; assignments by status, due date and assignee. Any reader
+    (and without a token, decisions of held meetings, when public reading is on); also as CSV."""
     flt = service.DecisionFilter(
         kind,
         body_id,
@@ -72,14 +76,21 @@ def list_decisions(
     return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "decisions")
 
 
-@router.post("", name="decisions_create", summary="Record a decision", status_code=201)
+@router.post(
+    "", name="decisions_create", summary="Record a decision", status_code=201, responses=problems({404: ["not_found"]})
+)
 def create_decision(request: Request, session: DbSession, actor: Reader, body: DecisionCreate) -> DecisionOut:
+    """Record a decision taken under an agenda item: a plain decision, a recommendation to the principals
+    (with a deadline for their answers), an assignment (with assignee and report-back) or a referral. Secretaries of
+    the deciding body and admins."""
     decision = service.create(session, actor, body)
     return created(request, decision, service.render(session, decision), "decisions_get")  # type: ignore[return-value]
 
 
 @router.get("/{id}", name="decisions_get", summary="Get a decision, with its tally", openapi_extra=PUBLIC_READ)
 def get_decision(id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response) -> DecisionOut:
+    """One decision, with its tally of answers when it is a recommendation. Any reader (and without a token,
+    when public reading is on and the meeting is held)."""
     decision = service.get(session, id)
     if actor is None and meetings.get(session, decision.meeting_id).status not in meetings.PUBLISHED:
         raise not_found("decision", id)
@@ -91,6 +102,7 @@ def get_decision(id: uuid.UUID, session: DbSession, actor: PublicReader, respons
 def update_decision(
     id: uuid.UUID, body: DecisionUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
 ) -> DecisionOut:
+    """Change the fields sent. Secretaries of the deciding body and admins."""
     decision = service.get(session, id)
     check_if_match(if_match, decision)
     service.update(session, actor, decision, body)
@@ -100,6 +112,7 @@ def update_decision(
 
 @router.delete("/{id}", name="decisions_delete", summary="Delete a decision", status_code=204)
 def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete a decision. Secretaries of the deciding body and admins."""
     decision = service.get(session, id)
     check_if_match(if_match, decision)
     service.remove(session, actor, decision)
@@ -108,10 +121,14 @@ def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: 
 
 @router.get("/{id}/responses", name="responses_list", summary="Every recipient's answer to a recommendation")
 def list_responses(request: Request, id: uuid.UUID, session: DbSession, _actor: Reader) -> Page[ResponseOut]:
+    """Every recipient principal's answer to a recommendation (adopted, rejected, pending, …), including
+    those not yet answered. Any reader."""
     rows = service.responses_of(session, service.get(session, id))
     return list_response(request, whole_list(request, rows), "responses")
 
 
 @router.post("/{id}/responses", name="responses_answer", summary="Answer a recommendation for a principal")
 def answer(id: uuid.UUID, body: ResponseIn, session: DbSession, actor: Reader) -> ResponseOut:
+    """Answer a recommendation for one principal organisation (e.g. Umeå kommun adopts it). Editors of that
+    principal and admins."""
     return service.answer(session, actor, service.get(session, id), body)

@@ -10,13 +10,15 @@ from sqlalchemy import Column, Text, false
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, enum_column, keep_sort_key
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 from app.core.text import fold
 
 _WORD = re.compile(r"\w+")
 
 
 class DocumentRole(StrEnum):
+    """What a document is to a meeting: agenda, minutes, decision basis, information basis or other."""
+
     agenda = "agenda"
     minutes = "minutes"
     decision_basis = "decision_basis"
@@ -25,6 +27,8 @@ class DocumentRole(StrEnum):
 
 
 class LinkTarget(StrEnum):
+    """What a document can be linked to."""
+
     meeting = "meeting"
     agenda_item = "agenda_item"
     case = "case"
@@ -79,11 +83,23 @@ class DocumentLink(SQLModel, table=True):
 
 
 class LinkIn(ApiModel):
+    """A link from a document to a meeting, agenda item, case or decision."""
+
     target_type: LinkTarget
     target_id: uuid.UUID
 
 
 class DocumentUpdate(ApiModel):
+    """Changes to a document's metadata; `links` replaces the whole list."""
+
+    model_config = examples(
+        {
+            "label": "Bilaga 23",
+            "role": "decision_basis",
+            "links": [{"target_type": "agenda_item", "target_id": "6b8fe6e7-4fc2-4b31-a707-4f3730413572"}],
+        }
+    )
+
     filename: str | None = ApiField(default=None, min_length=1, max_length=255)
     label: str | None = ApiField(default=None, min_length=1, max_length=60)
     role: DocumentRole | None = None
@@ -91,6 +107,8 @@ class DocumentUpdate(ApiModel):
 
 
 class DocumentOut(ResourceOut):
+    """A stored file's metadata: name, media type read from its content, size, hash, role and links."""
+
     sha256: str
     filename: str
     media_type: str

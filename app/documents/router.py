@@ -1,7 +1,7 @@
 """HTTP for documents: multipart upload, metadata, download with ranges."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -9,21 +9,29 @@ from fastapi.responses import FileResponse
 from app.core.deps import DbSession, Reader
 from app.core.errors import ValidationFailed
 from app.core.http import CSV_LIST, IfMatch, check_if_match, check_range, created, list_response, with_etag
+from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.core.textsearch import text_query
-from app.documents import service
+from app.documents import extract, service
 from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 Params = Annotated[ListParams, Depends(list_params("Document", list(service.SORT_COLUMNS), "-created_at"))]
-UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {
-        "description": "The file is over the upload limit, or expands past a limit on its size (`code` and `limit` "
-        "name it: xml_too_large, unzipped_too_large, parse_out_of_memory). Past a limit on its structure or "
-        "the parse time it is 422 (too_many_zip_entries, xml_too_deep, too_many_pdf_pages, parse_timeout)."
+# A file is served as the media type read from its content at upload: one of the types uploads accept.
+FILE_CONTENT = {media: {"schema": {"type": "string", "format": "binary"}} for media in sorted(extract.ALLOWED)}
+RANGE_PROBLEMS = problems({400: ["range_malformed"], 416: ["range_not_satisfiable"]})
+UPLOAD_ERRORS = problems(
+    {
+        413: ["xml_too_large", "unzipped_too_large", "parse_out_of_memory"],
+        422: ["too_many_zip_entries", "xml_too_deep", "too_many_pdf_pages", "parse_timeout"],
+        415: ["unsupported_media_type"],
     },
-    415: {"description": "The content is not an allowed type, or does not match the file name."},
-}
+    {
+        413: "The file is over the upload limit, or expands past a limit on its size (`code` and `limit` name it). "
+        "Past a limit on its structure or the parse time it is 422.",
+        415: "The content is not an allowed type, or does not match the file name.",
+    },
+)
 
 
 def _parse_links(values: list[str]) -> list[LinkIn]:
@@ -51,13 +59,31 @@ def list_documents(
     sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
     q: Annotated[str | None, text_query("file name or label")] = None,
 ) -> Page[DocumentOut]:
+    """Documents (protocols, attachments, presentations) with their links to meetings, items, cases and
+    decisions. Any reader; also as CSV."""
     result = service.list_page(session, service.DocumentFilter(target_type, target_id, role, sha256, q), params)
     rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
     return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "documents")
 
 
 @router.post(
-    "", name="documents_upload", summary="Upload a document (multipart)", status_code=201, responses=UPLOAD_ERRORS
+    "",
+    name="documents_upload",
+    summary="Upload a document (multipart)",
+    status_code=201,
+    responses=UPLOAD_ERRORS,
+    openapi_extra=form_examples(
+        "multipart/form-data",
+        attachment={
+            "file": "(the bytes of Avtal om läkarmedverkan.pdf)",
+            "role": "decision_basis",
+            "label": "Bilaga 23",
+            "link": [
+                "agenda_item:6b8fe6e7-4fc2-4b31-a707-4f3730413572",
+                "meeting:b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c",
+            ],
+        },
+    ),
 )
 def upload_document(
     request: Request,
@@ -68,12 +94,17 @@ def upload_document(
     label: Annotated[str | None, Form(min_length=1, max_length=60, description="e.g. Bilaga 23")] = None,
     link: Annotated[list[str] | None, Form(description="Repeatable: `meeting:<id>`, `agenda_item:<id>`, …")] = None,
 ) -> DocumentOut:
+    """Upload a file as `multipart/form-data`. Its type is read from its content (PDF, Word, Excel, PowerPoint,
+    text, PNG or JPEG) and must agree with the file name (415 otherwise); its text is extracted for search. Admins,
+    and secretaries for their own bodies' meetings, items, cases and decisions. 413 when the file is over the
+    upload limit."""
     doc = service.upload(session, actor, file.file, file.filename or "", role, label, _parse_links(link or []))
     return created(request, doc, service.render(session, doc), "documents_get")  # type: ignore[return-value]
 
 
 @router.get("/{id}", name="documents_get", summary="Get a document's metadata")
 def get_document(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> DocumentOut:
+    """One document's metadata and links. Any reader."""
     doc = service.get(session, id)
     with_etag(response, doc)
     return service.render(session, doc)
@@ -84,10 +115,14 @@ def get_document(id: uuid.UUID, session: DbSession, _actor: Reader, response: Re
     name="documents_content",
     summary="Download the file (Range requests supported)",
     response_class=FileResponse,
-    responses={
-        200: {"content": {"application/octet-stream": {}}},
-        206: {"description": "Partial content"},
-        416: {"description": "The range lies outside the file."},
+    responses=RANGE_PROBLEMS
+    | {
+        200: {"description": "The whole file, as the type it was stored as.", "content": FILE_CONTENT},
+        206: {
+            "description": "The requested byte range (`Content-Range` says which).",
+            "content": FILE_CONTENT,
+            "headers": {"Content-Range": {"schema": {"type": "string"}, "description": "e.g. bytes 0-1023/48213"}},
+        },
     },
 )
 def download(
@@ -97,6 +132,9 @@ def download(
     range_header: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
     if_range: Annotated[str | None, Header(alias="If-Range", max_length=200)] = None,
 ) -> FileResponse:
+    """The file itself, as the media type it was stored as, with `Content-Disposition` naming the file.
+    `Range: bytes=…` gives 206 with that part (416 when outside the file, 400 when malformed); `If-Range` with the
+    `ETag` makes a resumed download safe. Any reader."""
     doc = service.get(session, id)
     check_range(range_header, doc.size, if_range, f'"{doc.sha256}"')
     return FileResponse(
@@ -109,6 +147,7 @@ def download(
 
 @router.get("/{id}/text", name="documents_text", summary="The text extracted from the file")
 def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
+    """The text extracted from the file at upload (what search finds), as UTF-8 plain text. Any reader."""
     doc = service.get(session, id)
     return Response(doc.text or "", media_type="text/plain; charset=utf-8")
 
@@ -117,6 +156,8 @@ def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response
 def update_document(
     id: uuid.UUID, body: DocumentUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
 ) -> DocumentOut:
+    """Change a document's file name, label, role or links (`links` replaces the list). Admins, and secretaries
+    of the bodies that keep the linked objects."""
     doc = service.get(session, id)
     check_if_match(if_match, doc)
     service.update(session, actor, doc, body)
@@ -126,6 +167,7 @@ def update_document(
 
 @router.delete("/{id}", name="documents_delete", summary="Delete a document", status_code=204)
 def delete_document(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete a document. Admins and secretaries."""
     doc = service.get(session, id)
     check_if_match(if_match, doc)
     service.remove(session, actor, doc)

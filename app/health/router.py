@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from app.core.db import get_engine
 from app.core.deps import PUBLIC
 from app.core.migrations import alembic_config
+from app.core.openapi import problems
 from app.core.problems import problem
 
 router = APIRouter(tags=["health"])
@@ -23,6 +24,7 @@ def _code_heads() -> frozenset[str]:
 
 @router.get("/healthz", name="health_live", summary="The process is alive", openapi_extra=PUBLIC)
 def healthz() -> dict[str, str]:
+    """Liveness: the process answers. Public; for load balancers."""
     return {"status": "ok"}
 
 
@@ -31,9 +33,11 @@ def healthz() -> dict[str, str]:
     name="health_ready",
     summary="The database is reachable and migrated to head",
     openapi_extra=PUBLIC,
-    responses={503: {"description": "Not ready"}},
+    responses=problems({503: ["database_unavailable", "migrations_pending"]}, {503: "Not ready"}),
 )
 def readyz(request: Request) -> Any:
+    """Readiness: the database is reachable and migrated to the code's head; 503 otherwise (code
+    `database_unavailable` or `migrations_pending`). Public."""
     heads = _code_heads()
     try:
         with get_engine().connect() as conn:

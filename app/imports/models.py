@@ -15,6 +15,8 @@ from app.people.models import MembershipRole
 
 
 class ImportKind(StrEnum):
+    """What was imported: a Teams attendance report, a protocol, or a channel folder."""
+
     attendance = "attendance"
     protocol = "protocol"
     folder = "folder"
@@ -36,6 +38,8 @@ class ImportRecord(Resource, table=True):
 
 
 class ImportOut(ResourceOut):
+    """An applied import: the file's hash, how it was read, and a summary of what it made."""
+
     kind: ImportKind
     sha256: str
     filename: str
@@ -46,6 +50,8 @@ class ImportOut(ResourceOut):
 
 
 class MatchStatus(StrEnum):
+    """How an imported name was matched to a person."""
+
     matched = "matched"
     unmatched = "unmatched"
     ambiguous = "ambiguous"
@@ -54,11 +60,15 @@ class MatchStatus(StrEnum):
 
 
 class Candidate(BaseModel):
+    """A person an imported name might be."""
+
     id: uuid.UUID
     name: str
 
 
 class PersonMatch(BaseModel):
+    """Whom an imported name was matched to, how, and the candidates when it is ambiguous."""
+
     status: MatchStatus
     person_id: uuid.UUID | None = None
     person_name: str | None = None
@@ -67,6 +77,8 @@ class PersonMatch(BaseModel):
 
 
 class FileInfo(BaseModel):
+    """The imported file as it was read: name, hash, size, layout, encoding and language."""
+
     filename: str
     sha256: str
     size: int
@@ -76,6 +88,8 @@ class FileInfo(BaseModel):
 
 
 class PlannedParticipant(BaseModel):
+    """A participant of a Teams report, their times and the person matched."""
+
     name: str
     email: str | None
     guest: bool
@@ -90,6 +104,8 @@ class PlannedParticipant(BaseModel):
 
 
 class AttendancePlan(BaseModel):
+    """What an attendance import would do (dry run) or did: each participant and who they were matched to."""
+
     kind: ImportKind = ImportKind.attendance
     file: FileInfo
     meeting_id: uuid.UUID
@@ -106,12 +122,16 @@ class AttendancePlan(BaseModel):
 
 
 class PlannedPerson(BaseModel):
+    """A person named in a protocol, and the match found."""
+
     name: str
     party: str | None
     match: PersonMatch
 
 
 class PlannedAttendee(BaseModel):
+    """An attendee as a protocol import reads them, and the person matched."""
+
     name: str
     status: str
     role: str
@@ -128,6 +148,8 @@ class PlannedAttendee(BaseModel):
 
 
 class PlannedMembership(BaseModel):
+    """A membership the import infers from the protocol: a seat for the political term the meeting falls in."""
+
     action: str = Field(description="create, or extend (an inferred membership of the same seat next to it)")
     name: str
     person_id: uuid.UUID | None = Field(description="None when the import creates the person.")
@@ -140,6 +162,8 @@ class PlannedMembership(BaseModel):
 
 
 class PlannedDecision(BaseModel):
+    """A decision as a protocol import reads it."""
+
     action: str = Field(default="create", description="create, or skip (the item already holds this decision)")
     kind: str
     text: str
@@ -150,6 +174,8 @@ class PlannedDecision(BaseModel):
 
 
 class PlannedItem(BaseModel):
+    """An agenda item as a protocol import reads it, with its decisions."""
+
     number: str
     title: str
     kind: str
@@ -162,6 +188,8 @@ class PlannedItem(BaseModel):
 
 
 class PlannedMeeting(BaseModel):
+    """The meeting a protocol import creates or updates."""
+
     action: str = Field(description="create, or update (an existing meeting with the same body, date and diary number)")
     meeting_id: uuid.UUID | None
     body: str
@@ -173,6 +201,8 @@ class PlannedMeeting(BaseModel):
 
 
 class PlannedNextMeeting(BaseModel):
+    """A coming meeting announced in a protocol."""
+
     on: date
     title: str | None
     body_id: uuid.UUID | None
@@ -181,6 +211,8 @@ class PlannedNextMeeting(BaseModel):
 
 
 class ProtocolPlan(BaseModel):
+    """What a protocol import would do (dry run) or did: the meeting, items, decisions and attendance."""
+
     kind: ImportKind = ImportKind.protocol
     file: FileInfo
     already_imported: bool
@@ -199,6 +231,8 @@ class ProtocolPlan(BaseModel):
 
 
 class FolderEntry(BaseModel):
+    """One file of an imported folder and what the import does with it."""
+
     path: str
     action: str = Field(description="protocol, attendance, document, skipped")
     reason: str | None = None
@@ -211,6 +245,8 @@ class FolderEntry(BaseModel):
 
 
 class FolderPlan(BaseModel):
+    """What a folder import would do (dry run) or did, file by file."""
+
     kind: ImportKind = ImportKind.folder
     file: FileInfo | None
     already_imported: bool = False
@@ -222,6 +258,8 @@ class FolderPlan(BaseModel):
 
 
 class ImportResult(BaseModel):
+    """The answer to an import: whether it was applied, and the plan (what it does, warnings, counts)."""
+
     applied: bool
     meeting_id: uuid.UUID | None = None
     plan: AttendancePlan | ProtocolPlan | FolderPlan

@@ -1,7 +1,7 @@
 """HTTP for imports: upload a file, get the plan (dry run), or apply it."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from sqlmodel import select
@@ -10,6 +10,7 @@ from app.core import crud
 from app.core.deps import DbSession, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import list_response, with_etag
+from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
 from app.imports import common, folder
 from app.imports.attendance import importer as attendance_import
@@ -27,12 +28,19 @@ UploadedFile = Annotated[UploadFile, File(description="The file to import.")]
 Resolve = Annotated[
     list[str] | None, Form(description="Repeatable `Name=person id` for unmatched participants; stored as an alias.")
 ]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {
-        "description": "The file is too large, or expands past a limit on its size (`code` and `limit` name it); "
-        "past a limit on its structure or the parse time it is 422, as for documents."
-    }
-}
+ERRORS = problems(
+    {
+        413: ["xml_too_large", "unzipped_too_large", "parse_out_of_memory", "attendance_report_too_large"],
+        422: ["too_many_zip_entries", "xml_too_deep", "too_many_pdf_pages", "parse_timeout"],
+        409: ["plan_changed"],
+        415: ["unsupported_media_type"],
+    },
+    {
+        413: "The file is too large, or expands past a limit on its size (`code` and `limit` name it); past a "
+        "limit on its structure or the parse time it is 422, as for documents.",
+        415: "A file in the folder is not an allowed type, or does not match its name.",
+    },
+)
 
 
 def _read(upload: UploadFile) -> bytes:
@@ -55,7 +63,26 @@ def _resolutions(values: list[str]) -> dict[str, uuid.UUID]:
     return out
 
 
-@router.post("/attendance", name="imports_attendance", summary="Import a Teams attendance report", responses=ERRORS)
+@router.post(
+    "/attendance",
+    name="imports_attendance",
+    summary="Import a Teams attendance report",
+    responses=ERRORS | problems({404: ["not_found"]}),  # an unknown meeting_id
+    openapi_extra=form_examples(
+        "multipart/form-data",
+        dry_run={
+            "file": "(the bytes of Deltagarlista 2024-05-03.csv)",
+            "meeting_id": "b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c",
+        },
+        apply={
+            "file": "(the bytes of Deltagarlista 2024-05-03.csv)",
+            "meeting_id": "b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c",
+            "dry_run": False,
+            "expected_plan": "5f1d3c0a9b8e7d6c5b4a392817160504",
+            "resolve": ["Anna L (Umeå kommun)=72621704-068b-458d-baf3-1b047a685afd"],
+        },
+    ),
+)
 def import_attendance(
     session: DbSession,
     actor: Reader,
@@ -65,6 +92,9 @@ def import_attendance(
     expected_plan: ExpectedPlan = None,
     resolve: Resolve = None,
 ) -> ImportResult:
+    """Read a Teams attendance report (.csv or .xlsx, in any of Teams' languages) for a meeting and match its
+    names to people. By default a dry run that returns the plan and its `plan_hash`; send `dry_run=false` with
+    `expected_plan` to apply it (409 `plan_changed` when the data changed since). Admins and secretaries."""
     planned = attendance_import.plan(
         session, actor, _read(file), file.filename or "", meeting_id, _resolutions(resolve or [])
     )
@@ -75,10 +105,27 @@ def import_attendance(
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 
-@router.post("/protocol", name="imports_protocol", summary="Import a protocol (.txt, .docx, .pdf)", responses=ERRORS)
+@router.post(
+    "/protocol",
+    name="imports_protocol",
+    summary="Import a protocol (.txt, .docx, .pdf)",
+    responses=ERRORS,
+    openapi_extra=form_examples(
+        "multipart/form-data",
+        dry_run={"file": "(the bytes of Protokoll PSB 2024-05-03.docx)"},
+        apply={
+            "file": "(the bytes of Protokoll PSB 2024-05-03.docx)",
+            "dry_run": False,
+            "expected_plan": "5f1d3c0a9b8e7d6c5b4a392817160504",
+        },
+    ),
+)
 def import_protocol(
     session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
 ) -> ImportResult:
+    """Read a protocol (.txt, .docx or .pdf) and plan the meeting, its attendance, items and decisions. A dry
+    run by default; `dry_run=false` with `expected_plan` applies it (409 `plan_changed` when the data changed since).
+    Secretaries of the meeting's body and admins."""
     planned = protocol_import.plan(session, actor, _read(file), file.filename or "")
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
@@ -87,7 +134,15 @@ def import_protocol(
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 
-@router.post("/folder", name="imports_folder", summary="Import a channel folder as a zip", responses=ERRORS)
+@router.post(
+    "/folder",
+    name="imports_folder",
+    summary="Import a channel folder as a zip",
+    responses=ERRORS,
+    openapi_extra=form_examples(
+        "multipart/form-data", dry_run={"file": "(the bytes of Politisk samverkansberedning.zip)"}
+    ),
+)
 def import_folder(
     session: DbSession,
     actor: Reader,
@@ -96,6 +151,8 @@ def import_folder(
     expected_plan: ExpectedPlan = None,
     resolve: Resolve = None,
 ) -> ImportResult:
+    """Read a zipped Teams channel folder (protocols, attendance reports, attachments) and plan everything it
+    holds. A dry run by default; `dry_run=false` with `expected_plan` applies it. Admins and secretaries."""
     data = _read(file)
     files = folder.read_zip(data)
     resolutions = _resolutions(resolve or [])
@@ -109,12 +166,14 @@ def import_folder(
 
 @router.get("", name="imports_list", summary="Imports applied, newest first")
 def list_imports(request: Request, session: DbSession, _actor: Reader, params: Params) -> Page[ImportOut]:
+    """Imports that were applied, newest first, with the file's hash and what they made. Any reader."""
     result = paginate(session, select(ImportRecord), ImportRecord, params, {"created_at": ImportRecord.created_at})
     return list_response(request, to_page(request, result, ImportOut.model_validate), "imports")
 
 
 @router.get("/{id}", name="imports_get", summary="One applied import and what it made")
 def get_import(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> ImportOut:
+    """One applied import: the file, its layout and encoding, and what it created. Any reader."""
     row = crud.get_live(session, ImportRecord, id, "import")
     with_etag(response, row)
     return ImportOut.model_validate(row)

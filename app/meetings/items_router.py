@@ -8,12 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.meetings import items as service
 from app.meetings import service as meetings
 from app.meetings.models import AgendaItemCreate, AgendaItemOut, AgendaItemUpdate, ItemKind
 
 router = APIRouter(prefix="/agenda-items", tags=["agenda-items"])
+DUPLICATE_NUMBER = problems({409: ["duplicate_item_number"]})
 Params = Annotated[ListParams, Depends(list_params("AgendaItem", list(service.SORT_COLUMNS), "position"))]
 
 
@@ -29,20 +31,32 @@ def list_items(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     kind: Annotated[list[ItemKind] | None, Query()] = None,
 ) -> Page[AgendaItemOut]:
+    """Agenda items (§) with their meeting, case, presenters and format. Any reader (and without a token,
+    items of held meetings, when public reading is on); also as CSV."""
     flt = service.ItemFilter(meeting_id, case_id, body_id, year, kind, public_only=actor is None)
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [i for i in result.items if i.deleted_at is None])
     return list_response(request, to_page(request, result, lambda i: rendered[i.id]), "agenda-items")
 
 
-@router.post("", name="agenda_items_create", summary="Put an item on a meeting's agenda", status_code=201)
+@router.post(
+    "",
+    name="agenda_items_create",
+    summary="Put an item on a meeting's agenda",
+    status_code=201,
+    responses=problems({404: ["not_found"], 409: ["duplicate_item_number"]}),
+)
 def create_item(request: Request, session: DbSession, actor: Reader, body: AgendaItemCreate) -> AgendaItemOut:
+    """Put an item on a meeting's agenda, optionally linked to cases and with presenters. Secretaries of one of
+    the meeting's bodies and admins. 409 `duplicate_item_number` when the number is taken on that agenda."""
     item = service.create(session, actor, body)
     return created(request, item, service.render(session, item), "agenda_items_get")  # type: ignore[return-value]
 
 
 @router.get("/{id}", name="agenda_items_get", summary="Get an agenda item", openapi_extra=PUBLIC_READ)
 def get_item(id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response) -> AgendaItemOut:
+    """One agenda item. Any reader (and without a token, an item of a held meeting, when public reading is
+    on)."""
     item = service.get(session, id)
     if actor is None:
         meeting = meetings.get(session, item.meeting_id)
@@ -52,7 +66,7 @@ def get_item(id: uuid.UUID, session: DbSession, actor: PublicReader, response: R
     return service.render(session, item)
 
 
-@router.patch("/{id}", name="agenda_items_update", summary="Update an agenda item")
+@router.patch("/{id}", name="agenda_items_update", summary="Update an agenda item", responses=DUPLICATE_NUMBER)
 def update_item(
     id: uuid.UUID,
     body: AgendaItemUpdate,
@@ -61,6 +75,7 @@ def update_item(
     response: Response,
     if_match: IfMatch = None,
 ) -> AgendaItemOut:
+    """Change the fields sent. Secretaries of one of the meeting's bodies and admins."""
     item = service.get(session, id)
     check_if_match(if_match, item)
     service.update(session, actor, item, body)
@@ -68,8 +83,16 @@ def update_item(
     return service.render(session, item)
 
 
-@router.delete("/{id}", name="agenda_items_delete", summary="Delete an agenda item", status_code=204)
+@router.delete(
+    "/{id}",
+    name="agenda_items_delete",
+    summary="Delete an agenda item",
+    status_code=204,
+    responses=problems({409: ["in_use"]}),
+)
 def delete_item(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete an item without decisions (409 `in_use` otherwise). Secretaries of one of the meeting's bodies
+    and admins."""
     item = service.get(session, id)
     check_if_match(if_match, item)
     service.remove(session, actor, item)

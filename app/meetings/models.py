@@ -11,13 +11,15 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 
 ITEM_NUMBER_PATTERN = r"^[0-9]{1,4}[a-z]?$"
 ItemNumber = Annotated[str, StringConstraints(pattern=ITEM_NUMBER_PATTERN)]
 
 
 class MeetingKind(StrEnum):
+    """The kind of meeting: ordinary, extra, joint (several bodies) or seminar."""
+
     ordinary = "ordinary"
     extra = "extra"
     joint = "joint"
@@ -25,6 +27,8 @@ class MeetingKind(StrEnum):
 
 
 class MeetingStatus(StrEnum):
+    """Where a meeting stands: planned, convened, held, minutes_approved or cancelled."""
+
     planned = "planned"
     convened = "convened"
     held = "held"
@@ -33,12 +37,17 @@ class MeetingStatus(StrEnum):
 
 
 class AttendanceStatus(StrEnum):
+    """Whether someone attended: present, absent or excused (anmält förhinder)."""
+
     present = "present"
     absent = "absent"
     excused = "excused"
 
 
 class AttendanceRole(StrEnum):
+    """The part someone played at a meeting: chair, adjuster (justerare), member, substitute, official, co_opted,
+    presenter or guest."""
+
     chair = "chair"
     adjuster = "adjuster"
     member = "member"
@@ -50,18 +59,24 @@ class AttendanceRole(StrEnum):
 
 
 class AttendanceSource(StrEnum):
+    """How an attendance was recorded: by hand, from a protocol, or from a Teams report."""
+
     manual = "manual"
     protocol = "protocol"
     teams = "teams"
 
 
 class ItemKind(StrEnum):
+    """What an item is for: information, a decision, or a standing item."""
+
     information = "information"
     decision = "decision"
     standing = "standing"
 
 
 class ItemFormat(StrEnum):
+    """How an item is presented: orally or in writing."""
+
     oral = "oral"
     written = "written"
 
@@ -193,6 +208,22 @@ class _MeetingFields(ApiModel):
 
 
 class MeetingCreate(_MeetingFields):
+    """A new meeting of one or more bodies (the first in `body_ids` leads). Times carry a UTC offset and are shown
+    in Europe/Stockholm."""
+
+    model_config = examples(
+        {
+            "body_ids": ["bad0f373-0630-4393-b45f-a78a07a1d8c6"],
+            "kind": "ordinary",
+            "title": "Politisk samverkansberedning",
+            "starts_at": "2024-05-03T09:00:00+02:00",
+            "ends_at": "2024-05-03T12:00:00+02:00",
+            "place": "Regionens hus, Umeå",
+            "online": True,
+            "diary_number": "HSN 50:2-2024",
+        }
+    )
+
     body_ids: list[uuid.UUID] = ApiField(min_length=1, max_length=5, description="The first body leads.")
     kind: MeetingKind = MeetingKind.ordinary
     status: MeetingStatus = MeetingStatus.planned
@@ -201,6 +232,10 @@ class MeetingCreate(_MeetingFields):
 
 
 class MeetingUpdate(_MeetingFields):
+    """Changes to a meeting: only the fields sent change; `null` clears an optional field."""
+
+    model_config = examples({"place": "Skellefteå stadshus", "status": "convened"})
+
     body_ids: list[uuid.UUID] | None = ApiField(default=None, min_length=1, max_length=5)
     kind: MeetingKind | None = None
     status: MeetingStatus | None = None
@@ -209,6 +244,8 @@ class MeetingUpdate(_MeetingFields):
 
 
 class MeetingOut(ResourceOut):
+    """A meeting (sammanträde) of one or more bodies: time, place, status and chair."""
+
     body_ids: list[uuid.UUID]
     kind: MeetingKind
     status: MeetingStatus
@@ -228,6 +265,8 @@ class MeetingOut(ResourceOut):
 
 
 class AttendanceIn(ApiModel):
+    """One person's attendance at a meeting: present, absent or excused, in a role, for a body."""
+
     person_id: uuid.UUID
     status: AttendanceStatus = AttendanceStatus.present
     role: AttendanceRole = AttendanceRole.member
@@ -253,10 +292,23 @@ class AttendanceIn(ApiModel):
 
 
 class AttendanceList(ApiModel):
+    """The whole attendance list of a meeting, replacing the one stored."""
+
+    model_config = examples(
+        {
+            "attendance": [
+                {"person_id": "72621704-068b-458d-baf3-1b047a685afd", "status": "present", "role": "chair"},
+                {"person_id": "689e87c3-d5cc-4195-ac82-32515dc8f6c3", "status": "excused", "role": "member"},
+            ]
+        }
+    )
+
     attendance: list[AttendanceIn] = ApiField(max_length=500)
 
 
 class AttendanceOut(SQLModel):
+    """One person's attendance at a meeting, with their name and party and how it was recorded."""
+
     id: uuid.UUID
     person_id: uuid.UUID
     person_name: str
@@ -280,12 +332,16 @@ class AttendanceOut(SQLModel):
 
 
 class PresenterIn(ApiModel):
+    """Who presents an item: a person by id, or a name and organisation for a guest."""
+
     person_id: uuid.UUID | None = None
     name: str | None = ApiField(default=None, min_length=1, max_length=200)
     organisation: str | None = ApiField(default=None, min_length=1, max_length=200)
 
 
 class PresenterOut(SQLModel):
+    """Who presents an item."""
+
     person_id: uuid.UUID | None
     name: str
     organisation: str | None
@@ -304,6 +360,23 @@ class _ItemFields(ApiModel):
 
 
 class AgendaItemCreate(_ItemFields):
+    """A new agenda item (§) on a meeting; `number` is free per body and meeting (see next-item-number)."""
+
+    model_config = examples(
+        {
+            "meeting_id": "b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c",
+            "number": "5",
+            "title": "Avtal om läkarmedverkan i kommunal hälso- och sjukvård",
+            "kind": "decision",
+            "format": "written",
+            "case_ids": ["7d93f379-54ad-4ca5-956f-648afc89cfd9"],
+            "presenters": [
+                {"person_id": "689e87c3-d5cc-4195-ac82-32515dc8f6c3"},
+                {"name": "Karin Berg", "organisation": "Region Västerbotten"},
+            ],
+        }
+    )
+
     meeting_id: uuid.UUID
     title: str = ApiField(min_length=1, max_length=500)
     kind: ItemKind = ItemKind.information
@@ -314,10 +387,16 @@ class AgendaItemCreate(_ItemFields):
 
 
 class AgendaItemUpdate(_ItemFields):
+    """Changes to an agenda item: only the fields sent change; `null` clears an optional field."""
+
+    model_config = examples({"title": "Avtal om läkarmedverkan", "position": 6})
+
     number: str | None = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN)
 
 
 class AgendaItemOut(ResourceOut):
+    """An agenda item (§) of a meeting: its number, title, kind, presenters and the cases it handles."""
+
     meeting_id: uuid.UUID
     body_id: uuid.UUID
     number: str
@@ -333,6 +412,8 @@ class AgendaItemOut(ResourceOut):
 
 
 class NextNumber(SQLModel):
+    """The next free item number on a meeting's agenda for a body and year."""
+
     body_id: uuid.UUID
     year: int
     number: str

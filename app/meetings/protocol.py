@@ -15,6 +15,8 @@ from app.meetings.models import AgendaItemOut, AttendanceOut, Meeting, MeetingOu
 
 
 class Include(StrEnum):
+    """Parts of a meeting to return with it."""
+
     items = "items"
     decisions = "decisions"
     attendance = "attendance"
@@ -22,6 +24,8 @@ class Include(StrEnum):
 
 
 class MeetingDetail(MeetingOut):
+    """A meeting, with its items, decisions, attendance and documents when asked for with `include`."""
+
     items: list[AgendaItemOut] | None = Field(default=None, description="With include=items.")
     decisions: list[DecisionOut] | None = Field(default=None, description="With include=decisions.")
     attendance: list[AttendanceOut] | None = Field(default=None, description="With include=attendance.")

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, oauth2, reader_or_nobody
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.principal import Actor
 from app.core.textsearch import text_query
@@ -65,6 +66,8 @@ def list_meetings(
     person_id: Annotated[uuid.UUID | None, Query(description="Meetings this person attended.")] = None,
     q: Annotated[str | None, text_query("title, place or diary number")] = None,
 ) -> Page[MeetingOut]:
+    """Meetings with their bodies, times, place and status. Filter by body and period. Any reader (and
+    without a token, held meetings, when public reading is on); also as CSV."""
     flt = service.MeetingFilter(body_id, status, from_date, to_date, year, person_id, published_only=actor is None, q=q)
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [m for m in result.items if m.deleted_at is None])
@@ -73,6 +76,7 @@ def list_meetings(
 
 @router.post("", name="meetings_create", summary="Plan a meeting", status_code=201)
 def create_meeting(request: Request, session: DbSession, actor: Reader, body: MeetingCreate) -> MeetingOut:
+    """Plan a meeting of one or more bodies (the first leads). Secretaries of the leading body and admins."""
     meeting = service.create(session, actor, body)
     return created(request, meeting, service.render(session, meeting), "meetings_get")  # type: ignore[return-value]
 
@@ -91,15 +95,25 @@ def get_meeting(
         Query(description="Comma-separated or repeated: items, decisions, attendance, documents."),
     ] = None,
 ) -> protocol.MeetingDetail:
+    """One meeting; `include=items,decisions,attendance,documents` returns the whole protocol in one answer.
+    Any reader (and without a token, a held meeting, when public reading is on)."""
     meeting = _visible(session, actor, id)
     with_etag(response, meeting)
     return protocol.read(session, meeting, set(include or []), public_only=actor is None)
 
 
-@router.patch("/{id}", name="meetings_update", summary="Update a meeting (also its status)")
+@router.patch(
+    "/{id}",
+    name="meetings_update",
+    summary="Update a meeting (also its status)",
+    responses=problems({409: ["invalid_transition"]}),
+)
 def update_meeting(
     id: uuid.UUID, body: MeetingUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
 ) -> MeetingOut:
+    """Change the fields sent; `status` moves planned → convened → held → minutes_approved (or cancelled),
+    along the allowed transitions only (409 `invalid_transition`). Secretaries of one of the meeting's bodies and
+    admins."""
     meeting = service.get(session, id)
     check_if_match(if_match, meeting)
     service.update(session, actor, meeting, body)
@@ -107,8 +121,12 @@ def update_meeting(
     return service.render(session, meeting)
 
 
-@router.delete("/{id}", name="meetings_delete", summary="Delete a meeting", status_code=204)
+@router.delete(
+    "/{id}", name="meetings_delete", summary="Delete a meeting", status_code=204, responses=problems({409: ["in_use"]})
+)
 def delete_meeting(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete a meeting without agenda items (409 `in_use` otherwise). Secretaries of one of the meeting's
+    bodies and admins."""
     meeting = service.get(session, id)
     check_if_match(if_match, meeting)
     service.remove(session, actor, meeting)
@@ -125,6 +143,8 @@ def delete_meeting(id: uuid.UUID, session: DbSession, actor: Reader, if_match: I
 def get_attendance(
     request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response
 ) -> Page[AttendanceOut]:
+    """Who was called to the meeting and who came, with their role (chair, member, substitute, …) and how it was
+    recorded. Any reader."""
     meeting = _visible(session, actor, id)
     with_etag(response, meeting)
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
@@ -141,6 +161,8 @@ def replace_attendance(
     response: Response,
     if_match: IfMatch = None,
 ) -> Page[AttendanceOut]:
+    """Replace the meeting's whole attendance list with the one sent. Secretaries of one of the meeting's bodies
+    and admins. Send If-Match with the list's ETag to avoid overwriting someone else's change."""
     meeting = service.get(session, id)
     check_if_match(if_match, meeting)
     service.replace_attendance(session, actor, meeting, body.attendance)
@@ -153,6 +175,8 @@ def replace_attendance(
 def next_item_number(
     id: uuid.UUID, session: DbSession, _actor: Reader, body_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> NextNumber:
+    """The next free item number (§) on this meeting's agenda, counted per body for joint meetings. Any
+    reader."""
     return agenda.next_number(session, service.get(session, id), body_id)
 
 
@@ -195,6 +219,9 @@ def _ics_response(session: Session, rows: list[Meeting], name: str) -> Response:
 def meetings_calendar(
     session: DbSession, actor: CalendarReader, body_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Response:
+    """Meetings as an iCalendar (RFC 5545) feed for calendar apps. An API token may be given as `token=`
+    for calendars that cannot send headers. Any reader (and without a token, held meetings, when public reading is
+    on)."""
     stmt = select(Meeting).where(col(Meeting.deleted_at).is_(None))
     if body_id:
         stmt = stmt.where(
@@ -215,5 +242,7 @@ def meetings_calendar(
     openapi_extra=PUBLIC_READ,
 )
 def meeting_calendar(id: uuid.UUID, session: DbSession, actor: CalendarReader) -> Response:
+    """One meeting as an iCalendar event, to add to a calendar. Any reader (and without a token, a held
+    meeting, when public reading is on)."""
     meeting = _visible(session, actor, id)
     return _ics_response(session, [meeting], "Regional samverkan: möte")

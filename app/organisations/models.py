@@ -12,11 +12,13 @@ from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 from app.core.validators import normalise_org_number
 
 
 class OrganisationKind(StrEnum):
+    """The kind of organisation."""
+
     region = "region"
     municipality = "municipality"
     sub_region = "sub_region"
@@ -92,6 +94,8 @@ class AreaMember(SQLModel, table=True):
 
 
 class FormerName(ApiModel):
+    """A name an organisation had before, with the dates it was used."""
+
     name: str = Field(min_length=1, max_length=200)
     valid_from: date | None = None
     valid_to: date | None = None
@@ -125,6 +129,23 @@ class _OrganisationFields(ApiModel):
 
 
 class OrganisationCreate(_OrganisationFields):
+    """A new organisation. Municipalities carry their SCB municipality code and the county code; `org_number` is a
+    Luhn-checked Swedish organisation number."""
+
+    model_config = examples(
+        {
+            "kind": "municipality",
+            "name": "Umeå kommun",
+            "short_name": "Umeå",
+            "municipality_code": "2480",
+            "county_code": "24",
+            "org_number": "212000-2742",
+            "is_principal": True,
+            "website": "https://www.umea.se/",
+        },
+        {"kind": "joint_body", "name": "Politisk samverkansberedning", "short_name": "PSB", "start_date": "2019-01-01"},
+    )
+
     kind: OrganisationKind
     name: str = Field(min_length=1, max_length=200)
     is_principal: bool = False
@@ -133,6 +154,10 @@ class OrganisationCreate(_OrganisationFields):
 
 
 class OrganisationUpdate(_OrganisationFields):
+    """Changes to an organisation. A new `name` with `renamed_on` keeps the old name as a former name."""
+
+    model_config = examples({"name": "Region Västerbotten", "renamed_on": "2019-01-01"})
+
     kind: OrganisationKind | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     renamed_on: date | None = Field(
@@ -144,6 +169,9 @@ class OrganisationUpdate(_OrganisationFields):
 
 
 class OrganisationOut(ResourceOut):
+    """An organisation: a principal (the region or a municipality), a sub-region, a joint body, a working group or
+    an external party, with its former names."""
+
     kind: OrganisationKind
     name: str
     short_name: str | None

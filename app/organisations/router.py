@@ -8,11 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import Admin, DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.organisations import service
 from app.organisations.models import OrganisationCreate, OrganisationKind, OrganisationOut, OrganisationUpdate
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
+DUPLICATES = problems({409: ["duplicate_name", "duplicate_org_number", "duplicate_municipality_code"]})
+IN_USE = problems({409: ["in_use"]})
 Params = Annotated[ListParams, Depends(list_params("Organisation", list(service.SORT_COLUMNS), "name"))]
 
 
@@ -32,6 +35,8 @@ def list_organisations(
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     active_on: Annotated[date | None, Query(description="Only those existing on this date.")] = None,
 ) -> Page[OrganisationOut]:
+    """Organisations: the region and the municipalities (principals), sub-regions, joint bodies, working groups
+    and external parties. `q=` finds a body by its current or a former name. Any reader; also as CSV."""
     flt = service.OrganisationFilter(kind, is_principal, q, parent_id, member_of, municipality_code, active_on)
     result = service.list_page(session, flt, params)
     rendered = service.render_many(session, [o for o in result.items if o.deleted_at is None])
@@ -39,22 +44,25 @@ def list_organisations(
     return list_response(request, page, "organisations")
 
 
-@router.post("", name="organisations_create", summary="Create an organisation", status_code=201)
+@router.post("", name="organisations_create", summary="Create an organisation", status_code=201, responses=DUPLICATES)
 def create_organisation(
     request: Request, session: DbSession, actor: Admin, body: OrganisationCreate
 ) -> OrganisationOut:
+    """Create an organisation. Admins only. 409 `duplicate_name`, `duplicate_org_number` or
+    `duplicate_municipality_code` when another live organisation has it."""
     org = service.create(session, actor, body)
     return created(request, org, service.render(session, org), "organisations_get")  # type: ignore[return-value]
 
 
 @router.get("/{id}", name="organisations_get", summary="Get an organisation")
 def get_organisation(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> OrganisationOut:
+    """One organisation, with its former names. Any reader."""
     org = service.get(session, id)
     with_etag(response, org)
     return service.render(session, org)
 
 
-@router.patch("/{id}", name="organisations_update", summary="Update an organisation")
+@router.patch("/{id}", name="organisations_update", summary="Update an organisation", responses=DUPLICATES)
 def update_organisation(
     id: uuid.UUID,
     body: OrganisationUpdate,
@@ -63,6 +71,8 @@ def update_organisation(
     response: Response,
     if_match: IfMatch = None,
 ) -> OrganisationOut:
+    """Change the fields sent. A new `name` with `renamed_on` keeps the old name in the history. Admins
+    only."""
     org = service.get(session, id)
     check_if_match(if_match, org)
     service.update(session, actor, org, body)
@@ -70,8 +80,12 @@ def update_organisation(
     return service.render(session, org)
 
 
-@router.delete("/{id}", name="organisations_delete", summary="Delete an organisation", status_code=204)
+@router.delete(
+    "/{id}", name="organisations_delete", summary="Delete an organisation", status_code=204, responses=IN_USE
+)
 def delete_organisation(id: uuid.UUID, session: DbSession, actor: Admin, if_match: IfMatch = None) -> Response:
+    """Delete an organisation without live child organisations, memberships or people (409 `in_use`
+    otherwise). Admins only."""
     org = service.get(session, id)
     check_if_match(if_match, org)
     service.remove(session, actor, org)

@@ -12,7 +12,7 @@ from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 
 _LIVE = text("deleted_at IS NULL")
 PARTY_PATTERN = r"^[a-zåäö]{1,10}$"
@@ -46,6 +46,8 @@ class PersonAlias(SQLModel, table=True):
 
 
 class MembershipRole(StrEnum):
+    """A person's role in a body."""
+
     chair = "chair"
     vice_chair = "vice_chair"
     member = "member"
@@ -86,11 +88,28 @@ class Membership(Resource, table=True):
 
 
 class Contact(ApiModel):
+    """Personal contact data: shown to people who log in and to service clients with more than the reader role;
+    `null` otherwise."""
+
     email: EmailStr | None = None
     phone: str | None = ApiField(default=None, pattern=PHONE_PATTERN)
 
 
 class PersonCreate(ApiModel):
+    """A new person, with optional contact data and aliases (other spellings, used by imports)."""
+
+    model_config = examples(
+        {
+            "given_name": "Anna",
+            "family_name": "Lindström",
+            "party": "s",
+            "title": "Kommunalråd",
+            "employer_id": "f1a2dfc8-61b0-4c27-8b37-81272dae09f9",
+            "contact": {"email": "anna.lindstrom@umea.se", "phone": "090-16 10 00"},
+            "aliases": ["Anna Lindstrom"],
+        }
+    )
+
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     party: str | None = ApiField(default=None, pattern=PARTY_PATTERN, description="Party abbreviation: s, m, c, åp …")
@@ -101,6 +120,10 @@ class PersonCreate(ApiModel):
 
 
 class PersonUpdate(ApiModel):
+    """Changes to a person: only the fields sent change; `null` clears an optional field."""
+
+    model_config = examples({"title": "Ordförande i socialnämnden", "party": "s"})
+
     given_name: str | None = Field(default=None, min_length=1, max_length=100)
     family_name: str | None = Field(default=None, min_length=1, max_length=100)
     party: str | None = ApiField(default=None, pattern=PARTY_PATTERN)
@@ -111,6 +134,9 @@ class PersonUpdate(ApiModel):
 
 
 class PersonOut(ResourceOut):
+    """A person (politician or official): name, party, title, employer and, for those with the right, contact data
+    and aliases."""
+
     given_name: str
     family_name: str
     name: str
@@ -125,17 +151,35 @@ class PersonOut(ResourceOut):
 
 
 class Ref(SQLModel):
+    """An object by id and name."""
+
     id: uuid.UUID
     name: str
 
 
 class PersonRef(Ref):
+    """A person, by id, name and party."""
+
     party: str | None
 
 
 # The dates are checked in the service, after a PATCH is merged, so the error names end_date (a model
 # validator could only name the whole body).
 class MembershipCreate(ApiModel):
+    """A person's seat in a body, in a role, from a date (and on behalf of a principal organisation)."""
+
+    model_config = examples(
+        {
+            "person_id": "72621704-068b-458d-baf3-1b047a685afd",
+            "body_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6",
+            "role": "member",
+            "on_behalf_of_id": "f1a2dfc8-61b0-4c27-8b37-81272dae09f9",
+            "voting_right": True,
+            "start_date": "2023-01-01",
+            "end_date": "2026-12-31",
+        }
+    )
+
     person_id: uuid.UUID
     body_id: uuid.UUID
     role: MembershipRole
@@ -146,6 +190,10 @@ class MembershipCreate(ApiModel):
 
 
 class MembershipUpdate(ApiModel):
+    """Changes to a membership; set `end_date` when someone leaves."""
+
+    model_config = examples({"end_date": "2024-06-30"})
+
     role: MembershipRole | None = None
     on_behalf_of_id: uuid.UUID | None = None
     voting_right: bool | None = None
@@ -154,6 +202,8 @@ class MembershipUpdate(ApiModel):
 
 
 class MembershipOut(ResourceOut):
+    """A person's seat in a body: role, on whose behalf, voting right and period."""
+
     person: PersonRef
     body: Ref
     role: MembershipRole

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.people import service
 from app.people.models import (
@@ -23,6 +24,8 @@ from app.people.models import (
 
 people_router = APIRouter(prefix="/people", tags=["people"])
 memberships_router = APIRouter(prefix="/memberships", tags=["memberships"])
+DUPLICATE_EMAIL = problems({409: ["duplicate_email"]})
+DUPLICATE_MEMBERSHIP = problems({409: ["duplicate_membership"]})
 PeopleParams = Annotated[ListParams, Depends(list_params("Person", list(service.PERSON_SORT), "name"))]
 MembershipParams = Annotated[
     ListParams, Depends(list_params("Membership", list(service.MEMBERSHIP_SORT), "person_name"))
@@ -41,14 +44,17 @@ def list_people(
     email: Annotated[str | None, Query(max_length=254, description="Exact e-mail (needs personal-data right).")] = None,
     alias: Annotated[str | None, Query(max_length=254, description="Exact alias (needs personal-data right).")] = None,
 ) -> Page[PersonOut]:
+    """People (politicians and officials) with party, title and employer. Searching by e-mail or alias needs a
+    right to personal data; `contact` is null for reader-only service clients. Any reader; also as CSV."""
     flt = service.PersonFilter(q, party, employer_id, email, alias)
     result = service.list_people(session, actor, flt, params)
     rendered = service.render_people(session, actor, result.items)
     return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "people")
 
 
-@people_router.post("", name="people_create", summary="Create a person", status_code=201)
+@people_router.post("", name="people_create", summary="Create a person", status_code=201, responses=DUPLICATE_EMAIL)
 def create_person(request: Request, session: DbSession, actor: Reader, body: PersonCreate) -> PersonOut:
+    """Create a person. Admins and secretaries. 409 `duplicate_email` when another person has the e-mail."""
     person = service.create_person(session, actor, body)
     out = service.render_people(session, actor, [person])[person.id]
     return created(request, person, out, "people_get")  # type: ignore[return-value]
@@ -56,12 +62,13 @@ def create_person(request: Request, session: DbSession, actor: Reader, body: Per
 
 @people_router.get("/{id}", name="people_get", summary="Get a person")
 def get_person(id: uuid.UUID, session: DbSession, actor: Reader, response: Response) -> PersonOut:
+    """One person. `contact` and `aliases` are null for reader-only service clients. Any reader."""
     person = service.get_person(session, id)
     with_etag(response, person)
     return service.render_people(session, actor, [person])[person.id]
 
 
-@people_router.patch("/{id}", name="people_update", summary="Update a person")
+@people_router.patch("/{id}", name="people_update", summary="Update a person", responses=DUPLICATE_EMAIL)
 def update_person(
     id: uuid.UUID,
     body: PersonUpdate,
@@ -70,6 +77,7 @@ def update_person(
     response: Response,
     if_match: IfMatch = None,
 ) -> PersonOut:
+    """Change the fields sent. Admins and secretaries."""
     person = service.get_person(session, id)
     check_if_match(if_match, person)
     service.update_person(session, actor, person, body)
@@ -78,9 +86,15 @@ def update_person(
 
 
 @people_router.delete(
-    "/{id}", name="people_delete", summary="Delete a person (contact data is erased)", status_code=204
+    "/{id}",
+    name="people_delete",
+    summary="Delete a person (contact data is erased)",
+    status_code=204,
+    responses=problems({409: ["in_use"]}),
 )
 def delete_person(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete a person without memberships (409 `in_use` otherwise); their contact data is erased. Admins and
+    secretaries."""
     person = service.get_person(session, id)
     check_if_match(if_match, person)
     service.delete_person(session, actor, person)
@@ -99,26 +113,35 @@ def list_memberships(
     on_behalf_of_id: uuid.UUID | None = None,
     on: Annotated[date | None, Query(description="Only memberships in force on this date.")] = None,
 ) -> Page[MembershipOut]:
+    """Who sits in which body, in which role, from when to when. `on=` gives the memberships in force on a
+    day. Any reader; also as CSV."""
     flt = service.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
     result = service.list_memberships(session, flt, params)
     rendered = service.render_memberships(session, [m for m in result.items if m.deleted_at is None])
     return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "memberships")
 
 
-@memberships_router.post("", name="memberships_create", summary="Create a membership", status_code=201)
+@memberships_router.post(
+    "", name="memberships_create", summary="Create a membership", status_code=201, responses=DUPLICATE_MEMBERSHIP
+)
 def create_membership(request: Request, session: DbSession, actor: Reader, body: MembershipCreate) -> MembershipOut:
+    """Seat a person in a body (chair, member, substitute, …) from a date. Admins and secretaries of
+    that body. 409 `duplicate_membership` when an overlapping one exists."""
     m = service.create_membership(session, actor, body)
     return created(request, m, service.render_memberships(session, [m])[m.id], "memberships_get")  # type: ignore[return-value]
 
 
 @memberships_router.get("/{id}", name="memberships_get", summary="Get a membership")
 def get_membership(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> MembershipOut:
+    """One membership. Any reader."""
     m = service.get_membership(session, id)
     with_etag(response, m)
     return service.render_memberships(session, [m])[m.id]
 
 
-@memberships_router.patch("/{id}", name="memberships_update", summary="Update a membership")
+@memberships_router.patch(
+    "/{id}", name="memberships_update", summary="Update a membership", responses=DUPLICATE_MEMBERSHIP
+)
 def update_membership(
     id: uuid.UUID,
     body: MembershipUpdate,
@@ -127,6 +150,7 @@ def update_membership(
     response: Response,
     if_match: IfMatch = None,
 ) -> MembershipOut:
+    """Change the fields sent, e.g. `ends_on` when someone leaves. Admins and secretaries of the body."""
     m = service.get_membership(session, id)
     check_if_match(if_match, m)
     service.update_membership(session, actor, m, body)
@@ -136,6 +160,8 @@ def update_membership(
 
 @memberships_router.delete("/{id}", name="memberships_delete", summary="Delete a membership", status_code=204)
 def delete_membership(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
+    """Delete a membership entered by mistake (to end one, set `ends_on`). Admins and secretaries of the
+    body."""
     m = service.get_membership(session, id)
     check_if_match(if_match, m)
     service.delete_membership(session, actor, m)

@@ -16,6 +16,8 @@ from app.core.db import UTCDateTime, enum_column, utcnow
 
 
 class SearchKind(StrEnum):
+    """What a search hit is."""
+
     case = "case"
     agenda_item = "agenda_item"
     decision = "decision"
@@ -40,6 +42,8 @@ class SearchEntry(SQLModel, table=True):
 
 
 class SearchHit(SQLModel):
+    """One search hit, with a highlighted snippet and its rank."""
+
     kind: SearchKind
     id: uuid.UUID
     title: str

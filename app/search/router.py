@@ -24,6 +24,8 @@ def search(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="The best hits; refine the query for others.")] = 20,
 ) -> Page[SearchHit]:
+    """Ranked full-text search over cases, agenda items, decisions and documents, with Swedish stemming and
+    highlighted snippets. Filter by kind, body and year. Any reader."""
     flt = service.SearchFilter(q, kind, body_id, year)
     hits = service.search(session, flt, limit)
     return whole_list(request, hits, limit=limit)  # type: ignore[return-value]

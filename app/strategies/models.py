@@ -4,7 +4,7 @@ from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field
 
 from app.core.db import SortKey
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, Resource, ResourceOut, examples
 
 _LIVE = text("deleted_at IS NULL")
 
@@ -22,18 +22,34 @@ class Strategy(Resource, table=True):
 
 
 class StrategyCreate(ApiModel):
+    """A new strategy of the roadmap Nära vård 2030."""
+
+    model_config = examples(
+        {
+            "number": 3,
+            "name": "Hälsofrämjande och förebyggande arbete",
+            "description": "Stärka det hälsofrämjande och förebyggande arbetet i hela länet.",
+        }
+    )
+
     number: int = Field(ge=1, le=99, description="Its place in the roadmap.")
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
 
 
 class StrategyUpdate(ApiModel):
+    """Changes to a strategy: only the fields sent change."""
+
+    model_config = examples({"name": "Hälsofrämjande och förebyggande arbete för alla åldrar"})
+
     number: int | None = Field(default=None, ge=1, le=99)
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
 
 
 class StrategyOut(ResourceOut):
+    """A strategy of the roadmap Nära vård 2030, which cases link to."""
+
     number: int
     name: str
     description: str | None

@@ -7,34 +7,39 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from app.core.deps import Admin, DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.strategies import service
 from app.strategies.models import StrategyCreate, StrategyOut, StrategyUpdate
 
 router = APIRouter(prefix="/strategies", tags=["strategies"])
+DUPLICATE = problems({409: ["duplicate_number"]})
 Params = Annotated[ListParams, Depends(list_params("Strategy", list(service.SORT_COLUMNS), "number"))]
 
 
 @router.get("", name="strategies_list", summary="List strategies", responses=CSV_LIST)
 def list_strategies(request: Request, session: DbSession, _actor: Reader, params: Params) -> Page[StrategyOut]:
+    """The strategies of the roadmap Nära vård 2030, by number. Any reader; also as CSV."""
     page = to_page(request, service.list_page(session, params), StrategyOut.model_validate)
     return list_response(request, page, "strategies")
 
 
-@router.post("", name="strategies_create", summary="Create a strategy", status_code=201)
+@router.post("", name="strategies_create", summary="Create a strategy", status_code=201, responses=DUPLICATE)
 def create_strategy(request: Request, session: DbSession, actor: Admin, body: StrategyCreate) -> StrategyOut:
+    """Create a strategy. Admins only. 409 `duplicate_number` when the number is taken."""
     s = service.create(session, actor, body)
     return created(request, s, StrategyOut.model_validate(s), "strategies_get")  # type: ignore[return-value]
 
 
 @router.get("/{id}", name="strategies_get", summary="Get a strategy")
 def get_strategy(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> StrategyOut:
+    """One strategy. Any reader."""
     s = service.get(session, id)
     with_etag(response, s)
     return StrategyOut.model_validate(s)
 
 
-@router.patch("/{id}", name="strategies_update", summary="Update a strategy")
+@router.patch("/{id}", name="strategies_update", summary="Update a strategy", responses=DUPLICATE)
 def update_strategy(
     id: uuid.UUID,
     body: StrategyUpdate,
@@ -43,6 +48,7 @@ def update_strategy(
     response: Response,
     if_match: IfMatch = None,
 ) -> StrategyOut:
+    """Change the fields sent. Admins only."""
     s = service.get(session, id)
     check_if_match(if_match, s)
     service.update(session, actor, s, body)
@@ -52,6 +58,7 @@ def update_strategy(
 
 @router.delete("/{id}", name="strategies_delete", summary="Delete a strategy", status_code=204)
 def delete_strategy(id: uuid.UUID, session: DbSession, actor: Admin, if_match: IfMatch = None) -> Response:
+    """Delete a strategy. Admins only."""
     s = service.get(session, id)
     check_if_match(if_match, s)
     service.remove(session, actor, s)

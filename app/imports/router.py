@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import select
 
 from app.core import crud
@@ -13,7 +14,7 @@ from app.core.http import list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
 from app.imports import common, folder
 from app.imports.attendance import importer as attendance_import
-from app.imports.models import ImportOut, ImportRecord, ImportResult
+from app.imports.models import ImportOut, ImportRecord, ImportResult, Resolutions
 from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import plan as protocol_import
 
@@ -67,16 +68,48 @@ def import_attendance(
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 
-@router.post("/protocol", name="imports_protocol", summary="Import a protocol (.txt, .docx, .pdf)", responses=ERRORS)
+def _conflict_answers(value: str | None) -> Resolutions:
+    if not value:
+        return Resolutions()
+    try:
+        return Resolutions.model_validate_json(value)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationFailed(("body", "resolutions"), f"{where + ': ' if where else ''}{first['msg']}") from None
+
+
+ConflictAnswers = Annotated[
+    str | None,
+    Form(
+        max_length=100_000,
+        description='JSON: `{"on_conflict": "keep"|"take", "fields": {"item/21/title": "keep", "item/19": "take"}}` '
+        "answers the conflicts (changes to hand-entered values): for the whole import, per object, or per field.",
+    ),
+]
+
+
+@router.post(
+    "/protocol",
+    name="imports_protocol",
+    summary="Import a protocol (.txt, .docx, .pdf)",
+    responses={**ERRORS, 409: {"description": "Conflicts left unresolved, or the record changed since the plan."}},
+)
 def import_protocol(
-    session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
+    session: DbSession,
+    actor: Reader,
+    file: UploadedFile,
+    dry_run: DryRun = True,
+    expected_plan: ExpectedPlan = None,
+    resolutions: ConflictAnswers = None,
 ) -> ImportResult:
-    planned = protocol_import.plan(session, actor, _read(file), file.filename or "")
+    answers = _conflict_answers(resolutions)
+    planned = protocol_import.plan(session, actor, _read(file), file.filename or "", answers)
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
     common.check_expected(planned, expected_plan)
     meeting_id = protocol_apply.apply(session, actor, planned)
-    return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
+    return ImportResult(applied=protocol_apply.has_changes(planned), meeting_id=meeting_id, plan=planned)
 
 
 @router.post("/folder", name="imports_folder", summary="Import a channel folder as a zip", responses=ERRORS)

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session
 
-from app.core.errors import AppError, Conflict
+from app.core.errors import AppError, Conflict, ValidationFailed
 from app.core.principal import Actor
 from app.core.time import local_date, to_utc
 from app.decisions import service as decisions
@@ -166,6 +167,11 @@ def _at(key: str) -> Iterator[None]:
     except AppError as exc:
         exc.extra.setdefault("at", key)
         raise
+    except PydanticValidationError as exc:  # a value the API's models refuse: the client's 422, never a 500
+        first = exc.errors()[0]
+        failed = ValidationFailed(("body", *first["loc"]), first["msg"], type=first["type"])
+        failed.extra["at"] = key
+        raise failed from None
 
 
 def _require_unchanged(session: Session, planned: ProtocolPlan) -> None:

@@ -39,6 +39,7 @@ from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingBody, MeetingStatus
 
 WRITES = (Action.create, Action.update)
+UNTITLED = "(rubrik saknas i protokollet)"
 
 
 def read(data: bytes, filename: str) -> ParsedProtocol:
@@ -106,6 +107,8 @@ def plan_parsed(
     merge.resolve(conflicts, resolutions or Resolutions())
     merge.settle(meeting)
     for item in items:
+        for presenter in item.presenters:
+            merge.settle(presenter)
         merge.settle(item, item.presenters)
     for obj in [*decisions, *attendance]:
         merge.settle(obj)
@@ -284,10 +287,12 @@ def _plan_item(
         presenters.append(
             PlannedPresenter(source=merge.PROTOCOL, name=p.name, organisation=p.organisation, person=person)
         )
+    if not item.title:
+        warnings.append(f"item {item.number} has no title in the protocol: it is recorded as {UNTITLED!r}")
     return PlannedItem(
         source=merge.PROTOCOL,
         number=item.number,
-        title=item.title,
+        title=item.title or UNTITLED,
         kind=item.kind,
         format=item.format,
         section=item.section,

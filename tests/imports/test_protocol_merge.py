@@ -365,3 +365,27 @@ def test_two_protocols_in_either_order(
     for d, n in files:
         assert set(all_actions(upload("protocol", d, n, admin).json()["plan"])) <= {"unchanged", "skip"}
     assert row_counts() == before
+
+
+def test_a_hand_edit_of_an_imported_item_is_not_overwritten_by_the_next_import(
+    upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    data = PROTOCOL.read_bytes()
+    meeting_id = upload("protocol", data, PROTOCOL.name, admin, dry_run=False).json()["meeting_id"]
+    items = client.get(f"{API}/agenda-items", params={"meeting_id": meeting_id, "limit": 50}, headers=admin).json()
+    item21 = next(i for i in items["data"] if i["number"] == "21")
+    assert item21["source"] == "protocol"
+    r = client.patch(f"{API}/agenda-items/{item21['id']}", json={"title": "Övriga frågor: läkaravtalet"}, headers=admin)
+    assert r.status_code == 200 and r.json()["source"] == "manual"
+
+    plan = upload("protocol", data, PROTOCOL.name, admin).json()["plan"]
+    assert plan["conflicts"] == ["item/21/title"]
+    assert changes(item(plan, "21")) == {"title": ("Övriga frågor: läkaravtalet", "Övriga frågor", True)}
+    before = row_counts()
+    assert upload("protocol", data, PROTOCOL.name, admin, dry_run=False).status_code == 409
+    kept = upload("protocol", data, PROTOCOL.name, admin, dry_run=False, resolutions=answer())
+    assert kept.status_code == 200 and kept.json()["applied"] is False
+    assert row_counts() == before
+    assert (
+        client.get(f"{API}/agenda-items/{item21['id']}", headers=admin).json()["title"] == "Övriga frågor: läkaravtalet"
+    )

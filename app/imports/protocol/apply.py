@@ -34,6 +34,7 @@ from app.imports.models import (
     Resolution,
 )
 from app.imports.protocol import merge
+from app.imports.protocol.record import Record, presenters_of
 from app.meetings import items as agenda
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -177,7 +178,7 @@ def _at(key: str) -> Iterator[None]:
 def _require_unchanged(session: Session, planned: ProtocolPlan) -> None:
     if planned.meeting.meeting_id is None:
         return
-    record = merge.Record.load(session, meetings.get(session, planned.meeting.meeting_id))
+    record = Record.load(session, meetings.get(session, planned.meeting.meeting_id))
     if record.fingerprint() != planned.meeting.fingerprint:
         raise Conflict(
             "The meeting's record changed since the plan was made. Run the dry run again.", code="plan_changed"
@@ -273,7 +274,7 @@ def _apply_item(
 
 def _presenters_after(session: Session, row: AgendaItem, item: PlannedItem, person_of: PersonOf) -> list[PresenterIn]:
     """The item's presenters as stored (in the plan's order, which is theirs), changed as planned, then the new."""
-    stored = merge.presenters_of(session, row.id)
+    stored = presenters_of(session, row.id)
     out = []
     for current, planned in zip(stored, item.presenters, strict=False):
         value = {"person_id": current.person_id, "name": current.name, "organisation": current.organisation}

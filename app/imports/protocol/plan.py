@@ -35,6 +35,7 @@ from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import merge
 from app.imports.protocol.apply import at_default_time
 from app.imports.protocol.parse import ProtocolFormatError, parse_protocol, protocol_text
+from app.imports.protocol.record import Record
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingBody, MeetingStatus
 
@@ -77,7 +78,7 @@ def plan_parsed(
             others.append(found)
     starts = _start(parsed)
     existing = _existing_meeting(session, lead, starts, parsed.diary_number)
-    record = merge.Record.load(session, existing) if existing else None
+    record = Record.load(session, existing) if existing else None
     persons = _plan_people(parsed, index)
     ids = {p.name: p.match.person_id for p in persons if p.match.person_id}
     known = {p.name for p in persons if p.match.status in (MatchStatus.matched, MatchStatus.created)}
@@ -156,7 +157,7 @@ def plan_parsed(
 
 def _merge_meeting(
     meeting: PlannedMeeting,
-    record: merge.Record,
+    record: Record,
     attendance: list[PlannedAttendee],
     names: dict[uuid.UUID, str],
     ids: dict[str, uuid.UUID],

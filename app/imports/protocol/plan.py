@@ -282,6 +282,7 @@ def _plan_item(
         if not p.organisation:
             match = index.match(p.name)
             if match.status is MatchStatus.matched and match.person_id:
+                # Known by name from here on, so the merge can tell an existing presenter row is this person.
                 person, ids[p.name] = p.name, match.person_id
             elif p.name in known:
                 person = p.name

@@ -56,6 +56,13 @@ def apply_changes(
     return diff
 
 
+def mark_source(obj: Resource, source: Any, diff: dict[str, Any]) -> None:
+    """Who changed a record with a `source` column (hand or import): set only when something changed."""
+    if diff and getattr(obj, "source", source) != source:
+        diff["source"] = [to_jsonable_python(obj.source), to_jsonable_python(source)]  # type: ignore[attr-defined]
+        obj.source = source
+
+
 def save_update(session: Session, actor: Actor, obj: Resource, kind: str, diff: dict[str, Any]) -> None:
     """Persist an update: bump updated_at (the version bumps itself) and audit. A no-op change writes nothing."""
     if not diff:

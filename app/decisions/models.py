@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import enum_column
 from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.meetings.models import RecordSource
 
 
 class DecisionKind(StrEnum):
@@ -65,6 +66,9 @@ class Decision(Resource, table=True):
     report_item_id: uuid.UUID | None = Field(default=None, foreign_key="agenda_items.id")
     # referral
     target_body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
+    source: RecordSource = Field(
+        default=RecordSource.manual, sa_column=enum_column(RecordSource, server_default=RecordSource.manual.value)
+    )
 
 
 class RecommendationResponse(Resource, table=True):
@@ -178,6 +182,7 @@ class DecisionOut(ResourceOut):
     assignment_status: AssignmentStatus | None
     report_item_id: uuid.UUID | None
     target_body_id: uuid.UUID | None
+    source: RecordSource = ApiField(description="`manual`, or `protocol` when an import wrote it last.")
 
 
 class ResponseIn(ApiModel):

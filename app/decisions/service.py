@@ -29,7 +29,7 @@ from app.decisions.models import (
 )
 from app.meetings import items as agenda
 from app.meetings import service as meetings
-from app.meetings.models import ItemCase
+from app.meetings.models import ItemCase, RecordSource
 from app.organisations import service as organisations
 from app.organisations.models import Organisation
 from app.search import service as search
@@ -222,7 +222,9 @@ def _index(session: Session, d: Decision) -> None:
     )
 
 
-def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
+def create(
+    session: Session, actor: Actor, data: DecisionCreate, source: RecordSource = RecordSource.manual
+) -> Decision:
     item = agenda.get(session, data.agenda_item_id)
     meeting = meetings.get(session, item.meeting_id)
     body_id = data.body_id or item.body_id
@@ -243,6 +245,7 @@ def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
         case_id=case_id,
         position=position,
         decided_on=data.decided_on or local_date(meeting.starts_at),
+        source=source,
     )
     if data.recipient_ids is not None and data.kind is not DecisionKind.recommendation:
         raise ValidationFailed("recipient_ids", "only recommendations have recipients")
@@ -267,7 +270,10 @@ def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
     return decision
 
 
-def update(session: Session, actor: Actor, decision: Decision, data: DecisionUpdate) -> Decision:
+def update(
+    session: Session, actor: Actor, decision: Decision, data: DecisionUpdate, source: RecordSource = RecordSource.manual
+) -> Decision:
+    """`source`: who wrote the change (an edit through the API is `manual`, so an import will not overwrite it)."""
     _require_secretary(actor, decision.body_id)
     if data.kind is not None and data.kind != decision.kind:
         raise ValidationFailed("kind", "cannot change; delete the decision and record it anew")
@@ -275,6 +281,7 @@ def update(session: Session, actor: Actor, decision: Decision, data: DecisionUpd
     diff = crud.apply_changes(decision, changes, required={"decided_on", "clauses"})
     _check_kind(session, decision, data.model_fields_set)
     _index(session, decision)
+    crud.mark_source(decision, source, diff)
     crud.save_update(session, actor, decision, KIND, diff)
     return decision
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field as ColumnField
 
@@ -129,10 +129,52 @@ class PlannedPerson(BaseModel):
     match: PersonMatch
 
 
-class PlannedAttendee(BaseModel):
+class Action(StrEnum):
+    """What applying does to one object of the meeting's record."""
+
+    create = "create"
+    update = "update"
+    unchanged = "unchanged"
+    conflict = "conflict"
+    skip = "skip"  # not written: the person is ambiguous, or already listed
+
+
+class Resolution(StrEnum):
+    """How a conflict is settled: keep the hand-entered value, or take the import's."""
+
+    keep = "keep"
+    take = "take"
+
+
+class FieldChange(BaseModel):
+    """One field an import would change on an existing object. People are named, bodies given by id."""
+
+    key: str = Field(description="Where, to resolve it by: `item/21/title`, `attendance/<person id>/status`.")
+    field: str
+    old: Any
+    new: Any
+    conflict: bool = Field(default=False, description="The old value was entered by hand.")
+    resolution: Resolution | None = Field(default=None, description="keep (the hand-entered value) or take.")
+
+    @property
+    def writes(self) -> bool:
+        return not self.conflict or self.resolution is Resolution.take
+
+
+class Planned(BaseModel):
+    """An object of the meeting's record and what the import does to it."""
+
+    action: Action = Action.create
+    in_protocol: bool = Field(default=True, description="False: already recorded, not in the protocol; kept.")
+    source: str | None = Field(default=None, description="Its source after the import (manual, protocol, teams).")
+    changes: list[FieldChange] = Field(default_factory=list)
+
+
+class PlannedAttendee(Planned):
     """An attendee as a protocol import reads them, and the person matched."""
 
     name: str
+    person_id: uuid.UUID | None = Field(default=None, description="None: a person the import creates.")
     status: str
     role: str
     body: str | None
@@ -161,37 +203,49 @@ class PlannedMembership(BaseModel):
     membership_id: uuid.UUID | None = Field(default=None, description="The membership extended.")
 
 
-class PlannedDecision(BaseModel):
+class PlannedDecision(Planned):
     """A decision as a protocol import reads it."""
 
-    action: str = Field(default="create", description="create, or skip (the item already holds this decision)")
+    decision_id: uuid.UUID | None = None
     kind: str
-    text: str
+    text: str | None
     clauses: list[str]
     body_id: uuid.UUID | None
     assignee_body_id: uuid.UUID | None
     target_body_id: uuid.UUID | None
 
 
-class PlannedItem(BaseModel):
+class PlannedPresenter(Planned):
+    """A presenter of an item, linked to a person when the name is known."""
+
+    name: str
+    organisation: str | None
+    person: str | None = Field(default=None, description="The person linked, by name; None: free text.")
+
+
+class PlannedItem(Planned):
     """An agenda item as a protocol import reads it, with its decisions."""
 
+    item_id: uuid.UUID | None = None
     number: str
     title: str
     kind: str
     format: str | None
     section: str | None
-    presenters: list[dict[str, str | None]]
+    position: int
+    presenters: list[PlannedPresenter]
     attachments: list[str]
     minutes_text: str | None
     decisions: list[PlannedDecision]
 
 
-class PlannedMeeting(BaseModel):
+class PlannedMeeting(Planned):
     """The meeting a protocol import creates or updates."""
 
-    action: str = Field(description="create, or update (an existing meeting with the same body, date and diary number)")
     meeting_id: uuid.UUID | None
+    fingerprint: str | None = Field(
+        default=None, description="The existing record as planned against: applying refuses (409) if it changed."
+    )
     body: str
     body_ids: list[uuid.UUID]
     diary_number: str | None
@@ -207,7 +261,28 @@ class PlannedNextMeeting(BaseModel):
     title: str | None
     body_id: uuid.UUID | None
     place: str | None
-    action: str
+    action: Action
+
+
+class PlanProblem(BaseModel):
+    """What applying this plan would refuse, with the very status and message the apply gives."""
+
+    status: int
+    code: str
+    detail: str
+    at: str | None = Field(default=None, description="The object: `item/24/decision/resolved`, `attendance`.")
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Resolutions(BaseModel):
+    """The coordinator's answer to conflicts: one for the whole import, and per object or field by key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on_conflict: Resolution | None = None
+    fields: dict[str, Resolution] = Field(
+        default_factory=dict, description="By a change's key (`item/21/title`) or an object's (`item/21`)."
+    )
 
 
 class ProtocolPlan(BaseModel):
@@ -225,6 +300,8 @@ class ProtocolPlan(BaseModel):
         description="Inferred from the lists: the political term of the meeting (marked inferred).",
     )
     next_meetings: list[PlannedNextMeeting]
+    conflicts: list[str] = Field(default_factory=list, description="Keys of the conflicts still unresolved.")
+    problems: list[PlanProblem] = Field(default_factory=list)
     warnings: list[str]
     counts: dict[str, int]
     plan_hash: str = ""

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import select
 
 from app.core import crud
@@ -14,7 +15,7 @@ from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
 from app.imports import common, folder
 from app.imports.attendance import importer as attendance_import
-from app.imports.models import ImportOut, ImportRecord, ImportResult
+from app.imports.models import ImportOut, ImportRecord, ImportResult, Resolutions
 from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import plan as protocol_import
 
@@ -32,7 +33,7 @@ ERRORS = problems(
     {
         413: ["xml_too_large", "unzipped_too_large", "parse_out_of_memory", "attendance_report_too_large"],
         422: ["too_many_zip_entries", "xml_too_deep", "too_many_pdf_pages", "parse_timeout"],
-        409: ["plan_changed"],
+        409: ["import_conflicts", "plan_changed"],
         415: ["unsupported_media_type"],
     },
     {
@@ -105,6 +106,27 @@ def import_attendance(
     return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
 
 
+def _conflict_answers(value: str | None) -> Resolutions:
+    if not value:
+        return Resolutions()
+    try:
+        return Resolutions.model_validate_json(value)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationFailed(("body", "resolutions"), f"{where + ': ' if where else ''}{first['msg']}") from None
+
+
+ConflictAnswers = Annotated[
+    str | None,
+    Form(
+        max_length=100_000,
+        description='JSON: `{"on_conflict": "keep"|"take", "fields": {"item/21/title": "keep", "item/19": "take"}}` '
+        "answers the conflicts (changes to hand-entered values): for the whole import, per object, or per field.",
+    ),
+]
+
+
 @router.post(
     "/protocol",
     name="imports_protocol",
@@ -117,21 +139,30 @@ def import_attendance(
             "file": "(the bytes of Protokoll PSB 2024-05-03.docx)",
             "dry_run": False,
             "expected_plan": "5f1d3c0a9b8e7d6c5b4a392817160504",
+            "resolutions": '{"on_conflict": "keep", "fields": {"item/21/title": "take"}}',
         },
     ),
 )
 def import_protocol(
-    session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
+    session: DbSession,
+    actor: Reader,
+    file: UploadedFile,
+    dry_run: DryRun = True,
+    expected_plan: ExpectedPlan = None,
+    resolutions: ConflictAnswers = None,
 ) -> ImportResult:
     """Read a protocol (.txt, .docx or .pdf) and plan the meeting, its attendance, items and decisions. A dry
     run by default; `dry_run=false` with `expected_plan` applies it (409 `plan_changed` when the data changed since).
+    Against a meeting that exists, every object is `create`, `update`, `unchanged` or `conflict` (a hand-entered
+    value would change): answer conflicts in `resolutions` (409 `import_conflicts` otherwise).
     Secretaries of the meeting's body and admins."""
-    planned = protocol_import.plan(session, actor, _read(file), file.filename or "")
+    answers = _conflict_answers(resolutions)
+    planned = protocol_import.plan(session, actor, _read(file), file.filename or "", answers)
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
     common.check_expected(planned, expected_plan)
     meeting_id = protocol_apply.apply(session, actor, planned)
-    return ImportResult(applied=not planned.already_imported, meeting_id=meeting_id, plan=planned)
+    return ImportResult(applied=protocol_apply.has_changes(planned), meeting_id=meeting_id, plan=planned)
 
 
 @router.post(

@@ -26,6 +26,7 @@ from app.meetings.models import (
     NextNumber,
     PresenterIn,
     PresenterOut,
+    RecordSource,
 )
 from app.people.models import Person
 from app.search import service as search
@@ -193,7 +194,9 @@ def _index(session: Session, item: AgendaItem) -> None:
     )
 
 
-def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem:
+def create(
+    session: Session, actor: Actor, data: AgendaItemCreate, source: RecordSource = RecordSource.manual
+) -> AgendaItem:
     meeting = meetings.get(session, data.meeting_id)
     meetings.require_secretary(session, actor, meeting)
     body_id = data.body_id or meeting.lead_body_id
@@ -214,6 +217,7 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
         position=position,
         year=local(meeting.starts_at).year,
         public=True if data.public is None else data.public,
+        source=source,
     )
     _check_unique_number(session, item)
     crud.create(session, actor, item, KIND, data.model_dump(mode="json", exclude_none=True) | {"number": number})
@@ -223,7 +227,10 @@ def create(session: Session, actor: Actor, data: AgendaItemCreate) -> AgendaItem
     return item
 
 
-def update(session: Session, actor: Actor, item: AgendaItem, data: AgendaItemUpdate) -> AgendaItem:
+def update(
+    session: Session, actor: Actor, item: AgendaItem, data: AgendaItemUpdate, source: RecordSource = RecordSource.manual
+) -> AgendaItem:
+    """`source`: who wrote the change (an edit through the API is `manual`, so an import will not overwrite it)."""
     meeting = meetings.get(session, item.meeting_id)
     meetings.require_secretary(session, actor, meeting)
     changes = data.model_dump(exclude_unset=True, exclude={"presenters", "case_ids"})
@@ -237,6 +244,7 @@ def update(session: Session, actor: Actor, item: AgendaItem, data: AgendaItemUpd
         if field in data.model_fields_set:
             diff[field] = [None, data.model_dump(mode="json")[field]]
     _index(session, item)
+    crud.mark_source(item, source, diff)
     crud.save_update(session, actor, item, KIND, diff)
     return item
 

@@ -66,6 +66,14 @@ class AttendanceSource(StrEnum):
     teams = "teams"
 
 
+class RecordSource(StrEnum):
+    """Where a meeting's, an item's or a decision's content last came from. An import never overwrites a
+    hand-entered (`manual`) value silently: a difference from one is a conflict the coordinator resolves."""
+
+    manual = "manual"
+    protocol = "protocol"
+
+
 class ItemKind(StrEnum):
     """What an item is for: information, a decision, or a standing item."""
 
@@ -97,6 +105,9 @@ class Meeting(Resource, table=True):
     diary_number: str | None = Field(default=None, max_length=60, index=True)
     chair_id: uuid.UUID | None = Field(default=None, foreign_key="people.id")
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    source: RecordSource = Field(
+        default=RecordSource.manual, sa_column=enum_column(RecordSource, server_default=RecordSource.manual.value)
+    )
 
 
 class MeetingBody(SQLModel, table=True):
@@ -165,6 +176,9 @@ class AgendaItem(Resource, table=True):
     format: ItemFormat | None = Field(default=None, sa_column=enum_column(ItemFormat, nullable=True))
     minutes_text: str | None = Field(default=None, sa_column=Column(Text))
     public: bool = True
+    source: RecordSource = Field(
+        default=RecordSource.manual, sa_column=enum_column(RecordSource, server_default=RecordSource.manual.value)
+    )
 
 
 keep_sort_key(Meeting, "title_sort", lambda m: m.title)
@@ -259,6 +273,7 @@ class MeetingOut(ResourceOut):
     adjuster_ids: list[uuid.UUID]
     notes: str | None
     item_range: str | None = ApiField(description="First–last item number, e.g. `15-25`.")
+    source: RecordSource = ApiField(description="`manual`, or `protocol` when an import wrote it last.")
 
 
 # --- API models: attendance ---
@@ -409,6 +424,7 @@ class AgendaItemOut(ResourceOut):
     case_ids: list[uuid.UUID]
     minutes_text: str | None
     public: bool
+    source: RecordSource = ApiField(description="`manual`, or `protocol` when an import wrote it last.")
 
 
 class NextNumber(SQLModel):

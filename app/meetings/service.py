@@ -30,6 +30,7 @@ from app.meetings.models import (
     MeetingOut,
     MeetingStatus,
     MeetingUpdate,
+    RecordSource,
 )
 from app.organisations.models import BODY_KINDS, Organisation
 from app.people.models import Person
@@ -213,7 +214,7 @@ def _store_adjusters(session: Session, meeting: Meeting, person_ids: list[uuid.U
         session.add(MeetingAdjuster(meeting_id=meeting.id, person_id=pid))
 
 
-def create(session: Session, actor: Actor, data: MeetingCreate) -> Meeting:
+def create(session: Session, actor: Actor, data: MeetingCreate, source: RecordSource = RecordSource.manual) -> Meeting:
     if not actor.is_admin and not actor.holds(Role.secretary, data.body_ids[0]):
         raise Forbidden("Only a secretary of the leading body may plan its meetings.", code="missing_role")
     _check_bodies(session, data.body_ids)
@@ -224,7 +225,7 @@ def create(session: Session, actor: Actor, data: MeetingCreate) -> Meeting:
     fields["ends_at"] = _in_utc("ends_at", data.ends_at) if data.ends_at else None
     if fields["online"] is None:
         fields["online"] = (data.place or "").casefold() == "teams"
-    meeting = Meeting(**fields, lead_body_id=data.body_ids[0])
+    meeting = Meeting(**fields, lead_body_id=data.body_ids[0], source=source)
     _check_times(meeting)
     crud.create(session, actor, meeting, KIND, data.model_dump(mode="json", exclude_none=True))
     _store_bodies(session, meeting, data.body_ids)
@@ -233,7 +234,10 @@ def create(session: Session, actor: Actor, data: MeetingCreate) -> Meeting:
     return meeting
 
 
-def update(session: Session, actor: Actor, meeting: Meeting, data: MeetingUpdate) -> Meeting:
+def update(
+    session: Session, actor: Actor, meeting: Meeting, data: MeetingUpdate, source: RecordSource = RecordSource.manual
+) -> Meeting:
+    """`source`: who wrote the change (an edit through the API is `manual`, so an import will not overwrite it)."""
     require_secretary(session, actor, meeting)
     changes = data.model_dump(exclude_unset=True, exclude={"body_ids", "adjuster_ids"})
     for field in ("starts_at", "ends_at"):
@@ -264,6 +268,7 @@ def update(session: Session, actor: Actor, meeting: Meeting, data: MeetingUpdate
         diff["adjuster_ids"] = [None, [str(p) for p in data.adjuster_ids]]
     if "starts_at" in diff:
         _renumber_year(session, meeting)
+    crud.mark_source(meeting, source, diff)
     crud.save_update(session, actor, meeting, KIND, diff)
     return meeting
 

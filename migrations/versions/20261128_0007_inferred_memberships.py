@@ -4,7 +4,7 @@ memberships.source: manual (every existing row) or inferred by a protocol import
 attendance.absent_items: the items a person was absent for while otherwise present.
 
 Revision ID: 0007_inferred_memberships
-Revises: 0005_document_text_limits
+Revises: 0006_import_merge
 Create Date: 2026-11-28 20:45:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0007_inferred_memberships'
-down_revision: str | None = '0005_document_text_limits'
+down_revision: str | None = '0006_import_merge'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

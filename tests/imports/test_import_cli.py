@@ -43,6 +43,11 @@ def test_a_protocol_dry_run_prints_the_apis_plan_and_the_import_applies_it(
     assert plan["meeting"]["diary_number"] == "HSN 50:2-2024" and len(plan["items"]) == 11
     assert plan["items"][4]["decisions"][0]["assignee_body_id"] == orgs[P.LSG]
     assert plan["attendance"][0] == {
+        "action": "create",
+        "in_protocol": True,
+        "source": "protocol",
+        "changes": [],
+        "person_id": None,
         "name": "Carin Nilsson",
         "status": "present",
         "role": "chair",

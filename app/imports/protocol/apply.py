@@ -1,106 +1,120 @@
 """Applying a protocol's plan: people, the meeting, items, decisions, attendance, memberships, next meetings.
 
-Everything goes through the same services as the API, so every rule and the audit log apply, inside the
-caller's one transaction: a failure half-way leaves nothing behind.
+It writes what the plan says and nothing else: creates, and the changes that are no unresolved conflict (a plan
+with any is refused, 409). Everything goes through the same services as the API, so every rule and the audit
+log apply, inside the caller's one transaction: a failure half-way leaves nothing behind. `rehearse` runs the
+same code in a savepoint for the dry run, so a refusal is known before anyone applies.
 """
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date, datetime, time
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session
 
+from app.core.errors import AppError, Conflict, ValidationFailed
 from app.core.principal import Actor
-from app.core.time import local_date
+from app.core.time import local_date, to_utc
 from app.decisions import service as decisions
-from app.decisions.models import DecisionCreate, DecisionKind
+from app.decisions.models import DecisionCreate, DecisionUpdate
 from app.imports import common
 from app.imports.matching import PeopleIndex, person_name
-from app.imports.models import ImportKind, MatchStatus, ProtocolPlan
-from app.imports.protocol import memberships
-from app.imports.protocol.plan import at_default_time
+from app.imports.models import (
+    Action,
+    ImportKind,
+    MatchStatus,
+    Planned,
+    PlannedAttendee,
+    PlannedDecision,
+    PlannedItem,
+    PlanProblem,
+    ProtocolPlan,
+    Resolution,
+)
+from app.imports.protocol import memberships, merge
+from app.imports.protocol.record import Record, presenters_of
 from app.meetings import items as agenda
 from app.meetings import service as meetings
 from app.meetings.models import (
+    AgendaItem,
     AgendaItemCreate,
     AgendaItemUpdate,
     AttendanceIn,
-    AttendanceRole,
     AttendanceSource,
-    AttendanceStatus,
     Meeting,
     MeetingCreate,
     MeetingKind,
     MeetingStatus,
     MeetingUpdate,
     PresenterIn,
+    RecordSource,
 )
 from app.people import service as people
 from app.people.models import PersonCreate
 
-ROLE_MAP = {
-    "chair": AttendanceRole.chair,
-    "adjuster": AttendanceRole.adjuster,
-    "member": AttendanceRole.member,
-    "substitute": AttendanceRole.substitute,
-    "official": AttendanceRole.official,
-    "co_opted": AttendanceRole.co_opted,
-    "presenter": AttendanceRole.presenter,
-    "guest": AttendanceRole.guest,
-}
+DEFAULT_START = time(9, 0)
+WRITES = (Action.create, Action.update, Action.conflict)  # a conflict left is refused before anything is written
+PersonOf = Callable[[str | None], uuid.UUID | None]
+
+
+def at_default_time(day: date) -> datetime:
+    return to_utc(datetime.combine(day, DEFAULT_START))
+
+
+def has_changes(planned: ProtocolPlan) -> bool:
+    objects = [
+        planned.meeting,
+        *planned.items,
+        *(d for i in planned.items for d in i.decisions),
+        *(p for i in planned.items for p in i.presenters),
+        *planned.attendance,
+    ]
+    return (
+        any(o.action in WRITES for o in objects)
+        or any(p.match.status is MatchStatus.created for p in planned.people)
+        or any(n.action is Action.create for n in planned.next_meetings)
+        or bool(planned.memberships)
+    )
 
 
 def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | None:
-    """Write exactly the plan, through the services; returns the meeting's id."""
-    if planned.already_imported:
+    """Write exactly the plan, through the services; returns the meeting's id. Nothing to write writes nothing."""
+    if planned.conflicts:
+        raise Conflict(
+            f"{len(planned.conflicts)} change(s) would overwrite what was entered by hand: resolve each "
+            "(keep or take) and apply again.",
+            code="import_conflicts",
+            conflicts=planned.conflicts,
+        )
+    if not has_changes(planned):
         return planned.meeting.meeting_id
+    _require_unchanged(session, planned)
     person_ids = _apply_people(session, actor, planned)
-    meeting = _apply_meeting(session, actor, planned, person_ids)
     index = PeopleIndex.load(session)
-    existing = {i.number: i for i in agenda.items_of(session, meeting.id)}
-    for position, item in enumerate(planned.items, start=1):
-        presenters = []
-        for p in item.presenters:
-            match = index.match(p["name"] or "")
-            if match.status is MatchStatus.matched and not p["organisation"]:
-                presenters.append(PresenterIn(person_id=match.person_id))
-            else:
-                presenters.append(PresenterIn(name=p["name"], organisation=p["organisation"]))
-        fields: dict[str, object] = {
-            "title": item.title,
-            "kind": item.kind,
-            "format": item.format,
-            "section": item.section,
-            "minutes_text": item.minutes_text,
-            "presenters": presenters,
-            "position": position,
-        }
-        if item.number in existing:
-            row = agenda.update(session, actor, existing[item.number], AgendaItemUpdate.model_validate(fields))
-        else:
-            new = AgendaItemCreate.model_validate({**fields, "meeting_id": meeting.id, "number": item.number})
-            row = agenda.create(session, actor, new)
+
+    def person_of(name: str | None) -> uuid.UUID | None:
+        if not name:
+            return None
+        return person_ids.get(name) or index.match(name).person_id
+
+    with _at("meeting"):
+        meeting = _apply_meeting(session, actor, planned, person_of)
+    rows = {i.id: i for i in agenda.items_of(session, meeting.id)}
+    for item in planned.items:
+        with _at(f"item/{item.number}"):
+            row = _apply_item(session, actor, meeting, item, rows, person_of)
         for d in item.decisions:
-            if d.action != "create":
-                continue
-            kind = DecisionKind(d.kind)
-            if (kind is DecisionKind.assignment and not d.assignee_body_id) or (
-                kind is DecisionKind.referral and not d.target_body_id
-            ):
-                kind = DecisionKind.resolved  # the plan warned that the body is unknown
-            data = DecisionCreate(
-                agenda_item_id=row.id,
-                kind=kind,
-                text=d.text,
-                clauses=d.clauses,
-                body_id=d.body_id,
-                assignee_body_id=d.assignee_body_id if kind is DecisionKind.assignment else None,
-                target_body_id=d.target_body_id if kind is DecisionKind.referral else None,
-            )
-            decisions.create(session, actor, data)
-    _apply_attendance(session, actor, meeting, planned, person_ids)
-    _apply_memberships(session, actor, meeting, planned, person_ids)
+            with _at(f"item/{item.number}/decision/{d.kind}"):
+                _apply_decision(session, actor, row, d)
+    with _at("attendance"):
+        _apply_attendance(session, actor, meeting, planned, person_ids, person_of)
+    in_protocol = planned.model_copy(update={"attendance": [a for a in planned.attendance if a.in_protocol]})
+    _apply_memberships(session, actor, meeting, in_protocol, person_ids)
     for n in planned.next_meetings:
-        if n.action == "create" and n.body_id:
+        if n.action is Action.create and n.body_id:
             meetings.create(
                 session,
                 actor,
@@ -111,10 +125,65 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
                     starts_at=at_default_time(n.on),
                     kind=MeetingKind.seminar if n.title and "seminari" in n.title.casefold() else MeetingKind.ordinary,
                 ),
+                source=RecordSource.protocol,
             )
     session.flush()
     common.record_import(session, actor, ImportKind.protocol, planned.file, meeting.id, planned.counts)
     return meeting.id
+
+
+def rehearse(session: Session, actor: Actor, planned: ProtocolPlan) -> list[PlanProblem]:
+    """Apply the plan in a savepoint and roll it back: what applying would refuse, with its own status and
+    message. Conflicts not yet resolved are rehearsed as kept (the hand-entered value stays)."""
+    trial = planned.model_copy(deep=True)
+    trial.conflicts = []
+    for obj in [trial.meeting, *trial.items, *trial.attendance]:
+        for c in obj.changes:
+            c.resolution = c.resolution or (Resolution.keep if c.conflict else None)
+    for item in trial.items:
+        for c in [c for o in [*item.presenters, *item.decisions] for c in o.changes]:
+            c.resolution = c.resolution or (Resolution.keep if c.conflict else None)
+    savepoint = session.begin_nested()
+    try:
+        apply(session, actor, trial)
+    except AppError as exc:
+        at = exc.extra.pop("at", None)
+        return [
+            PlanProblem(status=exc.status, code=exc.code, detail=exc.detail, at=at, errors=getattr(exc, "errors", []))
+        ]
+    finally:
+        savepoint.rollback()
+    return []
+
+
+def _source(obj: Planned) -> RecordSource:
+    """The source the plan gives the object once written (it stays `manual` while a hand-entered value is kept)."""
+    return RecordSource(obj.source or RecordSource.manual)
+
+
+@contextmanager
+def _at(key: str) -> Iterator[None]:
+    """Name the object a refusal is about (`item/24/decision/resolved`) in the problem, dry run and apply alike."""
+    try:
+        yield
+    except AppError as exc:
+        exc.extra.setdefault("at", key)
+        raise
+    except PydanticValidationError as exc:  # a value the API's models refuse: the client's 422, never a 500
+        first = exc.errors()[0]
+        failed = ValidationFailed(("body", *first["loc"]), first["msg"], type=first["type"])
+        failed.extra["at"] = key
+        raise failed from None
+
+
+def _require_unchanged(session: Session, planned: ProtocolPlan) -> None:
+    if planned.meeting.meeting_id is None:
+        return
+    record = Record.load(session, meetings.get(session, planned.meeting.meeting_id))
+    if record.fingerprint() != planned.meeting.fingerprint:
+        raise Conflict(
+            "The meeting's record changed since the plan was made. Run the dry run again.", code="plan_changed"
+        )
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -135,72 +204,148 @@ def _apply_people(session: Session, actor: Actor, planned: ProtocolPlan) -> dict
     return ids
 
 
-def _apply_meeting(session: Session, actor: Actor, planned: ProtocolPlan, person_ids: dict[str, uuid.UUID]) -> Meeting:
+def _apply_meeting(session: Session, actor: Actor, planned: ProtocolPlan, person_of: PersonOf) -> Meeting:
     m = planned.meeting
-    chair = next(
-        (person_ids.get(a.name) for a in planned.attendance if a.role == "chair" and a.status == "present"), None
-    )
-    adjusters = [
-        person_ids[a.name] for a in planned.attendance if (a.adjuster or a.role == "adjuster") and a.name in person_ids
-    ]
-    common_fields: dict[str, object] = {
-        "diary_number": m.diary_number,
-        "place": m.place,
-        "chair_id": chair,
-        "adjuster_ids": adjusters,
-    }
     if m.meeting_id is None:
-        new = {
-            **common_fields,
-            "body_ids": m.body_ids,
-            "status": MeetingStatus.held,
-            "starts_at": m.starts_at,
-            "ends_at": m.ends_at,
-            "kind": MeetingKind.joint if len(m.body_ids) > 1 else MeetingKind.ordinary,
-        }
-        return meetings.create(session, actor, MeetingCreate.model_validate(new))
+        attendance = [a for a in planned.attendance if a.action is not Action.skip]
+        chair = next((a.name for a in attendance if a.role == "chair" and a.status == "present"), None)
+        adjusters = [person_of(a.name) for a in attendance if a.adjuster or a.role == "adjuster"]
+        assert m.starts_at is not None  # the plan refuses a protocol without a date
+        new = MeetingCreate(
+            body_ids=m.body_ids,
+            status=MeetingStatus.held,
+            starts_at=m.starts_at,
+            ends_at=m.ends_at,
+            kind=MeetingKind.joint if len(m.body_ids) > 1 else MeetingKind.ordinary,
+            diary_number=m.diary_number,
+            place=m.place,
+            chair_id=person_of(chair),
+            adjuster_ids=[a for a in adjusters if a],
+        )
+        return meetings.create(session, actor, new, source=RecordSource.protocol)
     meeting = meetings.get(session, m.meeting_id)
-    changes = {k: v for k, v in common_fields.items() if v}
-    if meeting.status in (MeetingStatus.planned, MeetingStatus.convened):
-        changes["status"] = MeetingStatus.held
-    return meetings.update(session, actor, meeting, MeetingUpdate.model_validate(changes))
+    fields = merge.writes(m.changes)
+    if not fields:
+        return meeting
+    if "chair" in fields:
+        fields["chair_id"] = person_of(fields.pop("chair"))
+    if "adjusters" in fields:
+        fields["adjuster_ids"] = [person_of(n) for n in fields.pop("adjusters")]
+    update = MeetingUpdate.model_validate(fields)
+    return meetings.update(session, actor, meeting, update, source=_source(m))
+
+
+def _presenter_in(person_of: PersonOf, name: str, organisation: str | None, person: str | None) -> PresenterIn:
+    if person is not None and (pid := person_of(person)) is not None:
+        return PresenterIn(person_id=pid)
+    return PresenterIn(name=name, organisation=organisation)
+
+
+def _apply_item(
+    session: Session,
+    actor: Actor,
+    meeting: Meeting,
+    item: PlannedItem,
+    rows: dict[uuid.UUID, AgendaItem],
+    person_of: PersonOf,
+) -> AgendaItem:
+    if item.action is Action.create:
+        presenters = [_presenter_in(person_of, p.name, p.organisation, p.person) for p in item.presenters]
+        new = AgendaItemCreate(
+            meeting_id=meeting.id,
+            number=item.number,
+            title=item.title,
+            kind=item.kind,  # type: ignore[arg-type]
+            format=item.format,  # type: ignore[arg-type]
+            section=item.section,
+            minutes_text=item.minutes_text,
+            presenters=presenters,
+            position=item.position,
+        )
+        return agenda.create(session, actor, new, source=RecordSource.protocol)
+    assert item.item_id is not None
+    row = rows[item.item_id]
+    if item.action not in WRITES:
+        return row
+    fields = merge.writes(item.changes)
+    if any(p.action in WRITES for p in item.presenters):
+        fields["presenters"] = _presenters_after(session, row, item, person_of)
+    return agenda.update(session, actor, row, AgendaItemUpdate.model_validate(fields), source=_source(item))
+
+
+def _presenters_after(session: Session, row: AgendaItem, item: PlannedItem, person_of: PersonOf) -> list[PresenterIn]:
+    """The item's presenters as stored (in the plan's order, which is theirs), changed as planned, then the new."""
+    stored = presenters_of(session, row.id)
+    out = []
+    for current, planned in zip(stored, item.presenters, strict=False):
+        value = {"person_id": current.person_id, "name": current.name, "organisation": current.organisation}
+        change = merge.writes(planned.changes)
+        if "organisation" in change:
+            value["organisation"] = change["organisation"]
+        if "person" in change:
+            value["person_id"] = person_of(change["person"])
+        out.append(PresenterIn.model_validate(value))
+    for p in item.presenters[len(stored) :]:
+        out.append(_presenter_in(person_of, p.name, p.organisation, p.person))
+    return out
+
+
+def _apply_decision(session: Session, actor: Actor, item: AgendaItem, d: PlannedDecision) -> None:
+    if d.action is Action.create:
+        data = DecisionCreate(
+            agenda_item_id=item.id,
+            kind=d.kind,  # type: ignore[arg-type]
+            text=d.text,
+            clauses=d.clauses,
+            body_id=d.body_id,
+            assignee_body_id=d.assignee_body_id,
+            target_body_id=d.target_body_id,
+        )
+        decisions.create(session, actor, data, source=RecordSource.protocol)
+    elif d.action in WRITES and d.decision_id is not None and (fields := merge.writes(d.changes)):
+        row = decisions.get(session, d.decision_id)
+        decisions.update(session, actor, row, DecisionUpdate.model_validate(fields), source=_source(d))
 
 
 def _apply_attendance(
-    session: Session, actor: Actor, meeting: Meeting, planned: ProtocolPlan, person_ids: dict[str, uuid.UUID]
+    session: Session,
+    actor: Actor,
+    meeting: Meeting,
+    planned: ProtocolPlan,
+    person_ids: dict[str, uuid.UUID],
+    person_of: PersonOf,
 ) -> None:
+    """The rows already recorded stay in their order (changed as planned); the protocol's new rows follow."""
+    if not any(a.action in WRITES for a in planned.attendance):
+        return
+    by_person = {a.person_id: a for a in planned.attendance if a.person_id and a.action is not Action.skip}
     entries: list[AttendanceIn] = []
-    listed: set[uuid.UUID] = set()
-    for a in planned.attendance:
-        pid = person_ids.get(a.name)
-        if pid is None or pid in listed:
-            continue
-        listed.add(pid)
-        substitute_for = person_ids.get(a.substitute_for) if a.substitute_for else None
-        role = ROLE_MAP.get(a.role, AttendanceRole.member)
-        if role is AttendanceRole.substitute and substitute_for is None:
-            role = AttendanceRole.member  # a substitute for someone not named: kept, with the note
-        entries.append(
-            AttendanceIn(
-                person_id=pid,
-                status=AttendanceStatus(a.status),
-                role=role,
-                body_id=a.body_id if a.body_id in planned.meeting.body_ids else None,
-                on_behalf_of_id=a.on_behalf_of_id,
-                substitute_for_id=substitute_for if role is AttendanceRole.substitute else None,
-                from_item=a.from_item,
-                to_item=a.to_item,
-                absent_items=a.absent_items,
-                source=AttendanceSource.protocol,
-                # An organisation that is no principal ("FoU Socialtjänst") is kept in the note, not lost.
-                note=", ".join(filter(None, [None if a.on_behalf_of_id else a.organisation, a.note])) or None,
-            )
-        )
-    # Who joined on Teams but is not in the protocol stays: the two sources complement each other.
     for row in meetings.attendance_of(session, [meeting.id])[meeting.id]:
-        if row.person_id not in listed and row.source == AttendanceSource.teams:
-            entries.append(AttendanceIn(**row.model_dump(include=set(AttendanceIn.model_fields))))
+        value = row.model_dump(include=set(AttendanceIn.model_fields))
+        a = by_person.get(row.person_id)
+        if a is not None and a.action in WRITES:
+            change = merge.writes(a.changes)
+            if "substitute_for" in change:
+                change["substitute_for_id"] = person_of(change.pop("substitute_for"))
+            value |= change | {"source": a.source}
+        entries.append(AttendanceIn.model_validate(value))
+    for a in planned.attendance:
+        if a.action is Action.create:
+            entries.append(_new_row(a, planned, person_ids))
     meetings.replace_attendance(session, actor, meeting, entries)
+
+
+def _new_row(a: PlannedAttendee, planned: ProtocolPlan, person_ids: dict[str, uuid.UUID]) -> AttendanceIn:
+    value = merge.written_row(a, planned.meeting.body_ids, set(person_ids))
+    substitute_for = value.pop("substitute_for")
+    return AttendanceIn.model_validate(
+        {
+            **value,
+            "person_id": person_ids[a.name],
+            "substitute_for_id": person_ids.get(substitute_for) if substitute_for else None,
+            "source": AttendanceSource.protocol,
+        }
+    )
 
 
 def _apply_memberships(

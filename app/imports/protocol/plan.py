@@ -1,23 +1,23 @@
-"""Importing a protocol: the meeting, its items, decisions, attendance, people and next meetings.
-
-The plan resolves every name against the database first (bodies also by their former names, people by
-aliases and names); applying it goes through the same services as the API, so every rule and the audit
-log apply, inside the request's one transaction: a failure half-way leaves nothing behind.
+"""Importing a protocol: the plan. Every name is resolved against the database first (bodies also by their former
+names, people by aliases and names); over a meeting that already exists, every object is matched and each change
+shown with its old and new value (see merge.py). The plan is then rehearsed: applied in a savepoint and rolled
+back, so whatever the apply would refuse is in the dry run with the apply's own message (one rule, one place).
 """
 
 import uuid
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlmodel import Session, col, select
 
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.file_limits import FileLimits
 from app.core.principal import Actor, Role
+from app.core.text import fold
 from app.core.time import STOCKHOLM, local_date, to_utc
-from app.decisions.models import Decision
 from app.imports import common
 from app.imports.matching import OrganisationIndex, PeopleIndex
 from app.imports.models import (
+    Action,
     ImportKind,
     MatchStatus,
     PersonMatch,
@@ -27,19 +27,21 @@ from app.imports.models import (
     PlannedMeeting,
     PlannedNextMeeting,
     PlannedPerson,
+    PlannedPresenter,
     ProtocolPlan,
+    Resolutions,
 )
-from app.imports.parsed import ParsedProtocol
-from app.imports.protocol import memberships
+from app.imports.parsed import ParsedItem, ParsedProtocol
+from app.imports.protocol import apply as protocol_apply
+from app.imports.protocol import memberships, merge
+from app.imports.protocol.apply import at_default_time
 from app.imports.protocol.parse import ProtocolFormatError, read_protocol
+from app.imports.protocol.record import Record
 from app.meetings import service as meetings
-from app.meetings.models import (
-    AgendaItem,
-    Meeting,
-    MeetingBody,
-)
+from app.meetings.models import Meeting, MeetingBody, MeetingStatus
 
-DEFAULT_START = time(9, 0)
+WRITES = (Action.create, Action.update)
+UNTITLED = "(rubrik saknas i protokollet)"
 
 
 def read(data: bytes, filename: str) -> ParsedProtocol:
@@ -50,12 +52,21 @@ def read(data: bytes, filename: str) -> ParsedProtocol:
         raise ValidationFailed("file", str(exc)) from exc
 
 
-def plan(session: Session, actor: Actor, data: bytes, filename: str) -> ProtocolPlan:
+def plan(
+    session: Session, actor: Actor, data: bytes, filename: str, resolutions: Resolutions | None = None
+) -> ProtocolPlan:
     common.require_importer(actor)
-    return plan_parsed(session, actor, read(data, filename), common.file_info(data, filename, layout="protocol"))
+    info = common.file_info(data, filename, layout="protocol")
+    return plan_parsed(session, actor, read(data, filename), info, resolutions)
 
 
-def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "common.FileInfo") -> ProtocolPlan:
+def plan_parsed(
+    session: Session,
+    actor: Actor,
+    parsed: ParsedProtocol,
+    info: "common.FileInfo",
+    resolutions: Resolutions | None = None,
+) -> ProtocolPlan:
     orgs, index = OrganisationIndex.load(session), PeopleIndex.load(session)
     warnings = list(parsed.warnings)
     lead = orgs.find(parsed.body)
@@ -69,63 +80,66 @@ def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "c
             others.append(found)
     starts = _start(parsed)
     existing = _existing_meeting(session, lead, starts, parsed.diary_number)
+    record = Record.load(session, existing) if existing else None
+    persons = _plan_people(parsed, index)
+    ids = {p.name: p.match.person_id for p in persons if p.match.person_id}
+    known = {p.name for p in persons if p.match.status in (MatchStatus.matched, MatchStatus.created)}
+    items = [_plan_item(it, n, orgs, lead, warnings, index, ids, known) for n, it in enumerate(parsed.items, 1)]
+    # A body that decides in a joint part (Systemledningen) takes part in the meeting.
+    bodies = list(dict.fromkeys([lead, *others, *(d.body_id for i in items for d in i.decisions if d.body_id)]))
+    if record is not None:
+        bodies = record.body_ids + [b for b in bodies if b not in record.body_ids]
+    attendance = _plan_attendance(parsed, orgs, lead, ids, known)
+    inferred = memberships.infer(session, actor, memberships.seats(attendance, persons), local_date(starts), warnings)
     meeting = PlannedMeeting(
-        action="update" if existing else "create",
-        meeting_id=existing.id if existing else None,
+        source=merge.PROTOCOL,
+        meeting_id=None,
         body=parsed.body,
-        body_ids=[lead, *dict.fromkeys(others)],
+        body_ids=bodies,
         diary_number=parsed.diary_number,
         starts_at=starts,
         ends_at=_end(parsed),
         place=parsed.place,
     )
-    held = _decisions_held(session, existing)
-    items = [_plan_item(it, orgs, lead, warnings, held) for it in parsed.items]
-    deciding = {d.body_id for i in items for d in i.decisions if d.action == "create" and d.body_id}
+    if record is not None:
+        _merge_meeting(meeting, record, attendance, index.names, ids)
+        items = merge.merge_items(record, items, index.names, ids)
+        attendance = merge.merge_attendance(record, attendance, bodies, index.names, ids, known)
+    decisions = [d for i in items for d in i.decisions]
+    conflicts = [c for c in merge.all_changes([meeting, *items, *decisions, *attendance]) if c.conflict]
+    conflicts += [c for c in merge.all_changes(p for i in items for p in i.presenters) if c.conflict]
+    merge.resolve(conflicts, resolutions or Resolutions())
+    merge.settle(meeting)
+    for item in items:
+        for presenter in item.presenters:
+            merge.settle(presenter)
+        merge.settle(item, item.presenters)
+    for obj in [*decisions, *attendance]:
+        merge.settle(obj)
+    deciding = {d.body_id for d in decisions if d.action in WRITES and d.body_id}
     _require_rights(session, actor, orgs, existing, lead, deciding)
-    # A body that decides in a joint part (Systemledningen) takes part in the meeting.
-    meeting.body_ids = list(
-        dict.fromkeys([*meeting.body_ids, *(d.body_id for i in items for d in i.decisions if d.body_id)])
-    )
-    attendance = [
-        PlannedAttendee(
-            name=a.name,
-            status=a.status,
-            role=a.role,
-            body=a.body,
-            body_id=orgs.find(a.body) or (lead if a.body else None),
-            organisation=a.organisation,
-            on_behalf_of_id=orgs.principal(a.organisation),
-            substitute_for=a.substitute_for,
-            from_item=a.from_item,
-            to_item=a.to_item,
-            absent_items=a.absent_items,
-            adjuster=a.adjuster,
-            note=a.note,
-        )
-        for a in parsed.attendance
-    ]
-    persons = _plan_people(parsed, index)
-    inferred = memberships.infer(session, actor, memberships.seats(attendance, persons), local_date(starts), warnings)
     next_meetings = [
         PlannedNextMeeting(
             on=n.on,
             title=n.title,
             body_id=orgs.find(n.body) or lead,
             place=n.place,
-            action="skip"
+            action=Action.unchanged
             if _existing_meeting(session, orgs.find(n.body) or lead, at_default_time(n.on), None)
-            else "create",
+            else Action.create,
         )
         for n in parsed.next_meetings
     ]
+    in_protocol = [i for i in items if i.in_protocol]
     counts = {
-        "items": len(items),
-        "decisions": sum(d.action == "create" for i in items for d in i.decisions),
-        "attendance": len(attendance),
+        "items": len(in_protocol),
+        "decisions": sum(d.action is Action.create for d in decisions),
+        "attendance": len(parsed.attendance),
         "people_created": sum(p.match.status is MatchStatus.created for p in persons),
         "people_ambiguous": sum(p.match.status is MatchStatus.ambiguous for p in persons),
-        "next_meetings": sum(n.action == "create" for n in next_meetings),
+        "next_meetings": sum(n.action is Action.create for n in next_meetings),
+        "updates": sum(o.action is Action.update for o in [meeting, *items, *decisions, *attendance]),
+        "conflicts": sum(c.resolution is None for c in conflicts),
     }
     result = ProtocolPlan(
         file=info,
@@ -136,15 +150,51 @@ def plan_parsed(session: Session, actor: Actor, parsed: ParsedProtocol, info: "c
         people=persons,
         memberships=inferred,
         next_meetings=next_meetings,
+        conflicts=[c.key for c in conflicts if c.resolution is None],
         warnings=warnings,
         counts=counts,
     )
+    result.problems = protocol_apply.rehearse(session, actor, result)
     common.seal(result)
     return result
 
 
-def at_default_time(day: date) -> datetime:
-    return to_utc(datetime.combine(day, DEFAULT_START))
+def _merge_meeting(
+    meeting: PlannedMeeting,
+    record: Record,
+    attendance: list[PlannedAttendee],
+    names: dict[uuid.UUID, str],
+    ids: dict[str, uuid.UUID],
+) -> None:
+    """The meeting's own fields against the protocol's: bodies are only added, the status only moves on."""
+    m = record.meeting
+    meeting.meeting_id, meeting.action, meeting.source = m.id, Action.unchanged, m.source.value
+    meeting.fingerprint = record.fingerprint()
+    chair = next((a.name for a in attendance if a.role == "chair" and a.status == "present"), None)
+    adjusters = [a.name for a in attendance if (a.adjuster or a.role == "adjuster") and a.action is not Action.skip]
+    old_adjusters = [names.get(p, "") for p in record.adjuster_ids]
+    if all(n in ids for n in adjusters) and {ids[n] for n in adjusters} == set(record.adjuster_ids):
+        adjusters = old_adjusters
+    status = MeetingStatus.held if m.status in (MeetingStatus.planned, MeetingStatus.convened) else m.status
+    meeting.changes = merge.changes(
+        "meeting",
+        [
+            ("body_ids", [str(b) for b in record.body_ids], [str(b) for b in meeting.body_ids]),
+            ("diary_number", m.diary_number, meeting.diary_number),
+            ("place", m.place, meeting.place),
+            ("starts_at", m.starts_at, meeting.starts_at),
+            ("ends_at", m.ends_at, meeting.ends_at),
+            (
+                "chair",
+                names.get(m.chair_id) if m.chair_id else None,
+                merge.same_person(m.chair_id, ids.get(chair or ""), chair, names),
+            ),
+            ("adjusters", old_adjusters, adjusters),
+            ("status", m.status.value, status.value),
+        ],
+        m.source.value in merge.MANUAL,
+        layout=frozenset({"status"}),
+    )
 
 
 def _start(parsed: ParsedProtocol) -> datetime:
@@ -197,28 +247,17 @@ def _require_rights(
             )
 
 
-def _decisions_held(session: Session, meeting: Meeting | None) -> set[tuple[str, str | None]]:
-    """(item number, text) of the decisions a meeting already holds: a protocol imported again adds no copies."""
-    if meeting is None:
-        return set()
-    rows = session.exec(
-        select(AgendaItem.number, Decision.text)
-        .join(Decision, col(Decision.agenda_item_id) == AgendaItem.id)
-        .where(AgendaItem.meeting_id == meeting.id, col(Decision.deleted_at).is_(None))
-    )
-    return {(number, text) for number, text in rows}
-
-
 def _plan_item(
-    item: object,
+    item: ParsedItem,
+    position: int,
     orgs: OrganisationIndex,
     lead: uuid.UUID,
     warnings: list[str],
-    held: set[tuple[str, str | None]],
+    index: PeopleIndex,
+    ids: dict[str, uuid.UUID],
+    known: set[str],
 ) -> PlannedItem:
-    from app.imports.parsed import ParsedItem
-
-    assert isinstance(item, ParsedItem)
+    """An item as the protocol has it. A presenter named without an organisation is the person of that name."""
     planned_decisions = []
     for d in item.decisions:
         body_id = orgs.find(d.body) if d.body else lead
@@ -227,28 +266,81 @@ def _plan_item(
         for name, found in ((d.body, body_id), (d.assignee, assignee), (d.target, target)):
             if name and found is None:
                 warnings.append(f"item {item.number}: {name!r} is not a known body")
+        kind = d.kind
+        if (kind == "assignment" and not assignee) or (kind == "referral" and not target):
+            kind = "resolved"  # the warning above names the body that is not known
         planned_decisions.append(
             PlannedDecision(
-                action="skip" if (item.number, d.text) in held else "create",
-                kind=d.kind,
+                source=merge.PROTOCOL,
+                kind=kind,
                 text=d.text,
                 clauses=d.clauses,
                 body_id=body_id or lead,
-                assignee_body_id=assignee,
-                target_body_id=target,
+                assignee_body_id=assignee if kind == "assignment" else None,
+                target_body_id=target if kind == "referral" else None,
             )
         )
+    presenters = []
+    for p in item.presenters:
+        person = None
+        if not p.organisation:
+            match = index.match(p.name)
+            if match.status is MatchStatus.matched and match.person_id:
+                # Known by name from here on, so the merge can tell an existing presenter row is this person.
+                person, ids[p.name] = p.name, match.person_id
+            elif p.name in known:
+                person = p.name
+        presenters.append(
+            PlannedPresenter(source=merge.PROTOCOL, name=p.name, organisation=p.organisation, person=person)
+        )
+    if not item.title:
+        warnings.append(f"item {item.number} has no title in the protocol: it is recorded as {UNTITLED!r}")
     return PlannedItem(
+        source=merge.PROTOCOL,
         number=item.number,
-        title=item.title,
+        title=item.title or UNTITLED,
         kind=item.kind,
         format=item.format,
         section=item.section,
-        presenters=[{"name": p.name, "organisation": p.organisation} for p in item.presenters],
+        position=position,
+        presenters=presenters,
         attachments=item.attachments,
         minutes_text=item.minutes_text,
         decisions=planned_decisions,
     )
+
+
+def _plan_attendance(
+    parsed: ParsedProtocol, orgs: OrganisationIndex, lead: uuid.UUID, ids: dict[str, uuid.UUID], known: set[str]
+) -> list[PlannedAttendee]:
+    """One row a person: someone named twice is written once, someone ambiguous not at all (see the people)."""
+    listed: set[object] = set()
+    out = []
+    for a in parsed.attendance:
+        who = ids.get(a.name) or fold(a.name)
+        action = Action.create if a.name in known and who not in listed else Action.skip
+        listed.add(who)
+        out.append(
+            PlannedAttendee(
+                action=action,
+                source=merge.PROTOCOL,
+                name=a.name,
+                person_id=ids.get(a.name),
+                status=a.status,
+                role=a.role,
+                body=a.body,
+                body_id=orgs.find(a.body) or (lead if a.body else None),
+                organisation=a.organisation,
+                on_behalf_of_id=orgs.principal(a.organisation),
+                substitute_for=a.substitute_for,
+                from_item=a.from_item,
+                to_item=a.to_item,
+                absent_items=a.absent_items,
+                adjuster=a.adjuster,
+                note=a.note,
+            )
+        )
+    return out
 
 
 def _plan_people(parsed: ParsedProtocol, index: PeopleIndex) -> list[PlannedPerson]:

@@ -102,9 +102,16 @@ class PrincipalUpdate(ApiModel):
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=12, max_length=200)
     is_active: bool | None = None
-    grants: list[GrantIn] | None = Field(default=None, max_length=100)
+    grants: list[GrantIn] | None = Field(
+        default=None,
+        max_length=100,
+        description="Replaces every grant; `[]` or `null` (JSON merge: null clears) removes them all.",
+    )
 
-    _scoped = field_validator("grants")(PrincipalCreate._scoped.__func__)  # type: ignore[attr-defined]
+    @field_validator("grants")
+    @classmethod
+    def _scoped(cls, grants: list[GrantIn] | None) -> list[GrantIn] | None:
+        return None if grants is None else PrincipalCreate._scoped(grants)
 
 
 class PrincipalOut(ResourceOut):

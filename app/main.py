@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -18,6 +18,7 @@ from app.cases.router import router as cases_router
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.limits import BodyLimitMiddleware
 from app.core.openapi import build_openapi
+from app.core.parameters import refuse_unknown_parameters
 from app.core.problems import install_problem_handlers
 from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
@@ -50,6 +51,8 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=_operation_id,
+        # Every route: an unknown query parameter or upload field is a 422, as an unknown body field is.
+        dependencies=[Depends(refuse_unknown_parameters)],
     )
     install_problem_handlers(app)
     app.include_router(health_router)

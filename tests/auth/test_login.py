@@ -95,6 +95,12 @@ def test_password_grant_gives_a_token_that_works(client: TestClient, anna: dict[
     assert client.get("/api/v1/organisations", headers=bearer(body["access_token"])).status_code == 200
 
 
+def test_the_token_endpoint_ignores_unknown_form_parameters(client: TestClient, anna: dict[str, Any]) -> None:
+    # RFC 6749 (3.2): the token endpoint ignores parameters it does not know, unlike an upload form.
+    r = login(client, ANNA, PASSWORD, state="xyz", audience="intranet")
+    assert r.status_code == 200, r.text
+
+
 def test_login_name_is_case_insensitive(client: TestClient, anna: dict[str, Any]) -> None:
     r = login(client, "  Anna.LIND ", PASSWORD)
     assert r.status_code == 200, r.text

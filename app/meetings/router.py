@@ -162,7 +162,7 @@ def calendar_reader(
         str | None, Query(max_length=4096, description="An API token, for calendars that cannot send headers.")
     ] = None,
 ) -> Actor | None:
-    return reader_or_nobody(session, header_token or token, background)
+    return reader_or_nobody(session, header_token, background, url_token=token)
 
 
 CalendarReader = Annotated[Actor | None, Depends(calendar_reader)]

@@ -94,7 +94,8 @@ def create_app() -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
-            expose_headers=["ETag", "Location"],
+            # What a browser client must read: file names of exports, replays, back-off, new objects, versions.
+            expose_headers=["Content-Disposition", "Idempotent-Replayed", "Retry-After", "Location", "ETag"],
         )
     return app
 

@@ -19,6 +19,7 @@ from app.decisions.models import (
     DecisionUpdate,
     ResponseIn,
     ResponseOut,
+    ResponseStatus,
 )
 from app.meetings import service as meetings
 
@@ -104,8 +105,14 @@ def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: 
 
 
 @router.get("/{id}/responses", name="responses_list", summary="Every recipient's answer to a recommendation")
-def list_responses(request: Request, id: uuid.UUID, session: DbSession, _actor: Reader) -> Page[ResponseOut]:
-    rows = service.responses_of(session, service.get(session, id))
+def list_responses(
+    request: Request,
+    id: uuid.UUID,
+    session: DbSession,
+    _actor: Reader,
+    status: Annotated[list[ResponseStatus] | None, Query(description="Only answers with these statuses.")] = None,
+) -> Page[ResponseOut]:
+    rows = service.responses_of(session, service.get(session, id), status)
     return list_response(request, whole_list(request, rows), "responses")
 
 

@@ -185,6 +185,8 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
             held = meetings.get(session, d.meeting_id).starts_at
             if meetings.get(session, report.meeting_id).starts_at <= held:
                 raise ValidationFailed("report_item_id", "is not on a meeting after the decision's")
+    if d.response_deadline is not None and d.response_deadline < d.decided_on:
+        raise ValidationFailed("response_deadline", f"is before the decision itself ({d.decided_on.isoformat()})")
     if d.case_id is not None:
         cases.get(session, d.case_id)
     if d.kind is DecisionKind.assignment and d.assignment_status is None:
@@ -285,13 +287,17 @@ def remove(session: Session, actor: Actor, decision: Decision) -> None:
 # --- responses ---
 
 
-def responses_of(session: Session, decision: Decision) -> list[ResponseOut]:
-    rows = session.exec(
+def responses_of(
+    session: Session, decision: Decision, statuses: list[ResponseStatus] | None = None
+) -> list[ResponseOut]:
+    stmt = (
         select(RecommendationResponse, Organisation)
         .join(Organisation, col(Organisation.id) == RecommendationResponse.organisation_id)
         .where(RecommendationResponse.decision_id == decision.id, col(RecommendationResponse.deleted_at).is_(None))
-        .order_by(col(Organisation.name_sort))
-    ).all()
+    )
+    if statuses:
+        stmt = stmt.where(col(RecommendationResponse.status).in_(statuses))
+    rows = session.exec(stmt.order_by(col(Organisation.name_sort))).all()
     return [_response_out(decision, r, o.name) for r, o in rows]
 
 
@@ -324,7 +330,8 @@ def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn)
         crud.get_live(session, Document, data.document_id, "document")
     if data.decided_on and data.decided_on < decision.decided_on:
         raise ValidationFailed("decided_on", "is before the recommendation itself")
-    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}))
+    # Answering again changes what is sent and keeps the rest (a later answer may only add the reference).
+    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}, exclude_unset=True))
     crud.save_update(session, actor, row, RESPONSE, diff)
     org = session.get(Organisation, data.organisation_id)
     return _response_out(decision, row, org.name if org else "")

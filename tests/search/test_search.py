@@ -411,3 +411,18 @@ def test_search_costs_the_same_whatever_the_number_of_hits(
     with count_queries() as many:
         assert len(search(client, admin, "tolkservice")) == 11
     assert one() == many()
+
+
+def test_csv_like_every_other_list(client: TestClient, admin: Headers, council: Council) -> None:
+    body = council.body("Samråd hälsa, vård och omsorg")
+    council.case("Nära vård i Åsele", "Äldreomsorg och hemsjukvård", body)
+    council.case("Färdtjänst", "Resor för äldre")
+    r = client.get(URL, params={"q": "äldreomsorg"}, headers={**admin, "Accept": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="search.csv"'
+    text = r.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, *rows = text.lstrip("\ufeff").splitlines()
+    assert header.split(";")[:3] == ["kind", "id", "title"]
+    assert len(rows) == 1 and "Nära vård i Åsele" in rows[0] and body in rows[0]

@@ -32,4 +32,4 @@ def search(
 ) -> Page[SearchHit]:
     flt = service.SearchFilter(q, kind, body_id, year)
     hits = service.search(session, flt, limit)
-    return list_response(request, whole_list(request, hits, limit=limit), "search")  # type: ignore[no-any-return]
+    return list_response(request, whole_list(request, hits, limit=limit), "search")

@@ -20,6 +20,7 @@ from app.core.limits import BodyLimitMiddleware
 from app.core.openapi import build_openapi
 from app.core.parameters import refuse_unknown_parameters
 from app.core.problems import install_problem_handlers
+from app.core.redaction import install_log_redaction
 from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
 from app.documents.router import router as documents_router
@@ -44,6 +45,7 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    install_log_redaction()
     app = FastAPI(
         title="Samverkan API",
         version=VERSION,

@@ -16,6 +16,7 @@ _DESCRIPTIONS = {
     "412": "If-Match does not match the current ETag.",
     "413": "The request body is over the limit.",
     "422": "The input is invalid; `errors` names each field.",
+    "503": "Another request wrote the same data at the same moment; nothing was changed. Retry after Retry-After.",
 }
 
 
@@ -48,6 +49,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 codes.append("412")
             if method == "post":
                 codes.append("400")
+            if method in ("post", "patch", "put", "delete"):
+                codes.append("503")
             responses = op.setdefault("responses", {})
             for code in sorted(codes):
                 existing = responses.get(code, {})

@@ -139,7 +139,8 @@ def replace_attendance(
     response: Response,
     if_match: IfMatch = None,
 ) -> Page[AttendanceOut]:
-    meeting = service.get(session, id)
+    # Locked first: concurrent replacements of one list queue up (the last one wins) rather than deadlock.
+    meeting = service.get(session, id, for_update=True)
     check_if_match(if_match, meeting)
     service.replace_attendance(session, actor, meeting, body.attendance)
     with_etag(response, meeting)

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import EmailStr, field_validator
 
@@ -11,7 +12,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut
 from app.core.principal import SCOPED_ROLES, PrincipalKind, Role
 
 
@@ -98,10 +99,10 @@ class PrincipalCreate(ApiModel):
 
 
 class PrincipalUpdate(ApiModel):
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    display_name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=12, max_length=200)
-    is_active: bool | None = None
+    is_active: Annotated[bool | None, NotNull] = None
     grants: list[GrantIn] | None = Field(
         default=None,
         max_length=100,

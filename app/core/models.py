@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ConfigDict, field_validator
+from pydantic import Field as ApiField
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -56,6 +57,20 @@ class ApiModel(SQLModel):
         if _has_nul(value):
             raise ValueError("may not contain the NUL character")
         return _composed(value)
+
+
+def _no_null(schema: dict[str, Any]) -> None:
+    branches = [b for b in schema.pop("anyOf", []) if b != {"type": "null"}]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+    schema.pop("default", None)
+
+
+# For a PATCH field that may be left out but never cleared (`Annotated[str | None, NotNull]`): the schema offers
+# no null, and the service refuses one (crud.apply_changes' `required`), so the contract says what is true.
+NotNull = ApiField(json_schema_extra=_no_null)
 
 
 class ResourceOut(SQLModel):

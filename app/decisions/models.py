@@ -3,13 +3,14 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field as ApiField
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut
 
 
 class DecisionKind(StrEnum):
@@ -102,7 +103,7 @@ class DecisionCreate(_DecisionFields):
 
 
 class DecisionUpdate(_DecisionFields):
-    kind: DecisionKind | None = None
+    kind: Annotated[DecisionKind | None, NotNull] = None
 
 
 class Tally(SQLModel):

@@ -271,7 +271,7 @@ def update(session: Session, actor: Actor, decision: Decision, data: DecisionUpd
     if data.kind is not None and data.kind != decision.kind:
         raise ValidationFailed("kind", "cannot change; delete the decision and record it anew")
     changes = data.model_dump(exclude_unset=True)
-    diff = crud.apply_changes(decision, changes, required={"decided_on", "clauses"})
+    diff = crud.apply_changes(decision, changes, required={"kind", "decided_on", "clauses"})
     _check_kind(session, decision, data.model_fields_set)
     _index(session, decision)
     crud.save_update(session, actor, decision, KIND, diff)

@@ -2,13 +2,14 @@
 
 import uuid
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut
 
 
 class DocumentRole(StrEnum):
@@ -52,9 +53,9 @@ class LinkIn(ApiModel):
 
 
 class DocumentUpdate(ApiModel):
-    filename: str | None = ApiField(default=None, min_length=1, max_length=255)
+    filename: Annotated[str | None, NotNull] = ApiField(default=None, min_length=1, max_length=255)
     label: str | None = ApiField(default=None, min_length=1, max_length=60)
-    role: DocumentRole | None = None
+    role: Annotated[DocumentRole | None, NotNull] = None
     links: list[LinkIn] | None = ApiField(default=None, max_length=50)
 
 

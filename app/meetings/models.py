@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AwareDatetime
 from pydantic import Field as ApiField
@@ -10,7 +11,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, enum_column
-from app.core.models import ApiModel, Resource, ResourceOut
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut
 
 ITEM_NUMBER_PATTERN = r"^[0-9]{1,4}[a-z]?$"
 
@@ -190,9 +191,9 @@ class MeetingCreate(_MeetingFields):
 
 class MeetingUpdate(_MeetingFields):
     body_ids: list[uuid.UUID] | None = ApiField(default=None, min_length=1, max_length=5)
-    kind: MeetingKind | None = None
-    status: MeetingStatus | None = None
-    starts_at: LocalOrAware | None = None
+    kind: Annotated[MeetingKind | None, NotNull] = None
+    status: Annotated[MeetingStatus | None, NotNull] = None
+    starts_at: Annotated[LocalOrAware | None, NotNull] = None
     ends_at: LocalOrAware | None = None
 
 
@@ -292,7 +293,7 @@ class AgendaItemCreate(_ItemFields):
 
 
 class AgendaItemUpdate(_ItemFields):
-    number: str | None = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN)
+    number: Annotated[str | None, NotNull] = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN)
 
 
 class AgendaItemOut(ResourceOut):

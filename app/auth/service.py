@@ -284,7 +284,7 @@ def create_api_token(
     days: int | None,
 ) -> tuple[ApiToken, str]:
     actor.require(Role.admin)
-    principal = crud.get_live(session, Principal, principal_id, "principal")
+    principal = crud.live_or_invalid(session, Principal, principal_id, "principal_id", "principal")
     if principal.kind is not PrincipalKind.service:
         raise ValidationFailed("principal_id", "API tokens are for service clients; people log in")
     grants = resolve_scopes(grants_of(session, principal.id), scopes)

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.cases import service as cases
+from app.cases.models import Case
 from app.core import crud
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
@@ -26,9 +27,8 @@ from app.decisions.models import (
     ResponseStatus,
     Tally,
 )
-from app.meetings import items as agenda
 from app.meetings import service as meetings
-from app.meetings.models import ItemCase
+from app.meetings.models import AgendaItem, ItemCase
 from app.organisations import service as organisations
 from app.organisations.models import Organisation
 from app.search import service as search
@@ -180,7 +180,7 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
         if (body_id := getattr(d, field)) is not None:
             organisations.require_body(session, body_id, field)
     if d.report_item_id is not None:
-        report = agenda.get(session, d.report_item_id)
+        report = crud.live_or_invalid(session, AgendaItem, d.report_item_id, "report_item_id", "agenda item")
         if "report_item_id" in given:
             held = meetings.get(session, d.meeting_id).starts_at
             if meetings.get(session, report.meeting_id).starts_at <= held:
@@ -188,7 +188,7 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
     if d.response_deadline is not None and d.response_deadline < d.decided_on:
         raise ValidationFailed("response_deadline", f"is before the decision itself ({d.decided_on.isoformat()})")
     if d.case_id is not None:
-        cases.get(session, d.case_id)
+        crud.live_or_invalid(session, Case, d.case_id, "case_id", "case")
     if d.kind is DecisionKind.assignment and d.assignment_status is None:
         d.assignment_status = AssignmentStatus.open
 
@@ -222,7 +222,7 @@ def _index(session: Session, d: Decision) -> None:
 
 
 def create(session: Session, actor: Actor, data: DecisionCreate) -> Decision:
-    item = agenda.get(session, data.agenda_item_id)
+    item = crud.live_or_invalid(session, AgendaItem, data.agenda_item_id, "agenda_item_id", "agenda item")
     meeting = meetings.get(session, item.meeting_id)
     body_id = data.body_id or item.body_id
     _require_secretary(actor, body_id)
@@ -327,7 +327,7 @@ def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn)
     if data.document_id is not None:
         from app.documents.models import Document
 
-        crud.get_live(session, Document, data.document_id, "document")
+        crud.live_or_invalid(session, Document, data.document_id, "document_id", "document")
     if data.decided_on and data.decided_on < decision.decided_on:
         raise ValidationFailed("decided_on", "is before the recommendation itself")
     # Answering again changes what is sent and keeps the rest (a later answer may only add the reference).

@@ -334,3 +334,9 @@ def test_answers_filtered_by_status(world: World, item: dict[str, Any]) -> None:
     assert len(names()) == 16
     r = world.client.get(url, params={"status": "vetoed"}, headers=world.admin)
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "status", 0]
+
+
+def test_a_missing_document_in_an_answer_is_422_naming_it(world: World, item: dict[str, Any]) -> None:
+    rec = recommend(world, item, FUTURE_DEADLINE)
+    assert_refused(answer(world, rec, UMEA, document_id="00000000-0000-4000-8000-000000000000"), "document_id")
+    assert responses(world, rec)[UMEA]["status"] == "pending"

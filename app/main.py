@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -18,7 +18,9 @@ from app.cases.router import router as cases_router
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.limits import BodyLimitMiddleware
 from app.core.openapi import build_openapi
+from app.core.parameters import refuse_unknown_parameters
 from app.core.problems import install_problem_handlers
+from app.core.redaction import install_log_redaction
 from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
 from app.documents.router import router as documents_router
@@ -43,6 +45,7 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    install_log_redaction()
     app = FastAPI(
         title="Samverkan API",
         version=VERSION,
@@ -50,6 +53,8 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=_operation_id,
+        # Every route: an unknown query parameter or upload field is a 422, as an unknown body field is.
+        dependencies=[Depends(refuse_unknown_parameters)],
     )
     install_problem_handlers(app)
     app.include_router(health_router)
@@ -91,7 +96,8 @@ def create_app() -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
-            expose_headers=["ETag", "Location"],
+            # What a browser client must read: file names of exports, replays, back-off, new objects, versions.
+            expose_headers=["Content-Disposition", "Idempotent-Replayed", "Retry-After", "Location", "ETag"],
         )
     return app
 

@@ -117,3 +117,22 @@ def test_service_client_token_and_processes_share_state(env: dict[str, str], sta
     )
     assert locked.status_code == 429
     assert int(locked.headers["retry-after"]) > 0
+
+
+def test_serve_listens_where_host_and_port_say(env: dict[str, str]) -> None:
+    port = _port()
+    proc = subprocess.Popen(
+        [*CLI, "serve"], env={**env, "HOST": "127.0.0.1", "PORT": str(port)}, cwd=ROOT, stderr=subprocess.PIPE
+    )
+    try:
+        for _ in range(600):
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+                return
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "server died"
+                time.sleep(0.1)
+        raise AssertionError("the server never listened on $PORT")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

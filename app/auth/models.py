@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import EmailStr, field_validator
 
@@ -11,7 +12,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 from app.core.principal import SCOPED_ROLES, PrincipalKind, Role
 
 
@@ -136,13 +137,20 @@ class PrincipalUpdate(ApiModel):
         {"grants": [{"role": "editor", "organisation_id": "f1a2dfc8-61b0-4c27-8b37-81272dae09f9"}, {"role": "reader"}]}
     )
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    display_name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=12, max_length=200)
-    is_active: bool | None = None
-    grants: list[GrantIn] | None = Field(default=None, max_length=100)
+    is_active: Annotated[bool | None, NotNull] = None
+    grants: list[GrantIn] | None = Field(
+        default=None,
+        max_length=100,
+        description="Replaces every grant; `[]` or `null` (JSON merge: null clears) removes them all.",
+    )
 
-    _scoped = field_validator("grants")(PrincipalCreate._scoped.__func__)  # type: ignore[attr-defined]
+    @field_validator("grants")
+    @classmethod
+    def _scoped(cls, grants: list[GrantIn] | None) -> list[GrantIn] | None:
+        return None if grants is None else PrincipalCreate._scoped(grants)
 
 
 class PrincipalOut(ResourceOut):

@@ -53,10 +53,14 @@ def grants_by_principal(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUI
 
 
 def _effective(held: frozenset[Grant], wanted: frozenset[Grant]) -> frozenset[Grant]:
-    """A token may carry fewer rights than its principal holds, never more; an admin may narrow to anything."""
+    """A token may carry fewer rights than its principal holds, never more; an admin may narrow to anything.
+
+    Every role may read, so any principal holding a role may narrow its token to `reader`.
+    """
     if any(g.role is Role.admin for g in held):
         return wanted
-    return wanted & held
+    readable = held | {Grant(Role.reader)} if held else held
+    return wanted & readable
 
 
 def resolve_scopes(held: frozenset[Grant], requested: list[str] | None) -> frozenset[Grant]:
@@ -247,7 +251,10 @@ def create_principal(session: Session, actor: Actor, data: PrincipalCreate) -> t
 def update_principal(session: Session, actor: Actor, principal: Principal, data: PrincipalUpdate) -> None:
     actor.require(Role.admin)
     changes = data.model_dump(exclude_unset=True)
+    grants_sent = "grants" in changes
     grants = changes.pop("grants", None)
+    if grants_sent and grants is None:
+        grants = []  # JSON merge semantics: `null` clears the list, as `[]` does; leaving the field out keeps it
     password = changes.pop("password", None)
     diff = crud.apply_changes(principal, changes, required={"display_name", "is_active"})
     if password is not None:
@@ -277,7 +284,7 @@ def create_api_token(
     days: int | None,
 ) -> tuple[ApiToken, str]:
     actor.require(Role.admin)
-    principal = crud.get_live(session, Principal, principal_id, "principal")
+    principal = crud.live_or_invalid(session, Principal, principal_id, "principal_id", "principal")
     if principal.kind is not PrincipalKind.service:
         raise ValidationFailed("principal_id", "API tokens are for service clients; people log in")
     grants = resolve_scopes(grants_of(session, principal.id), scopes)

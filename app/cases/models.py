@@ -3,13 +3,14 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key, utcnow
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 
 _LIVE = text("deleted_at IS NULL")
 
@@ -122,9 +123,11 @@ class CaseUpdate(_CaseFields):
 
     model_config = examples({"status": "in_preparation"})
 
-    title: str | None = ApiField(default=None, min_length=1, max_length=500)
-    reference: str | None = ApiField(default=None, min_length=1, max_length=40)
-    status: CaseStatus | None = ApiField(default=None, description="Only allowed transitions; see the README.")
+    title: Annotated[str | None, NotNull] = ApiField(default=None, min_length=1, max_length=500)
+    reference: Annotated[str | None, NotNull] = ApiField(default=None, min_length=1, max_length=40)
+    status: Annotated[CaseStatus | None, NotNull] = ApiField(
+        default=None, description="Only allowed transitions; see the README."
+    )
 
 
 class CaseOut(ResourceOut):

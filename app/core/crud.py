@@ -15,8 +15,10 @@ from app.core.principal import Actor
 R = TypeVar("R", bound=Resource)
 
 
-def get_live(session: Session, model: type[R], ident: uuid.UUID, kind: str) -> R:
-    obj = session.get(model, ident)
+def get_live(session: Session, model: type[R], ident: uuid.UUID, kind: str, *, for_update: bool = False) -> R:
+    """`for_update`: lock the row (PostgreSQL; SQLite's writers already take the one write lock at BEGIN) so that
+    concurrent writes to what hangs off it queue behind each other instead of deadlocking or going stale."""
+    obj = session.get(model, ident, with_for_update=for_update)
     if obj is None or obj.deleted_at is not None:
         raise not_found(kind, ident)
     return obj

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.core.db import session_scope
 from app.core.errors import Forbidden, Unauthorized
 from app.core.principal import Actor, Role
+from app.core.security import API_TOKEN_PREFIX
 from app.core.settings import get_settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,8 +70,18 @@ def require_role(*roles: Role) -> Callable[[Actor], Actor]:
     return dependency
 
 
-def reader_or_nobody(session: Session, token: str | None, background: BackgroundTasks) -> Actor | None:
-    """Published meeting data: a reader, or nobody at all when the deployment turns public reading on."""
+def reader_or_nobody(
+    session: Session, token: str | None, background: BackgroundTasks, url_token: str | None = None
+) -> Actor | None:
+    """Published meeting data: a reader, or nobody at all when the deployment turns public reading on.
+
+    `url_token` is one given in the query string, for calendars that cannot send headers: only a long-lived API
+    token may come that way. A login token is short-lived and personal; it belongs in the Authorization header.
+    """
+    if not token and url_token is not None:
+        if not url_token.startswith(API_TOKEN_PREFIX):
+            raise Unauthorized("Only an API token may be given in the URL.", code="invalid_token")
+        token = url_token
     if not token:
         if get_settings().public_read:
             return None

@@ -92,9 +92,11 @@ class ValidationFailed(AppError):
 
     status, code, title = 422, "validation_failed", "Validation failed"
 
-    def __init__(self, field: str | tuple[str | int, ...], msg: str, *, type: str = "value_error") -> None:
+    def __init__(
+        self, field: str | tuple[str | int, ...], msg: str, *, type: str = "value_error", code: str | None = None
+    ) -> None:
         loc = ("body", field) if isinstance(field, str) else field
-        super().__init__(f"{'.'.join(str(p) for p in loc)}: {msg}")
+        super().__init__(f"{'.'.join(str(p) for p in loc)}: {msg}", code=code)
         self.errors = [{"loc": list(loc), "msg": msg, "type": type}]
 
 

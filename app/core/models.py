@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ConfigDict, field_validator
+from pydantic import Field as ApiField
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -63,6 +64,20 @@ def examples(*bodies: dict[str, Any]) -> SQLModelConfig:
     """`model_config` of a request body: realistic examples for the contract. tests/test_openapi.py checks that
     each one validates, against the model and against its schema."""
     return SQLModelConfig(json_schema_extra={"examples": list(bodies)})
+
+
+def _no_null(schema: dict[str, Any]) -> None:
+    branches = [b for b in schema.pop("anyOf", []) if b != {"type": "null"}]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+    schema.pop("default", None)
+
+
+# For a PATCH field that may be left out but never cleared (`Annotated[str | None, NotNull]`): the schema offers
+# no null, and the service refuses one (crud.apply_changes' `required`), so the contract says what is true.
+NotNull = ApiField(json_schema_extra=_no_null)
 
 
 class ResourceOut(SQLModel):

@@ -30,7 +30,7 @@ _DESCRIPTIONS = {
     "416": "The range lies outside the file.",
     "422": "The input is invalid; `errors` names each field.",
     "429": "Too many requests; see `Retry-After`.",
-    "503": "Not ready.",
+    "503": "Another request wrote the same data at the same moment; nothing was changed. Retry after Retry-After.",
 }
 
 
@@ -66,6 +66,8 @@ def _generic_codes(path: str, method: str, op: dict[str, Any]) -> dict[str, set[
         add("403", "missing_role")
     if "{" in path:
         add("404", "not_found")
+    if any(p["name"] == "cursor" and p.get("in") == "query" for p in op.get("parameters", [])):
+        add("422", "invalid_cursor")  # a cursor from another list, or with other filters or sort
     if "requestBody" in op:
         add("400", "bad_request")  # a multipart body the parser cannot read
     if method in ("post", "put", "patch"):
@@ -77,6 +79,8 @@ def _generic_codes(path: str, method: str, op: dict[str, Any]) -> dict[str, set[
         add("409", "idempotency_key_reused", "idempotency_key_in_progress")
     if method in ("put", "patch", "delete") or "if-match" in headers:
         add("412", "precondition_failed")  # If-Match, and the version check in the UPDATE itself
+    if method in WRITES:
+        add("503", "busy")  # a lost lock race (deadlock, serialisation failure, SQLite busy): send it again
     return codes
 
 

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -65,6 +66,19 @@ class ListParams:
     count: bool
     updated_since: datetime | None
     created_since: datetime | None
+    # The list a cursor belongs to (see list_binding): a cursor from another list or other filters is refused.
+    binding: str = ""
+
+
+# Parameters that page through one list without making it another: the rest (filters, `sort`) bind the cursor.
+_PAGING_PARAMS = frozenset({"cursor", "limit", "count"})
+
+
+def list_binding(request: Request) -> str:
+    """A short digest of the list a request asks for: its path and every filter, as sent."""
+    filters = sorted((k, v) for k, v in request.query_params.multi_items() if k not in _PAGING_PARAMS)
+    raw = json.dumps([request.url.path, filters], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Callable[..., ListParams]:
@@ -74,6 +88,7 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
     sort_enum.__doc__ = "A field to sort the list by; a leading `-` sorts descending. Ties are broken by id."
 
     def dependency(
+        request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
         cursor: Annotated[str | None, Query(max_length=4096, description="Opaque, from `links.next`.")] = None,
         sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,
@@ -90,7 +105,7 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
                 raise ValidationFailed(("query", field), "is out of range", type="datetime_out_of_range")
         since_sort = "updated_at" if updated_since and "updated_at" in sort_fields else default_sort
         chosen = sort.value if sort is not None else since_sort
-        return ListParams(limit, cursor, chosen, count, updated_since, created_since)
+        return ListParams(limit, cursor, chosen, count, updated_since, created_since, list_binding(request))
 
     return dependency
 
@@ -127,18 +142,23 @@ def _decode_value(tagged: list[Any]) -> Any:
     return _DECODERS[kind](raw)
 
 
-def encode_cursor(sort: str, value: Any, ident: uuid.UUID) -> str:
+def encode_cursor(binding: str, sort: str, value: Any, ident: uuid.UUID) -> str:
     raw = json.dumps(
-        {"s": sort, "v": _encode_value(value), "id": str(ident)}, separators=(",", ":"), ensure_ascii=False
+        {"l": binding, "s": sort, "v": _encode_value(value), "id": str(ident)},
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str, expected: type) -> tuple[Any, uuid.UUID]:
-    """The cursor is client input: its value must have the sort column's type, or the database would fail on it."""
+def decode_cursor(cursor: str, binding: str, sort: str, expected: type) -> tuple[Any, uuid.UUID]:
+    """The cursor is client input: it must come from this very list (path, filters and sort), and its value must
+    have the sort column's type, or the database would fail on it."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
+        if data["l"] != binding:
+            raise ValueError("from another list, or the filters changed")
         if data["s"] != sort:
             raise ValueError("sort changed")
         value = _decode_value(data["v"])
@@ -149,7 +169,10 @@ def decode_cursor(cursor: str, sort: str, expected: type) -> tuple[Any, uuid.UUI
         return value, uuid.UUID(data["id"])
     except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
         raise ValidationFailed(
-            ("query", "cursor"), "is not a cursor from this list (or the sort changed)", type="cursor_invalid"
+            ("query", "cursor"),
+            "is not a cursor from this list (or its filters or sort changed): start again without it",
+            type="invalid_cursor",
+            code="invalid_cursor",
         ) from exc
 
 
@@ -187,7 +210,7 @@ def paginate(
     field = params.sort.lstrip("-")
     column = sort_columns[field]
     if params.cursor:
-        value, ident = decode_cursor(params.cursor, params.sort, _python_type(column))
+        value, ident = decode_cursor(params.cursor, params.binding, params.sort, _python_type(column))
         # A row-value comparison lets both databases seek the index instead of scanning an OR.
         key, bound = tuple_(column, model.id), tuple_(literal(value, column.type), literal(ident, model.id.type))
         stmt = stmt.where(key < bound if descending else key > bound)
@@ -198,7 +221,7 @@ def paginate(
     if len(rows) > params.limit:
         rows = rows[: params.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(params.sort, _sort_value(last, column, field), last.id)
+        next_cursor = encode_cursor(params.binding, params.sort, _sort_value(last, column, field), last.id)
     return PageResult(rows, next_cursor, total, params.limit)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -109,6 +109,33 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, 409, "conflict", "Conflict", "The change conflicts with existing data.")
 
 
+# PostgreSQL: deadlock_detected, serialization_failure, lock_not_available. SQLite: its one write lock stayed busy
+# past the busy timeout. Either way the request lost a race with another writer and may simply be sent again.
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+_TRANSIENT_SQLITE = ("database is locked", "database table is locked")
+RETRY_AFTER_SECONDS = 1
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate in _TRANSIENT_SQLSTATES or str(exc.orig).startswith(_TRANSIENT_SQLITE)
+
+
+async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationalError)
+    if not _is_transient(exc):
+        return await _unexpected(request, exc)
+    log.warning("write lost a race on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+    return problem(
+        request,
+        503,
+        "busy",
+        "Busy, try again",
+        "Another request was writing the same data at the same moment; nothing was changed. Send it again.",
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _stale_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(
         request,
@@ -130,6 +157,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(StaleDataError, _stale_error)
+    app.add_exception_handler(OperationalError, _operational_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

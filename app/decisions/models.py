@@ -3,13 +3,14 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field as ApiField
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import enum_column
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 from app.meetings.models import RecordSource
 
 
@@ -149,7 +150,7 @@ class DecisionUpdate(_DecisionFields):
 
     model_config = examples({"response_deadline": "2024-12-31"})
 
-    kind: DecisionKind | None = None
+    kind: Annotated[DecisionKind | None, NotNull] = None
 
 
 class Tally(SQLModel):

@@ -21,6 +21,7 @@ from app.decisions.models import (
     DecisionUpdate,
     ResponseIn,
     ResponseOut,
+    ResponseStatus,
 )
 from app.meetings import service as meetings
 
@@ -120,10 +121,16 @@ def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: 
 
 
 @router.get("/{id}/responses", name="responses_list", summary="Every recipient's answer to a recommendation")
-def list_responses(request: Request, id: uuid.UUID, session: DbSession, _actor: Reader) -> Page[ResponseOut]:
+def list_responses(
+    request: Request,
+    id: uuid.UUID,
+    session: DbSession,
+    _actor: Reader,
+    status: Annotated[list[ResponseStatus] | None, Query(description="Only answers with these statuses.")] = None,
+) -> Page[ResponseOut]:
     """Every recipient principal's answer to a recommendation (adopted, rejected, pending, …), including
     those not yet answered. Any reader."""
-    rows = service.responses_of(session, service.get(session, id))
+    rows = service.responses_of(session, service.get(session, id), status)
     return list_response(request, whole_list(request, rows), "responses")
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.cases import service as cases
+from app.cases.models import Case
 from app.core import crud
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, paginate
@@ -27,9 +28,8 @@ from app.decisions.models import (
     ResponseStatus,
     Tally,
 )
-from app.meetings import items as agenda
 from app.meetings import service as meetings
-from app.meetings.models import ItemCase, RecordSource
+from app.meetings.models import AgendaItem, ItemCase, RecordSource
 from app.organisations import service as organisations
 from app.organisations.models import Organisation
 from app.search import service as search
@@ -183,13 +183,15 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
         if (body_id := getattr(d, field)) is not None:
             organisations.require_body(session, body_id, field)
     if d.report_item_id is not None:
-        report = agenda.get(session, d.report_item_id)
+        report = crud.live_or_invalid(session, AgendaItem, d.report_item_id, "report_item_id", "agenda item")
         if "report_item_id" in given:
             held = meetings.get(session, d.meeting_id).starts_at
             if meetings.get(session, report.meeting_id).starts_at <= held:
                 raise ValidationFailed("report_item_id", "is not on a meeting after the decision's")
+    if d.response_deadline is not None and d.response_deadline < d.decided_on:
+        raise ValidationFailed("response_deadline", f"is before the decision itself ({d.decided_on.isoformat()})")
     if d.case_id is not None:
-        cases.get(session, d.case_id)
+        crud.live_or_invalid(session, Case, d.case_id, "case_id", "case")
     if d.kind is DecisionKind.assignment and d.assignment_status is None:
         d.assignment_status = AssignmentStatus.open
 
@@ -225,7 +227,7 @@ def _index(session: Session, d: Decision) -> None:
 def create(
     session: Session, actor: Actor, data: DecisionCreate, source: RecordSource = RecordSource.manual
 ) -> Decision:
-    item = agenda.get(session, data.agenda_item_id)
+    item = crud.live_or_invalid(session, AgendaItem, data.agenda_item_id, "agenda_item_id", "agenda item")
     meeting = meetings.get(session, item.meeting_id)
     body_id = data.body_id or item.body_id
     _require_secretary(actor, body_id)
@@ -278,7 +280,7 @@ def update(
     if data.kind is not None and data.kind != decision.kind:
         raise ValidationFailed("kind", "cannot change; delete the decision and record it anew")
     changes = data.model_dump(exclude_unset=True)
-    diff = crud.apply_changes(decision, changes, required={"decided_on", "clauses"})
+    diff = crud.apply_changes(decision, changes, required={"kind", "decided_on", "clauses"})
     _check_kind(session, decision, data.model_fields_set)
     _index(session, decision)
     crud.mark_source(decision, source, diff)
@@ -295,13 +297,17 @@ def remove(session: Session, actor: Actor, decision: Decision) -> None:
 # --- responses ---
 
 
-def responses_of(session: Session, decision: Decision) -> list[ResponseOut]:
-    rows = session.exec(
+def responses_of(
+    session: Session, decision: Decision, statuses: list[ResponseStatus] | None = None
+) -> list[ResponseOut]:
+    stmt = (
         select(RecommendationResponse, Organisation)
         .join(Organisation, col(Organisation.id) == RecommendationResponse.organisation_id)
         .where(RecommendationResponse.decision_id == decision.id, col(RecommendationResponse.deleted_at).is_(None))
-        .order_by(col(Organisation.name_sort))
-    ).all()
+    )
+    if statuses:
+        stmt = stmt.where(col(RecommendationResponse.status).in_(statuses))
+    rows = session.exec(stmt.order_by(col(Organisation.name_sort))).all()
     return [_response_out(decision, r, o.name) for r, o in rows]
 
 
@@ -331,10 +337,11 @@ def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn)
     if data.document_id is not None:
         from app.documents.models import Document
 
-        crud.get_live(session, Document, data.document_id, "document")
+        crud.live_or_invalid(session, Document, data.document_id, "document_id", "document")
     if data.decided_on and data.decided_on < decision.decided_on:
         raise ValidationFailed("decided_on", "is before the recommendation itself")
-    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}))
+    # Answering again changes what is sent and keeps the rest (a later answer may only add the reference).
+    diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}, exclude_unset=True))
     crud.save_update(session, actor, row, RESPONSE, diff)
     org = session.get(Organisation, data.organisation_id)
     return _response_out(decision, row, org.name if org else "")

@@ -4,13 +4,14 @@ import re
 import uuid
 from enum import StrEnum
 from pathlib import PurePosixPath
+from typing import Annotated
 
 from pydantic import Field as ApiField
 from sqlalchemy import Column, Text, false
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, enum_column, keep_sort_key
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 from app.core.text import fold
 
 _WORD = re.compile(r"\w+")
@@ -100,9 +101,9 @@ class DocumentUpdate(ApiModel):
         }
     )
 
-    filename: str | None = ApiField(default=None, min_length=1, max_length=255)
+    filename: Annotated[str | None, NotNull] = ApiField(default=None, min_length=1, max_length=255)
     label: str | None = ApiField(default=None, min_length=1, max_length=60)
-    role: DocumentRole | None = None
+    role: Annotated[DocumentRole | None, NotNull] = None
     links: list[LinkIn] | None = ApiField(default=None, max_length=50)
 
 

@@ -197,7 +197,7 @@ def _index(session: Session, item: AgendaItem) -> None:
 def create(
     session: Session, actor: Actor, data: AgendaItemCreate, source: RecordSource = RecordSource.manual
 ) -> AgendaItem:
-    meeting = meetings.get(session, data.meeting_id)
+    meeting = crud.live_or_invalid(session, Meeting, data.meeting_id, "meeting_id", "meeting")
     meetings.require_secretary(session, actor, meeting)
     body_id = data.body_id or meeting.lead_body_id
     if body_id not in meetings.body_ids_of(session, [meeting.id])[meeting.id]:

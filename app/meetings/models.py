@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 
 ITEM_NUMBER_PATTERN = r"^[0-9]{1,4}[a-z]?$"
 ItemNumber = Annotated[str, StringConstraints(pattern=ITEM_NUMBER_PATTERN)]
@@ -251,9 +251,9 @@ class MeetingUpdate(_MeetingFields):
     model_config = examples({"place": "Skellefteå stadshus", "status": "convened"})
 
     body_ids: list[uuid.UUID] | None = ApiField(default=None, min_length=1, max_length=5)
-    kind: MeetingKind | None = None
-    status: MeetingStatus | None = None
-    starts_at: LocalOrAware | None = None
+    kind: Annotated[MeetingKind | None, NotNull] = None
+    status: Annotated[MeetingStatus | None, NotNull] = None
+    starts_at: Annotated[LocalOrAware | None, NotNull] = None
     ends_at: LocalOrAware | None = None
 
 
@@ -406,7 +406,7 @@ class AgendaItemUpdate(_ItemFields):
 
     model_config = examples({"title": "Avtal om läkarmedverkan", "position": 6})
 
-    number: str | None = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN)
+    number: Annotated[str | None, NotNull] = ApiField(default=None, pattern=ITEM_NUMBER_PATTERN)
 
 
 class AgendaItemOut(ResourceOut):

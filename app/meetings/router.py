@@ -163,7 +163,8 @@ def replace_attendance(
 ) -> Page[AttendanceOut]:
     """Replace the meeting's whole attendance list with the one sent. Secretaries of one of the meeting's bodies
     and admins. Send If-Match with the list's ETag to avoid overwriting someone else's change."""
-    meeting = service.get(session, id)
+    # Locked first: concurrent replacements of one list queue up (the last one wins) rather than deadlock.
+    meeting = service.get(session, id, for_update=True)
     check_if_match(if_match, meeting)
     service.replace_attendance(session, actor, meeting, body.attendance)
     with_etag(response, meeting)
@@ -188,7 +189,7 @@ def calendar_reader(
         str | None, Query(max_length=4096, description="An API token, for calendars that cannot send headers.")
     ] = None,
 ) -> Actor | None:
-    return reader_or_nobody(session, header_token or token, background)
+    return reader_or_nobody(session, header_token, background, url_token=token)
 
 
 CalendarReader = Annotated[Actor | None, Depends(calendar_reader)]

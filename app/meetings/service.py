@@ -66,8 +66,8 @@ class MeetingFilter:
     q: str | None = None
 
 
-def get(session: Session, ident: uuid.UUID) -> Meeting:
-    return crud.get_live(session, Meeting, ident, KIND)
+def get(session: Session, ident: uuid.UUID, *, for_update: bool = False) -> Meeting:
+    return crud.get_live(session, Meeting, ident, KIND, for_update=for_update)
 
 
 def body_ids_of(session: Session, meeting_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import EmailStr, HttpUrl, field_validator, model_validator
 
@@ -12,7 +13,7 @@ from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, enum_column
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 from app.core.validators import normalise_org_number
 
 
@@ -158,12 +159,12 @@ class OrganisationUpdate(_OrganisationFields):
 
     model_config = examples({"name": "Region Västerbotten", "renamed_on": "2019-01-01"})
 
-    kind: OrganisationKind | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: Annotated[OrganisationKind | None, NotNull] = None
+    name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=200)
     renamed_on: date | None = Field(
         default=None, description="With a new name: the day it took effect; the old name is kept until then."
     )
-    is_principal: bool | None = None
+    is_principal: Annotated[bool | None, NotNull] = None
     former_names: list[FormerName] | None = Field(default=None, max_length=50)
     member_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
 

@@ -239,9 +239,7 @@ def update(session: Session, actor: Actor, org: Organisation, data: Organisation
     old_name = org.name
     diff = crud.apply_changes(org, changes, REQUIRED)
     if "name" in diff and former_given is None:
-        # A rename keeps the old name in the history, so the body is found by either.
-        until = renamed_on or date.today()
-        former.insert(0, FormerName(name=old_name, valid_from=org.start_date, valid_to=until - timedelta(days=1)))
+        _keep_former_name(former, old_name, org.start_date, renamed_on)
     _index_names(org, former)
     ids = member_ids or [] if member_ids is not None else None
     _check(session, org, ids)
@@ -253,6 +251,24 @@ def update(session: Session, actor: Actor, org: Organisation, data: Organisation
         diff["member_ids"] = [None, [str(i) for i in ids]]
     crud.save_update(session, actor, org, KIND, diff)
     return org
+
+
+def _keep_former_name(former: list[FormerName], old_name: str, start: date | None, renamed_on: date | None) -> None:
+    """A rename keeps the old name in the history, so the body is found by either.
+
+    The old name was in use from the start date to the day before the rename. A rename given as taking effect on
+    or before the start date would leave it no day at all: that is the client's mistake, named. Without
+    `renamed_on` the rename is today's; before the body has started (or on its first day) that is a correction of
+    a name never in use, so nothing is kept.
+    """
+    if renamed_on is not None and start is not None and renamed_on <= start:
+        raise ValidationFailed(
+            "renamed_on", f"must be after the organisation's start_date ({start.isoformat()})", type="date_order"
+        )
+    until = renamed_on or date.today()
+    if start is not None and until <= start:
+        return
+    former.insert(0, FormerName(name=old_name, valid_from=start, valid_to=until - timedelta(days=1)))
 
 
 def remove(session: Session, actor: Actor, org: Organisation) -> None:

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import EmailStr
 
@@ -12,7 +13,7 @@ from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, enum_column
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 
 _LIVE = text("deleted_at IS NULL")
 PARTY_PATTERN = r"^[a-zåäö]{1,10}$"
@@ -124,8 +125,8 @@ class PersonUpdate(ApiModel):
 
     model_config = examples({"title": "Ordförande i socialnämnden", "party": "s"})
 
-    given_name: str | None = Field(default=None, min_length=1, max_length=100)
-    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    given_name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=100)
+    family_name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=100)
     party: str | None = ApiField(default=None, pattern=PARTY_PATTERN)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     employer_id: uuid.UUID | None = None
@@ -194,10 +195,10 @@ class MembershipUpdate(ApiModel):
 
     model_config = examples({"end_date": "2024-06-30"})
 
-    role: MembershipRole | None = None
+    role: Annotated[MembershipRole | None, NotNull] = None
     on_behalf_of_id: uuid.UUID | None = None
-    voting_right: bool | None = None
-    start_date: date | None = None
+    voting_right: Annotated[bool | None, NotNull] = None
+    start_date: Annotated[date | None, NotNull] = None
     end_date: date | None = None
 
 

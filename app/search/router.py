@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.core.deps import DbSession, Reader
+from app.core.http import CSV_LIST, list_response
 from app.core.pagination import Page, whole_list
 from app.search import service
 from app.search.models import SearchHit, SearchKind
@@ -13,7 +14,12 @@ from app.search.models import SearchHit, SearchKind
 router = APIRouter(prefix="/search", tags=["search"])
 
 
-@router.get("", name="search_query", summary="Ranked full-text search over cases, items, decisions and documents")
+@router.get(
+    "",
+    name="search_query",
+    summary="Ranked full-text search over cases, items, decisions and documents",
+    responses=CSV_LIST,
+)
 def search(
     request: Request,
     session: DbSession,
@@ -28,4 +34,4 @@ def search(
     highlighted snippets. Filter by kind, body and year. Any reader."""
     flt = service.SearchFilter(q, kind, body_id, year)
     hits = service.search(session, flt, limit)
-    return whole_list(request, hits, limit=limit)  # type: ignore[return-value]
+    return list_response(request, whole_list(request, hits, limit=limit), "search")

@@ -1,10 +1,12 @@
 """The eight strategies of the roadmap Nära vård 2030: a small taxonomy other resources link to."""
 
+from typing import Annotated
+
 from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field
 
 from app.core.db import SortKey
-from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 
 _LIVE = text("deleted_at IS NULL")
 
@@ -42,8 +44,8 @@ class StrategyUpdate(ApiModel):
 
     model_config = examples({"name": "Hälsofrämjande och förebyggande arbete för alla åldrar"})
 
-    number: int | None = Field(default=None, ge=1, le=99)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    number: Annotated[int | None, NotNull] = Field(default=None, ge=1, le=99)
+    name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
 
 

@@ -119,7 +119,8 @@ def test_a_token_for_a_person_is_refused(
     person = client.get(ME, headers=make_principal("reader")).json()["id"]
     problem = assert_problem(create(client, admin, person), 422, "validation_failed")
     assert problem["errors"][0]["loc"] == ["body", "principal_id"]
-    missing = assert_problem(create(client, admin, "00000000-0000-4000-8000-000000000000"), 404, "not_found")
+    missing = assert_problem(create(client, admin, "00000000-0000-4000-8000-000000000000"), 422, "validation_failed")
+    assert missing["errors"][0]["loc"] == ["body", "principal_id"]
     assert "principal" in missing["detail"]
     assert_problem(create(client, admin, person, secret="x"), 422, "validation_failed")
     assert listed(client, admin) == []

@@ -95,6 +95,12 @@ def test_password_grant_gives_a_token_that_works(client: TestClient, anna: dict[
     assert client.get("/api/v1/organisations", headers=bearer(body["access_token"])).status_code == 200
 
 
+def test_the_token_endpoint_ignores_unknown_form_parameters(client: TestClient, anna: dict[str, Any]) -> None:
+    # RFC 6749 (3.2): the token endpoint ignores parameters it does not know, unlike an upload form.
+    r = login(client, ANNA, PASSWORD, state="xyz", audience="intranet")
+    assert r.status_code == 200, r.text
+
+
 def test_login_name_is_case_insensitive(client: TestClient, anna: dict[str, Any]) -> None:
     r = login(client, "  Anna.LIND ", PASSWORD)
     assert r.status_code == 200, r.text
@@ -176,6 +182,26 @@ def test_fewer_scopes_than_held_work_and_me_shows_only_those(client: TestClient,
     assert me(client, r.json()["access_token"])["grants"] == [{"role": "reader", "organisation_id": None}]
     r = client.post(TOKEN, data={"grant_type": "password", "username": ANNA, "password": PASSWORD, "scope": ""})
     assert r.json()["scope"] == "fund_manager reader"
+
+
+@pytest.mark.parametrize("role", ["secretary", "editor", "fund_manager"])
+def test_every_role_may_narrow_its_token_to_reader(
+    client: TestClient, admin: dict[str, str], new_principal: Callable[..., dict[str, Any]], role: str
+) -> None:
+    """Every role may read, so `scope=reader` is fewer rights than any role holds, not more."""
+    org = client.post("/api/v1/organisations", json={"kind": "joint_body", "name": "Samråd"}, headers=admin)
+    grant = {"role": role, "organisation_id": org.json()["id"]} if role != "fund_manager" else {"role": role}
+    new_principal("karin", grants=[grant])
+    r = login(client, "karin", PASSWORD, scope="reader")
+    assert r.status_code == 200, r.text
+    assert r.json()["scope"] == "reader"
+    token = r.json()["access_token"]
+    assert me(client, token)["grants"] == [{"role": "reader", "organisation_id": None}]
+    assert client.get("/api/v1/organisations", headers=bearer(token)).status_code == 200
+    refused = client.post("/api/v1/organisations", json={"kind": "joint_body", "name": "AU"}, headers=bearer(token))
+    assert_problem(refused, 403, "missing_role")
+    # Narrowed to reader, but still never wider: admin stays out of reach.
+    assert_problem(login(client, "karin", PASSWORD, scope="reader admin"), 400, "invalid_scope")
 
 
 @pytest.mark.parametrize(

@@ -202,6 +202,20 @@ def test_patch_refusals_name_the_field_and_change_nothing(
     assert after.json()["grants"] == [{"role": "reader", "organisation_id": None}]
 
 
+def test_patch_grants_null_clears_them_as_json_merge_says(client: TestClient, admin: dict[str, str]) -> None:
+    r = create(client, admin, login="klient", grants=grants("reader", "fund_manager"))
+    pid, etag = r.json()["id"], r.headers["etag"]
+    cleared = client.patch(f"{PRINCIPALS}/{pid}", json={"grants": None}, headers={**admin, "If-Match": etag})
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["grants"] == []
+    assert cleared.headers["etag"] != etag
+    assert client.get(f"{PRINCIPALS}/{pid}", headers=admin).json()["grants"] == []
+    # Left out, the grants stay as they are.
+    kept = client.patch(f"{PRINCIPALS}/{pid}", json={"grants": grants("reader")}, headers=admin)
+    renamed = client.patch(f"{PRINCIPALS}/{pid}", json={"display_name": "Klienten"}, headers=admin)
+    assert renamed.json()["grants"] == kept.json()["grants"] == [{"role": "reader", "organisation_id": None}]
+
+
 def test_scoped_grant_with_a_real_organisation(client: TestClient, admin: dict[str, str], organisation: str) -> None:
     r = create(client, admin, login="klient", grants=[{"role": "editor", "organisation_id": organisation}])
     assert r.status_code == 201, r.text

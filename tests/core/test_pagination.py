@@ -125,6 +125,7 @@ def _assert_cursor_refused(r: Any) -> None:
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()
     assert problem["errors"][0]["loc"] == ["query", "cursor"]
+    assert problem["code"] == "invalid_cursor"
     assert "query.cursor" in problem["detail"]
 
 
@@ -200,6 +201,39 @@ def test_cursor_from_another_sort_is_a_problem(
     assert client.get(ORGS, params={"cursor": cursor, "sort": "name"}, headers=admin).status_code == 200
     for other in ("-name", "created_at", "updated_at"):
         _assert_cursor_refused(client.get(ORGS, params={"cursor": cursor, "sort": other}, headers=admin))
+
+
+def test_a_cursor_belongs_to_the_list_that_issued_it(
+    client: TestClient, admin: dict[str, str], bodies: list[dict[str, Any]]
+) -> None:
+    for given, family in (("Anna", "Lind"), ("Per", "Öberg"), ("Karin", "Åberg")):
+        person = {"given_name": given, "family_name": family}
+        assert client.post("/api/v1/people", json=person, headers=admin).status_code == 201
+    # Both lists sort by name by default, so only the binding tells the cursors apart.
+    from_orgs = _cursor(client, admin)
+    from_people = parse_qs(
+        urlsplit(client.get("/api/v1/people", params={"limit": 1}, headers=admin).json()["links"]["next"]).query
+    )["cursor"][0]
+    assert client.get("/api/v1/people", params={"cursor": from_people}, headers=admin).status_code == 200
+    _assert_cursor_refused(client.get("/api/v1/people", params={"cursor": from_orgs}, headers=admin))
+    _assert_cursor_refused(client.get(ORGS, params={"cursor": from_people}, headers=admin))
+
+
+def test_a_cursor_is_bound_to_the_filters_and_sort_it_was_made_with(
+    client: TestClient, admin: dict[str, str], bodies: list[dict[str, Any]]
+) -> None:
+    cursor = _cursor(client, admin, kind="joint_body", sort="-name")
+    same = {"cursor": cursor, "kind": "joint_body", "sort": "-name"}
+    assert client.get(ORGS, params={**same, "limit": 5, "count": "true"}, headers=admin).status_code == 200
+    for changed in (
+        {"kind": "working_group"},
+        {"kind": None},
+        {"q": "Grupp"},
+        {"sort": "name"},
+        {"sort": None},
+    ):
+        params = {k: v for k, v in (same | changed).items() if v is not None}
+        _assert_cursor_refused(client.get(ORGS, params=params, headers=admin))
 
 
 @pytest.mark.parametrize("sort", ["kind", "--name", "name,created_at", "NAME", ""])

@@ -287,3 +287,56 @@ def test_the_answers_export_to_a_spreadsheet(world: World, item: dict[str, Any])
     umea = data[names.index(UMEA)]
     assert umea[header.index("status")] == "adopted" and umea[header.index("assembly")] == "Kommunfullmäktige"
     assert data[names.index("Åsele kommun")][header.index("overdue")] == "true"
+
+
+def test_a_deadline_before_the_recommendation_is_refused(world: World, item: dict[str, Any]) -> None:
+    before = world.client.get(DECISIONS, params={"count": "true"}, headers=world.admin).json()["pagination"]["total"]
+    body = {"agenda_item_id": item["id"], "kind": "recommendation", "clauses": CLAUSES}
+    r = world.client.post(DECISIONS, json={**body, "response_deadline": "2021-03-18"}, headers=world.admin)
+    assert_refused(r, "response_deadline")
+    after = world.client.get(DECISIONS, params={"count": "true"}, headers=world.admin).json()["pagination"]["total"]
+    assert after == before
+    rec = recommend(world, item, "2021-03-19")  # the day of the meeting itself is fine
+    for change in ({"response_deadline": "2021-01-31"}, {"decided_on": "2021-03-20"}):
+        assert_refused(
+            world.client.patch(f"{DECISIONS}/{rec['id']}", json=change, headers=world.admin), "response_deadline"
+        )
+    assert world.get(f"/decisions/{rec['id']}")["response_deadline"] == "2021-03-19"
+
+
+def test_answering_again_changes_only_what_is_sent(world: World, item: dict[str, Any]) -> None:
+    rec = recommend(world, item, FUTURE_DEADLINE)
+    first = {"decided_on": "2021-05-20", "assembly": "Kommunfullmäktige", "reference": "KS 2021/112"}
+    assert answer(world, rec, UMEA, "adopted_with_changes", **first).status_code == 200
+    again = answer(world, rec, UMEA, "adopted", reference="KF 2021/40")
+    assert again.status_code == 200, again.text
+    kept = {k: again.json()[k] for k in ("status", "decided_on", "assembly", "reference")}
+    assert kept == {"status": "adopted", **first, "reference": "KF 2021/40"}
+    assert {k: responses(world, rec)[UMEA][k] for k in kept} == kept
+    # null clears, as in every PATCH
+    assert answer(world, rec, UMEA, "adopted", assembly=None).json()["assembly"] is None
+
+
+def test_answers_filtered_by_status(world: World, item: dict[str, Any]) -> None:
+    rec = recommend(world, item, FUTURE_DEADLINE)
+    for org, status in ((UMEA, "adopted"), (SKELLEFTEA, "rejected"), (REGION, "adopted")):
+        assert answer(world, rec, org, status).status_code == 200
+    url = f"{DECISIONS}/{rec['id']}/responses"
+
+    def names(*statuses: str) -> list[str]:
+        r = world.client.get(url, params=[("status", s) for s in statuses], headers=world.admin)
+        assert r.status_code == 200, r.text
+        return [a["organisation_name"] for a in r.json()["data"]]
+
+    assert names("adopted") == [REGION, UMEA]
+    assert names("adopted", "rejected") == [REGION, SKELLEFTEA, UMEA]
+    assert len(names("pending")) == 13 and UMEA not in names("pending")
+    assert len(names()) == 16
+    r = world.client.get(url, params={"status": "vetoed"}, headers=world.admin)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "status", 0]
+
+
+def test_a_missing_document_in_an_answer_is_422_naming_it(world: World, item: dict[str, Any]) -> None:
+    rec = recommend(world, item, FUTURE_DEADLINE)
+    assert_refused(answer(world, rec, UMEA, document_id="00000000-0000-4000-8000-000000000000"), "document_id")
+    assert responses(world, rec)[UMEA]["status"] == "pending"

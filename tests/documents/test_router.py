@@ -22,6 +22,7 @@ from tests.documents.api import (
     Record,
     assert_problem,
     count,
+    created,
     raw_upload,
     tmp_files,
     unique_text,
@@ -190,6 +191,27 @@ def test_empty_file_is_422(client: TestClient, admin: Headers) -> None:
     problem = assert_problem(upload(client, admin, "tom.txt", b""), 422, ["body", "file"])
     assert "empty" in problem["errors"][0]["msg"]
     assert count(client, admin) == 0
+
+
+def test_an_unknown_multipart_field_is_422_naming_it(client: TestClient, admin: Headers) -> None:
+    data = unique_text()
+    sent = {"role": "protocol", "titel": "Protokoll", "lable": "Bilaga 3"}
+    r = client.post(URL, files={"file": ("protokoll.txt", data, "text/plain")}, data=sent, headers=admin)
+    problem = assert_problem(r, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["body", "titel"], ["body", "lable"]]
+    assert count(client, admin) == 0
+    assert not storage.path_for(hashlib.sha256(data).hexdigest()).exists()
+
+
+@pytest.mark.parametrize("label", ["", "   "], ids=["empty", "blank"])
+def test_an_empty_label_is_422_as_in_json_not_stored_as_null(client: TestClient, admin: Headers, label: str) -> None:
+    r = client.post(
+        URL, files={"file": ("protokoll.txt", unique_text(), "text/plain")}, data={"label": label}, headers=admin
+    )
+    assert_problem(r, 422, ["body", "label"])
+    assert count(client, admin) == 0
+    doc = created(upload(client, admin, "protokoll.txt", unique_text(), label="Bilaga 3"))
+    assert_problem(client.patch(f"{URL}/{doc}", json={"label": label}, headers=admin), 422, ["body", "label"])
 
 
 @pytest.mark.parametrize(

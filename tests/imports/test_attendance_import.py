@@ -360,7 +360,7 @@ def test_who_may_import_attendance(
     r = upload("attendance", data, CURRENT.name, elsewhere, meeting_id=meeting, dry_run=False)
     assert r.status_code == 403 and r.json()["code"] == "missing_role"
     missing = upload("attendance", data, CURRENT.name, elsewhere, meeting_id="00000000-0000-4000-8000-000000000000")
-    assert missing.status_code == 404
+    assert missing.status_code == 422 and missing.json()["errors"][0]["loc"] == ["body", "meeting_id"]
     secretary = make_principal(f"secretary:{orgs[P.COUNCIL]}")
     r = upload("attendance", data, CURRENT.name, secretary, meeting_id=meeting, dry_run=False)
     assert r.status_code == 200 and r.json()["applied"] is True

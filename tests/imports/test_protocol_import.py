@@ -212,6 +212,22 @@ def test_the_sample_protocol_round_trips_into_its_record(
     ]
 
 
+@pytest.mark.parametrize(
+    ("form", "loc"),
+    [({"dryrun": "false"}, ["body", "dryrun"]), ({"expected_plan": ""}, ["body", "expected_plan"])],
+    ids=["misspelt_field", "empty_field"],
+)
+def test_a_misspelt_or_empty_form_field_is_422_and_nothing_is_written(
+    upload: Upload, orgs: dict[str, str], admin: dict[str, str], form: dict[str, str], loc: list[str]
+) -> None:
+    data, name = sample("txt")
+    before = row_counts()
+    r = upload("protocol", data, name, admin, **form)
+    assert r.status_code == 422, r.text
+    assert [e["loc"] for e in r.json()["errors"]] == [loc]
+    assert row_counts() == before
+
+
 def test_importing_the_same_file_again_changes_nothing(
     upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
 ) -> None:

@@ -462,7 +462,9 @@ def test_permissions(client: TestClient, admin: Headers, reader: Headers, make_p
     assert client.get(f"{URL}/{MISSING}", headers=reader).status_code == 404
     assert client.patch(f"{URL}/{MISSING}", json={"title": "x"}, headers=admin).status_code == 404
     assert client.delete(f"{URL}/{MISSING}", headers=admin).status_code == 404
-    assert client.post(URL, json={"meeting_id": MISSING, "title": "x"}, headers=admin).status_code == 404
+    missing_meeting = client.post(URL, json={"meeting_id": MISSING, "title": "x"}, headers=admin)
+    assert missing_meeting.status_code == 422
+    assert missing_meeting.json()["errors"][0]["loc"] == ["body", "meeting_id"]
     assert client.get(f"{API}/meetings/{MISSING}/next-item-number", headers=admin).status_code == 404
 
     assert client.delete(f"{URL}/{made['id']}", headers=secretary).status_code == 204

@@ -193,10 +193,22 @@ def test_an_api_token_in_the_url(client: TestClient, admin: dict[str, str], cale
         assert r.headers["www-authenticate"].startswith("Bearer")
         assert_problem(client.get(f"{MEETINGS}/{meeting['id']}.ics", params=params), 401)
 
-    # the token does not open the rest of the API through the URL
-    assert_problem(client.get(MEETINGS, params={"token": token}), 401)
+    # the token does not open the rest of the API through the URL: elsewhere `token` is an unknown parameter
+    refused = assert_problem(client.get(MEETINGS, params={"token": token}), 422)
+    assert [e["loc"] for e in refused["errors"]] == [["query", "token"]]
     # a token whose principal may not read is refused
     assert_problem(client.get(FEED, params={"token": calendar_token("tom", ())}), 403)
+
+
+def test_a_login_token_is_not_taken_from_the_url(
+    client: TestClient, admin: dict[str, str], make_principal: Callable[..., dict[str, str]]
+) -> None:
+    """A login JWT is short-lived and personal: it belongs in the Authorization header, never in a URL."""
+    plan(client, admin, [body(client, admin)])
+    login_jwt = make_principal("reader")["Authorization"].removeprefix("Bearer ")
+    for url in (FEED, f"{MEETINGS}/{client.get(MEETINGS, headers=admin).json()['data'][0]['id']}.ics"):
+        assert_problem(client.get(url, params={"token": login_jwt}), 401)
+        assert client.get(url, headers={"Authorization": f"Bearer {login_jwt}"}).status_code == 200
 
 
 def test_a_revoked_token_is_refused_at_once(

@@ -1,7 +1,9 @@
 """Organisations over HTTP: the happy path and every refusal, with nothing written on a refusal."""
 
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 URL = "/api/v1/organisations"
@@ -70,6 +72,32 @@ def test_rename_keeps_former_name_and_is_found_by_it(client: TestClient, admin: 
     for q in ("vård och omsorg", "Samråd vård", "hälsa"):
         hits = client.get(URL, params={"q": q}, headers=admin).json()["data"]
         assert [o["id"] for o in hits] == [org_id], q
+
+
+@pytest.mark.parametrize("renamed_on", ["2020-09-01", "2019-12-31"], ids=["on_start_date", "before_start_date"])
+def test_a_rename_before_the_start_date_is_refused_naming_renamed_on(
+    client: TestClient, admin: dict[str, str], renamed_on: str
+) -> None:
+    r = client.post(URL, json={"kind": "joint_body", "name": "Samråd vård", "start_date": "2020-09-01"}, headers=admin)
+    org_id, etag = r.json()["id"], r.headers["etag"]
+    refused = client.patch(f"{URL}/{org_id}", json={"name": "Samråd hälsa", "renamed_on": renamed_on}, headers=admin)
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert [e["loc"] for e in refused.json()["errors"]] == [["body", "renamed_on"]]
+    after = client.get(f"{URL}/{org_id}", headers=admin)
+    assert after.headers["etag"] == etag
+    assert (after.json()["name"], after.json()["former_names"]) == ("Samråd vård", [])
+
+
+@pytest.mark.parametrize("starts_in_days", [0, 30], ids=["starts_today", "starts_later"])
+def test_renaming_a_body_that_has_not_yet_begun_corrects_its_name(
+    client: TestClient, admin: dict[str, str], starts_in_days: int
+) -> None:
+    start = (date.today() + timedelta(days=starts_in_days)).isoformat()
+    r = client.post(URL, json={"kind": "joint_body", "name": "Samråd vårf", "start_date": start}, headers=admin)
+    renamed = client.patch(f"{URL}/{r.json()['id']}", json={"name": "Samråd vård"}, headers=admin)
+    assert renamed.status_code == 200, renamed.text
+    assert (renamed.json()["name"], renamed.json()["former_names"]) == ("Samråd vård", [])
 
 
 def test_sub_region_members_and_filter(client: TestClient, admin: dict[str, str]) -> None:

@@ -475,3 +475,18 @@ def test_a_documents_year_is_its_meetings_year(client: TestClient, admin: Header
     moved = client.patch(f"{API}/documents/{for_meeting}", json=links, headers=admin)
     assert moved.status_code == 200, moved.text
     assert found(client, admin, "habilitering", year=2025) == {for_meeting}
+
+
+def test_csv_like_every_other_list(client: TestClient, admin: Headers, council: Council) -> None:
+    body = council.body("Samråd hälsa, vård och omsorg")
+    council.case("Nära vård i Åsele", "Äldreomsorg och hemsjukvård", body)
+    council.case("Färdtjänst", "Resor för äldre")
+    r = client.get(URL, params={"q": "äldreomsorg"}, headers={**admin, "Accept": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="search.csv"'
+    text = r.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, *rows = text.lstrip("\ufeff").splitlines()
+    assert header.split(";")[:3] == ["kind", "id", "title"]
+    assert len(rows) == 1 and "Nära vård i Åsele" in rows[0] and body in rows[0]

@@ -4,6 +4,7 @@ import uuid
 
 from sqlmodel import Session, col, select
 
+from app.core import crud
 from app.core.db import utcnow
 from app.core.errors import LimitExceeded, ValidationFailed
 from app.core.principal import Actor
@@ -29,7 +30,7 @@ def plan(
     """What importing the report would do. `resolutions` maps a participant's name to a person, as a
     coordinator decided for unmatched or ambiguous ones; applying stores that as an alias."""
     common.require_importer(actor)
-    meeting = meetings.get(session, meeting_id)
+    meeting = crud.live_or_invalid(session, Meeting, meeting_id, "meeting_id", "meeting")
     meetings.require_secretary(session, actor, meeting)
     if len(data) > MAX_BYTES:
         raise LimitExceeded(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFil
 from sqlmodel import select
 
 from app.core import crud
-from app.core.deps import DbSession, Reader
+from app.core.deps import DbSession, Importer, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
@@ -81,7 +81,7 @@ def import_protocol(
 
 @router.post("/folder", name="imports_folder", summary="Import a channel folder as a zip", responses=ERRORS)
 def import_folder(
-    session: DbSession, actor: Reader, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
+    session: DbSession, actor: Importer, file: UploadedFile, dry_run: DryRun = True, expected_plan: ExpectedPlan = None
 ) -> ImportResult:
     data = _read(file)
     files = folder.read_zip(data)

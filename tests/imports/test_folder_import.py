@@ -202,3 +202,10 @@ def test_readers_may_not_import_folders(upload: Upload, reader: dict[str, str], 
     assert upload("folder", channel_zip(), "kanal.zip", reader).status_code == 403
     assert upload("folder", channel_zip(), "kanal.zip", {}).status_code == 401
     assert row_counts() == before
+
+
+def test_a_reader_is_refused_before_the_zip_is_opened(upload: Upload, reader: dict[str, str]) -> None:
+    """Unpacking costs the server memory and time: a principal that may not import never gets that far."""
+    r = upload("folder", b"not a zip at all", "kanal.zip", reader)
+    assert r.status_code == 403, r.text
+    assert r.json()["code"] == "missing_role"

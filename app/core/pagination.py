@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.sql import Select
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +55,17 @@ class ListParams:
     created_since: datetime | None
 
 
+def _iso_8601(value: object) -> object:
+    """pydantic also reads a number as seconds since 1970; the contract says an ISO 8601 date-time."""
+    if isinstance(value, str) and not _ISO_DATE_START.match(value):
+        raise ValueError("must be an ISO 8601 date-time with a UTC offset, e.g. 2024-05-03T09:30:00+02:00")
+    return value
+
+
+_ISO_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}", re.ASCII)
+Since = Annotated[datetime | None, BeforeValidator(_iso_8601)]
+
+
 def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Callable[..., ListParams]:
     """A dependency for one resource's list: its sort fields become a documented enum."""
     choices = [f for s in sort_fields for f in (s, f"-{s}")]
@@ -65,9 +77,9 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
         sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,
         count: Annotated[bool, Query(description="Fill `pagination.total`.")] = False,
         updated_since: Annotated[
-            datetime | None, Query(description="Only objects changed since then, deleted ones as tombstones.")
+            Since, Query(description="Only objects changed since then, deleted ones as tombstones.")
         ] = None,
-        created_since: Annotated[datetime | None, Query(description="Only objects created since then.")] = None,
+        created_since: Annotated[Since, Query(description="Only objects created since then.")] = None,
     ) -> ListParams:
         for field, value in (("updated_since", updated_since), ("created_since", created_since)):
             if value is not None and value.tzinfo is None:

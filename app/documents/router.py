@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, PlainTextResponse
 
 from app.core.deps import DbSession, Reader
 from app.core.errors import ValidationFailed
@@ -101,7 +101,9 @@ def download(
     )
 
 
-@router.get("/{id}/text", name="documents_text", summary="The text extracted from the file")
+@router.get(
+    "/{id}/text", name="documents_text", summary="The text extracted from the file", response_class=PlainTextResponse
+)
 def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     doc = service.get(session, id)
     return Response(doc.text or "", media_type="text/plain; charset=utf-8")

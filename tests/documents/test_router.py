@@ -5,6 +5,7 @@ import hashlib
 import io
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -81,6 +82,12 @@ def test_upload_get_and_download(client: TestClient, admin: Headers, record: Rec
     assert text.status_code == 200
     assert text.headers["content-type"] == "text/plain; charset=utf-8"
     assert text.text == data.decode()
+
+
+def test_the_contract_names_the_text_as_plain_text(app: Any) -> None:
+    """Found by schemathesis: the extracted text was served as text/plain but documented as JSON."""
+    documented = app.openapi()["paths"][f"{URL}/{{id}}/text"]["get"]["responses"]["200"]["content"]
+    assert list(documented) == ["text/plain"]
 
 
 def test_same_content_is_stored_once(client: TestClient, admin: Headers) -> None:

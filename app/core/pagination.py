@@ -3,7 +3,6 @@
 import base64
 import binascii
 import json
-import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel
 from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.sql import Select
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +20,7 @@ from sqlmodel import Session
 
 from app.core.errors import ValidationFailed
 from app.core.models import Tombstone
+from app.core.time import QueryDateTime
 
 T = TypeVar("T")
 # Sort field name → mapped column (SQLModel's `col(Model.field)`), as each resource documents them.
@@ -55,17 +55,6 @@ class ListParams:
     created_since: datetime | None
 
 
-def _iso_8601(value: object) -> object:
-    """pydantic also reads a number as seconds since 1970; the contract says an ISO 8601 date-time."""
-    if isinstance(value, str) and not _ISO_DATE_START.match(value):
-        raise ValueError("must be an ISO 8601 date-time with a UTC offset, e.g. 2024-05-03T09:30:00+02:00")
-    return value
-
-
-_ISO_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}", re.ASCII)
-Since = Annotated[datetime | None, BeforeValidator(_iso_8601)]
-
-
 def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Callable[..., ListParams]:
     """A dependency for one resource's list: its sort fields become a documented enum."""
     choices = [f for s in sort_fields for f in (s, f"-{s}")]
@@ -77,9 +66,9 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
         sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,
         count: Annotated[bool, Query(description="Fill `pagination.total`.")] = False,
         updated_since: Annotated[
-            Since, Query(description="Only objects changed since then, deleted ones as tombstones.")
+            QueryDateTime, Query(description="Only objects changed since then, deleted ones as tombstones.")
         ] = None,
-        created_since: Annotated[Since, Query(description="Only objects created since then.")] = None,
+        created_since: Annotated[QueryDateTime, Query(description="Only objects created since then.")] = None,
     ) -> ListParams:
         for field, value in (("updated_since", updated_since), ("created_since", created_since)):
             if value is not None and value.tzinfo is None:

@@ -10,6 +10,7 @@ from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
+from app.core.time import QueryDate
 from app.decisions import service
 from app.decisions.models import (
     AssignmentStatus,
@@ -44,7 +45,7 @@ def list_decisions(
         uuid.UUID | None, Query(description="Recommendations this principal has not answered (with overdue: late).")
     ] = None,
     assignment_status: Annotated[list[AssignmentStatus] | None, Query()] = None,
-    due_by: Annotated[date | None, Query(description="Open assignments due on or before this date.")] = None,
+    due_by: Annotated[QueryDate, Query(description="Open assignments due on or before this date.")] = None,
     assignee_body_id: uuid.UUID | None = None,
     target_body_id: uuid.UUID | None = None,
 ) -> Page[DecisionOut]:

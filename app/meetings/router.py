@@ -1,7 +1,6 @@
 """HTTP for meetings, their attendance, and the iCalendar feed."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
@@ -13,6 +12,7 @@ from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.principal import Actor
+from app.core.time import QueryDate
 from app.meetings import ics, protocol, service
 from app.meetings import items as agenda
 from app.meetings.models import (
@@ -58,8 +58,8 @@ def list_meetings(
     params: Params,
     body_id: Annotated[uuid.UUID | None, Query(description="Meetings of this body (leading or joint).")] = None,
     status: Annotated[list[MeetingStatus] | None, Query()] = None,
-    from_date: Annotated[date | None, Query(alias="from", description="Starting on or after (Stockholm date).")] = None,
-    to_date: Annotated[date | None, Query(alias="to", description="Starting on or before.")] = None,
+    from_date: Annotated[QueryDate, Query(alias="from", description="Starting on or after (Stockholm date).")] = None,
+    to_date: Annotated[QueryDate, Query(alias="to", description="Starting on or before.")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     person_id: Annotated[uuid.UUID | None, Query(description="Meetings this person attended.")] = None,
 ) -> Page[MeetingOut]:

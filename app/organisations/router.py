@@ -1,7 +1,6 @@
 """HTTP for organisations: parse, call the service, shape the answer."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.core.deps import Admin, DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.time import QueryDate
 from app.organisations import service
 from app.organisations.models import OrganisationCreate, OrganisationKind, OrganisationOut, OrganisationUpdate
 
@@ -30,7 +30,7 @@ def list_organisations(
     parent_id: uuid.UUID | None = None,
     member_of: Annotated[uuid.UUID | None, Query(description="Members of this sub-region.")] = None,
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
-    active_on: Annotated[date | None, Query(description="Only those existing on this date.")] = None,
+    active_on: Annotated[QueryDate, Query(description="Only those existing on this date.")] = None,
 ) -> Page[OrganisationOut]:
     flt = service.OrganisationFilter(kind, is_principal, q, parent_id, member_of, municipality_code, active_on)
     result = service.list_page(session, flt, params)

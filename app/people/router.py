@@ -1,7 +1,6 @@
 """HTTP for people and memberships."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.core.deps import DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.time import QueryDate
 from app.people import service
 from app.people.models import (
     PARTY_PATTERN,
@@ -97,7 +97,7 @@ def list_memberships(
     person_id: Annotated[uuid.UUID | None, Query(description="Which bodies this person sits in.")] = None,
     role: Annotated[list[MembershipRole] | None, Query()] = None,
     on_behalf_of_id: uuid.UUID | None = None,
-    on: Annotated[date | None, Query(description="Only memberships in force on this date.")] = None,
+    on: Annotated[QueryDate, Query(description="Only memberships in force on this date.")] = None,
 ) -> Page[MembershipOut]:
     flt = service.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
     result = service.list_memberships(session, flt, params)

@@ -1,7 +1,6 @@
 """HTTP for decisions and the answers to recommendations."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -38,8 +37,8 @@ def list_decisions(
     meeting_id: uuid.UUID | None = None,
     agenda_item_id: uuid.UUID | None = None,
     case_id: uuid.UUID | None = None,
-    decided_from: date | None = None,
-    decided_to: date | None = None,
+    decided_from: QueryDate = None,
+    decided_to: QueryDate = None,
     overdue: Annotated[bool | None, Query(description="Recommendations with answers past their deadline.")] = None,
     principal_id: Annotated[
         uuid.UUID | None, Query(description="Recommendations this principal has not answered (with overdue: late).")

@@ -9,6 +9,8 @@ DATE_FILTERS = [
     ("/meetings", "from"),
     ("/meetings", "to"),
     ("/decisions", "due_by"),
+    ("/decisions", "decided_from"),
+    ("/decisions", "decided_to"),
     ("/organisations", "active_on"),
     ("/memberships", "on"),
 ]

@@ -207,8 +207,13 @@ def test_unknown_parameters_are_refused(app: Any, fuzz_world: World) -> None:
     otherwise valid (the matrix's), answers 422 naming the unknown parameter."""
     from tests.test_authz_matrix import MATRIX, concrete, route_table
 
+    # The matrix sends the imports files that are no report or protocol, refused with a 422 of their own; the
+    # multipart rule is checked on POST /documents, whose request is valid.
+    not_valid_requests = {"imports_attendance", "imports_folder", "imports_protocol"}
     wrong = []
     for name, (method, path, _) in sorted(route_table(app).items()):
+        if name in not_valid_requests:
+            continue
         request = MATRIX[name][1](fuzz_world)
         places = [("query", "bodyid", {"params": {**request.get("params", {}), "bodyid": fuzz_world.ids["council"]}})]
         if "files" in request:

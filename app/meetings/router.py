@@ -36,10 +36,11 @@ ICS: dict[int | str, dict[str, Any]] = {
 
 
 def _split_commas(values: list[str] | None) -> list[str] | None:
-    """`include=items,decisions` means what `include=items&include=decisions` means."""
+    """`include=items,decisions` means what `include=items&include=decisions` means. An empty part is kept, so
+    `include=` is refused as the contract says, not read as "nothing"."""
     if values is None:
         return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [part.strip() for value in values for part in value.split(",")]
 
 
 def _visible(session: Session, actor: Actor | None, ident: uuid.UUID) -> Meeting:

@@ -197,3 +197,24 @@ def count_queries(db: DatabaseInfo) -> Callable[[], Any]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_VAR, ignore_errors=True)
+
+
+# Figures the hardening suites record (tests/test_fuzz.py, tests/test_authz_matrix.py), summed over xdist workers.
+FIGURES = {
+    "fuzz_requests": "schemathesis requests",
+    "authz_cells": "authorisation-matrix cells",
+    "contact_reads": "reads as a reader-only service client checked for contact data",
+}
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    totals: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "teardown":
+                continue  # every test has one teardown report, and it carries all the test recorded
+            for name, value in getattr(report, "user_properties", []):
+                if name in FIGURES:
+                    totals[name] = totals.get(name, 0) + int(value)
+    for name, total in totals.items():
+        terminalreporter.write_line(f"{FIGURES[name]}: {total}")

@@ -99,3 +99,5 @@ Authenticated = Annotated[Actor, Security(current_actor)]
 PublicReader = Annotated[Actor | None, Security(reader_or_public)]
 Reader = Annotated[Actor, Security(require_read)]
 Admin = Annotated[Actor, Security(require_role(Role.admin))]
+# Imports: refused before an uploaded file is unpacked, since unpacking alone costs memory and time.
+Importer = Annotated[Actor, Security(require_role(Role.secretary))]

@@ -123,7 +123,7 @@ def check_range(range_header: str | None, size: int, if_range: str | None, curre
 
     A stale If-Range means the whole file is sent, so the range is not looked at then.
     """
-    if not range_header or (if_range is not None and if_range != current_etag):
+    if range_header is None or (if_range is not None and if_range != current_etag):
         return
     try:
         FileResponse._parse_range_header(range_header, size)

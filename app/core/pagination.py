@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from app.core.errors import ValidationFailed
 from app.core.models import Tombstone
+from app.core.time import QueryDateTime
 
 T = TypeVar("T")
 # Sort field name → mapped column (SQLModel's `col(Model.field)`), as each resource documents them.
@@ -94,9 +95,9 @@ def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Cal
         sort: Annotated[sort_enum | None, Query(description="Field to sort by; `-` for descending.")] = None,
         count: Annotated[bool, Query(description="Fill `pagination.total`.")] = False,
         updated_since: Annotated[
-            datetime | None, Query(description="Only objects changed since then, deleted ones as tombstones.")
+            QueryDateTime, Query(description="Only objects changed since then, deleted ones as tombstones.")
         ] = None,
-        created_since: Annotated[datetime | None, Query(description="Only objects created since then.")] = None,
+        created_since: Annotated[QueryDateTime, Query(description="Only objects created since then.")] = None,
     ) -> ListParams:
         for field, value in (("updated_since", updated_since), ("created_since", created_since)):
             if value is not None and value.tzinfo is None:

@@ -1,7 +1,6 @@
 """HTTP for decisions and the answers to recommendations."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -12,6 +11,7 @@ from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_respo
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.textsearch import text_query
+from app.core.time import QueryDate
 from app.decisions import service
 from app.decisions.models import (
     AssignmentStatus,
@@ -40,14 +40,14 @@ def list_decisions(
     meeting_id: uuid.UUID | None = None,
     agenda_item_id: uuid.UUID | None = None,
     case_id: uuid.UUID | None = None,
-    decided_from: date | None = None,
-    decided_to: date | None = None,
+    decided_from: QueryDate = None,
+    decided_to: QueryDate = None,
     overdue: Annotated[bool | None, Query(description="Recommendations with answers past their deadline.")] = None,
     principal_id: Annotated[
         uuid.UUID | None, Query(description="Recommendations this principal has not answered (with overdue: late).")
     ] = None,
     assignment_status: Annotated[list[AssignmentStatus] | None, Query()] = None,
-    due_by: Annotated[date | None, Query(description="Open assignments due on or before this date.")] = None,
+    due_by: Annotated[QueryDate, Query(description="Open assignments due on or before this date.")] = None,
     assignee_body_id: uuid.UUID | None = None,
     target_body_id: uuid.UUID | None = None,
     q: Annotated[str | None, text_query("decision's text")] = None,

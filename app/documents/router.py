@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, PlainTextResponse
 
 from app.core.deps import DbSession, Reader
 from app.core.errors import ValidationFailed
@@ -145,7 +145,9 @@ def download(
     )
 
 
-@router.get("/{id}/text", name="documents_text", summary="The text extracted from the file")
+@router.get(
+    "/{id}/text", name="documents_text", summary="The text extracted from the file", response_class=PlainTextResponse
+)
 def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """The text extracted from the file at upload (what search finds), as UTF-8 plain text. Any reader."""
     doc = service.get(session, id)

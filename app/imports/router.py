@@ -8,7 +8,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import select
 
 from app.core import crud
-from app.core.deps import DbSession, Reader
+from app.core.deps import DbSession, Importer, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import list_response, with_etag
 from app.core.openapi import form_examples, problems
@@ -176,7 +176,7 @@ def import_protocol(
 )
 def import_folder(
     session: DbSession,
-    actor: Reader,
+    actor: Importer,
     file: UploadedFile,
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,

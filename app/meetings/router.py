@@ -1,7 +1,6 @@
 """HTTP for meetings, their attendance, and the iCalendar feed."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
@@ -15,6 +14,7 @@ from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
 from app.core.principal import Actor
 from app.core.textsearch import text_query
+from app.core.time import QueryDate
 from app.meetings import ics, protocol, service
 from app.meetings import items as agenda
 from app.meetings.models import (
@@ -38,10 +38,11 @@ ICS: dict[int | str, dict[str, Any]] = {
 
 
 def _split_commas(values: list[str] | None) -> list[str] | None:
-    """`include=items,decisions` means what `include=items&include=decisions` means."""
+    """`include=items,decisions` means what `include=items&include=decisions` means. An empty part is kept, so
+    `include=` is refused as the contract says, not read as "nothing"."""
     if values is None:
         return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [part.strip() for value in values for part in value.split(",")]
 
 
 def _visible(session: Session, actor: Actor | None, ident: uuid.UUID) -> Meeting:
@@ -60,8 +61,8 @@ def list_meetings(
     params: Params,
     body_id: Annotated[uuid.UUID | None, Query(description="Meetings of this body (leading or joint).")] = None,
     status: Annotated[list[MeetingStatus] | None, Query()] = None,
-    from_date: Annotated[date | None, Query(alias="from", description="Starting on or after (Stockholm date).")] = None,
-    to_date: Annotated[date | None, Query(alias="to", description="Starting on or before.")] = None,
+    from_date: Annotated[QueryDate, Query(alias="from", description="Starting on or after (Stockholm date).")] = None,
+    to_date: Annotated[QueryDate, Query(alias="to", description="Starting on or before.")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     person_id: Annotated[uuid.UUID | None, Query(description="Meetings this person attended.")] = None,
     q: Annotated[str | None, text_query("title, place or diary number")] = None,

@@ -1,7 +1,6 @@
 """HTTP for organisations: parse, call the service, shape the answer."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,6 +9,7 @@ from app.core.deps import Admin, DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.time import QueryDate
 from app.organisations import service
 from app.organisations.models import OrganisationCreate, OrganisationKind, OrganisationOut, OrganisationUpdate
 
@@ -33,7 +33,7 @@ def list_organisations(
     parent_id: uuid.UUID | None = None,
     member_of: Annotated[uuid.UUID | None, Query(description="Members of this sub-region.")] = None,
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
-    active_on: Annotated[date | None, Query(description="Only those existing on this date.")] = None,
+    active_on: Annotated[QueryDate, Query(description="Only those existing on this date.")] = None,
 ) -> Page[OrganisationOut]:
     """Organisations: the region and the municipalities (principals), sub-regions, joint bodies, working groups
     and external parties. `q=` finds a body by its current or a former name. Any reader; also as CSV."""

@@ -1,7 +1,6 @@
 """HTTP for people and memberships."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,6 +9,7 @@ from app.core.deps import DbSession, Reader
 from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.time import QueryDate
 from app.people import service
 from app.people.models import (
     PARTY_PATTERN,
@@ -111,7 +111,7 @@ def list_memberships(
     person_id: Annotated[uuid.UUID | None, Query(description="Which bodies this person sits in.")] = None,
     role: Annotated[list[MembershipRole] | None, Query()] = None,
     on_behalf_of_id: uuid.UUID | None = None,
-    on: Annotated[date | None, Query(description="Only memberships in force on this date.")] = None,
+    on: Annotated[QueryDate, Query(description="Only memberships in force on this date.")] = None,
 ) -> Page[MembershipOut]:
     """Who sits in which body, in which role, from when to when. `on=` gives the memberships in force on a
     day. Any reader; also as CSV."""

@@ -5,6 +5,7 @@ import hashlib
 import io
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -82,6 +83,12 @@ def test_upload_get_and_download(client: TestClient, admin: Headers, record: Rec
     assert text.status_code == 200
     assert text.headers["content-type"] == "text/plain; charset=utf-8"
     assert text.text == data.decode()
+
+
+def test_the_contract_names_the_text_as_plain_text(app: Any) -> None:
+    """Found by schemathesis: the extracted text was served as text/plain but documented as JSON."""
+    documented = app.openapi()["paths"][f"{URL}/{{id}}/text"]["get"]["responses"]["200"]["content"]
+    assert list(documented) == ["text/plain"]
 
 
 def test_same_content_is_stored_once(client: TestClient, admin: Headers) -> None:
@@ -360,6 +367,11 @@ def test_range_requests(client: TestClient, admin: Headers) -> None:
     malformed = client.get(url, headers={**admin, "Range": "lines=1-2"})
     assert malformed.status_code == 400
     assert malformed.json()["code"] == "range_malformed"
+    # An empty Range is malformed too, and a problem like the others (found by schemathesis: it was plain text).
+    empty = client.get(url, headers={**admin, "Range": ""})
+    assert empty.status_code == 400
+    assert empty.headers["content-type"] == "application/problem+json"
+    assert empty.json()["code"] == "range_malformed"
 
     # a stale If-Range gets the whole file
     stale = client.get(url, headers={**admin, "Range": "bytes=0-9", "If-Range": '"not-the-etag"'})

@@ -292,3 +292,10 @@ def test_each_report_goes_to_the_meeting_of_its_own_date_and_time_or_nowhere(
 
     assert attended(afternoon) == attended(morning) == ["Anna Exempel"]
     assert attended(years_earlier) == [] and attended(twins[0]) == attended(twins[1]) == []
+
+
+def test_a_reader_is_refused_before_the_zip_is_opened(upload: Upload, reader: dict[str, str]) -> None:
+    """Unpacking costs the server memory and time: a principal that may not import never gets that far."""
+    r = upload("folder", b"not a zip at all", "kanal.zip", reader)
+    assert r.status_code == 403, r.text
+    assert r.json()["code"] == "missing_role"

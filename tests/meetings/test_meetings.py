@@ -431,6 +431,11 @@ def test_include_reads_the_protocol(client: TestClient, admin: dict[str, str]) -
     assert_invalid(
         client.get(f"{MEETINGS}/{meeting['id']}", params={"include": "minutes"}, headers=admin), "query.include.0"
     )
+    # An empty part names nothing the contract lists (found by schemathesis: `include=` was taken as no include).
+    for empty in ("", "items,", " "):
+        r = client.get(f"{MEETINGS}/{meeting['id']}", params={"include": empty}, headers=admin)
+        assert r.status_code == 422, (empty, r.text)
+        assert r.json()["errors"][0]["loc"][:2] == ["query", "include"]
 
 
 def _filled_meeting(

@@ -1,0 +1,283 @@
+"""The authorisation matrix: every operation of the route table, called by every role, gives the expected status.
+
+For each operation the table names the roles allowed. No token gives 401 (unless the route is public), a role not
+allowed gives 403, and an allowed role gets past authorisation: any status but 401/403 (a success, a validation
+error, a 404 or 409 of the domain), never a 5xx. A new route without an entry here fails the test. Every object
+the requests touch is seeded first (tests/seeded.py), with the objects owned by one body and one principal, so
+"secretary of this body" and "editor of this principal" mean something; the forbidden roles go first, so an
+allowed delete cannot hide a refusal behind a 404.
+
+Reads by a reader-only service client (an intranet that publishes pages) never carry personal contact data.
+"""
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+
+from tests.seeded import CONTACT_VALUES, ROLES, World, object_for, seed
+
+AUTHENTICATED = frozenset(ROLES) - {"none"}
+READERS = AUTHENTICATED  # every role may read
+ADMIN = frozenset({"admin"})
+SECRETARIES = frozenset({"secretary_this", "secretary_other", "admin"})
+SECRETARY_THIS = frozenset({"secretary_this", "admin"})
+EDITOR_THIS = frozenset({"editor_this", "admin"})
+PUBLIC = frozenset(ROLES)
+
+Request = Callable[[World], dict[str, Any]]
+
+
+def _json(body: Callable[[dict[str, str]], dict[str, Any]]) -> Request:
+    return lambda w: {"json": body(w.ids)}
+
+
+def _file(name: str, data: bytes, **form: Callable[[dict[str, str]], Any]) -> Request:
+    return lambda w: {"files": {"file": (name, data, "text/plain")}, "data": {k: f(w.ids) for k, f in form.items()}}
+
+
+def _login(w: World) -> dict[str, Any]:
+    form = {"grant_type": "client_credentials", "client_id": "intranat", "client_secret": w.service_secret}
+    return {"data": form}
+
+
+def _unique() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+NO_BODY: Request = lambda w: {}  # noqa: E731
+
+# operationId -> (roles allowed, what the request sends besides its path).
+MATRIX: dict[str, tuple[frozenset[str], Request]] = {
+    # Public by design.
+    "health_live": (PUBLIC, NO_BODY),
+    "health_ready": (PUBLIC, NO_BODY),
+    "auth_token": (PUBLIC, _login),
+    "auth_me": (AUTHENTICATED, NO_BODY),
+    # Administration: principals, API tokens, the audit log.
+    "principals_list": (ADMIN, NO_BODY),
+    "principals_get": (ADMIN, NO_BODY),
+    "principals_create": (
+        ADMIN,
+        _json(lambda ids: {"kind": "service", "login": f"skript-{_unique()}", "display_name": "Importskript"}),
+    ),
+    "principals_update": (ADMIN, _json(lambda ids: {"display_name": "Intranätet (publicering)"})),
+    "api_tokens_list": (ADMIN, NO_BODY),
+    "api_tokens_get": (ADMIN, NO_BODY),
+    "api_tokens_create": (ADMIN, _json(lambda ids: {"principal_id": ids["principal"], "name": "Ny token"})),
+    "api_tokens_revoke": (ADMIN, NO_BODY),
+    "audit_list": (ADMIN, NO_BODY),
+    # The organisation structure and the roadmap's strategies: admins (coordinators) only.
+    "organisations_list": (READERS, NO_BODY),
+    "organisations_get": (READERS, NO_BODY),
+    "organisations_create": (
+        ADMIN,
+        _json(lambda ids: {"kind": "working_group", "name": f"Arbetsgrupp psykisk hälsa {_unique()}"}),
+    ),
+    "organisations_update": (ADMIN, _json(lambda ids: {"short_name": "Samrådet"})),
+    "organisations_delete": (ADMIN, NO_BODY),
+    "strategies_list": (READERS, NO_BODY),
+    "strategies_get": (READERS, NO_BODY),
+    "strategies_create": (ADMIN, _json(lambda ids: {"number": 2, "name": "Låt behoven stå i centrum"})),
+    "strategies_update": (ADMIN, _json(lambda ids: {"description": "Hälsofrämjande och förebyggande arbete."})),
+    "strategies_delete": (ADMIN, NO_BODY),
+    # People: any secretary; memberships: a secretary of the body.
+    "people_list": (READERS, NO_BODY),
+    "people_get": (READERS, NO_BODY),
+    "people_create": (SECRETARIES, _json(lambda ids: {"given_name": "Berit", "family_name": "Öberg"})),
+    "people_update": (SECRETARIES, _json(lambda ids: {"title": "Förvaltningschef"})),
+    "people_delete": (SECRETARIES, NO_BODY),
+    "memberships_list": (READERS, NO_BODY),
+    "memberships_get": (READERS, NO_BODY),
+    "memberships_create": (
+        SECRETARY_THIS,
+        _json(
+            lambda ids: {
+                "person_id": ids["substitute"],
+                "body_id": ids["council"],
+                "role": "substitute",
+                "start_date": "2024-01-01",
+            }
+        ),
+    ),
+    "memberships_update": (SECRETARY_THIS, _json(lambda ids: {"end_date": "2026-12-31"})),
+    "memberships_delete": (SECRETARY_THIS, NO_BODY),
+    # Meetings and what belongs to them: a secretary of the meeting's body.
+    "meetings_list": (READERS, NO_BODY),
+    "meetings_get": (READERS, NO_BODY),
+    "meetings_calendar": (READERS, NO_BODY),
+    "meetings_calendar_one": (READERS, NO_BODY),
+    "meetings_next_item_number": (READERS, NO_BODY),
+    "meetings_create": (
+        SECRETARY_THIS,
+        _json(lambda ids: {"body_ids": [ids["council"]], "starts_at": "2024-06-14T09:00:00+02:00"}),
+    ),
+    "meetings_update": (SECRETARY_THIS, _json(lambda ids: {"place": "Umeå"})),
+    "meetings_delete": (SECRETARY_THIS, NO_BODY),
+    "attendance_list": (READERS, NO_BODY),
+    "attendance_replace": (
+        SECRETARY_THIS,
+        _json(lambda ids: {"attendance": [{"person_id": ids["substitute"], "status": "present"}]}),
+    ),
+    "agenda_items_list": (READERS, NO_BODY),
+    "agenda_items_get": (READERS, NO_BODY),
+    "agenda_items_create": (SECRETARY_THIS, _json(lambda ids: {"meeting_id": ids["meeting"], "title": "Aktuellt"})),
+    "agenda_items_update": (SECRETARY_THIS, _json(lambda ids: {"minutes_text": "Informationen noterades."})),
+    "agenda_items_delete": (SECRETARY_THIS, NO_BODY),
+    # Cases: a secretary of the responsible body; decisions: of the deciding body; answers: an editor of the principal.
+    "cases_list": (READERS, NO_BODY),
+    "cases_get": (READERS, NO_BODY),
+    "cases_timeline": (READERS, NO_BODY),
+    "cases_create": (
+        SECRETARY_THIS,
+        _json(lambda ids: {"title": "Suicidprevention", "responsible_body_id": ids["council"]}),
+    ),
+    "cases_update": (SECRETARY_THIS, _json(lambda ids: {"description": "Bereds i beredningen vuxna och äldre."})),
+    "cases_delete": (SECRETARY_THIS, NO_BODY),
+    "decisions_list": (READERS, NO_BODY),
+    "decisions_get": (READERS, NO_BODY),
+    "decisions_create": (SECRETARY_THIS, _json(lambda ids: {"agenda_item_id": ids["item"], "kind": "noted"})),
+    "decisions_update": (SECRETARY_THIS, _json(lambda ids: {"text": "Samrådet beslutade att rekommendera …"})),
+    "decisions_delete": (SECRETARY_THIS, NO_BODY),
+    "responses_list": (READERS, NO_BODY),
+    "responses_answer": (EDITOR_THIS, _json(lambda ids: {"organisation_id": ids["umea"], "status": "adopted"})),
+    # Documents: a secretary of the body that keeps the linked object.
+    "documents_list": (READERS, NO_BODY),
+    "documents_get": (READERS, NO_BODY),
+    "documents_content": (READERS, NO_BODY),
+    "documents_text": (READERS, NO_BODY),
+    "documents_upload": (
+        SECRETARY_THIS,
+        _file("bilaga.txt", "Bilaga 23: lägesrapport.\n".encode(), link=lambda ids: [f"meeting:{ids['meeting']}"]),
+    ),
+    "documents_update": (SECRETARY_THIS, _json(lambda ids: {"label": "Bilaga 23"})),
+    "documents_delete": (SECRETARY_THIS, NO_BODY),
+    # Imports. A file that is not a report or protocol stops at the role gate (any secretary) or, for attendance,
+    # at the meeting's body; the protocol's own bodies are checked in tests/imports.
+    "imports_list": (READERS, NO_BODY),
+    "imports_get": (READERS, NO_BODY),
+    "imports_attendance": (
+        SECRETARY_THIS,
+        _file("närvaro.csv", b"inte en rapport\n", meeting_id=lambda ids: ids["meeting"]),
+    ),
+    "imports_protocol": (SECRETARIES, _file("protokoll.txt", "Inget protokoll här.\n".encode())),
+    "imports_folder": (SECRETARIES, _file("mapp.zip", b"inte en zip\n")),
+    "search_query": (READERS, lambda w: {"params": {"q": "vård"}}),
+}
+
+
+def route_table(app: Any) -> dict[str, tuple[str, str, bool]]:
+    """operationId -> (method, path, public) for every route of the app (its name is its operationId)."""
+    out = {}
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if isinstance(route, APIRoute) and ctx.path and route.include_in_schema:
+            for method in route.methods - {"HEAD", "OPTIONS"}:
+                out[route.name] = (method, ctx.path, bool((route.openapi_extra or {}).get("x-public")))
+    return out
+
+
+def concrete(path: str, ids: dict[str, str]) -> str:
+    obj = object_for(path)
+    return re.sub(r"\{id\}", ids[obj] if obj else str(uuid.uuid4()), path)
+
+
+def test_every_route_has_an_entry(app: Any) -> None:
+    routes = route_table(app)
+    assert sorted(set(routes) - set(MATRIX)) == [], "routes without an entry in the authorisation matrix"
+    assert sorted(set(MATRIX) - set(routes)) == [], "entries for routes that no longer exist"
+    public = {name for name, (_, _, is_public) in routes.items() if is_public}
+    assert public == {name for name, (allowed, _) in MATRIX.items() if allowed == PUBLIC}
+
+
+@pytest.fixture
+def world(client: TestClient, make_principal: Callable[..., dict[str, str]]) -> World:
+    return seed(client, make_principal)
+
+
+def _cells(app: Any, world: World, operation: str) -> list[str]:
+    """Every role calls the operation once; what went against the table."""
+    method, path, _ = route_table(app)[operation]
+    allowed, request = MATRIX[operation]
+    url = concrete(path, world.ids)
+    # Refusals first: an allowed DELETE must not turn a later refusal into a 404.
+    wrong = []
+    for role in sorted(ROLES, key=lambda role: (role != "none", role in allowed)):
+        r = world.client.request(method, url, headers=world.roles[role], **request(world))
+        if role in allowed:
+            ok = r.status_code not in (401, 403) and r.status_code < 500
+        else:
+            ok = r.status_code == (401 if role == "none" else 403)
+            ok = ok and r.headers.get("content-type") == "application/problem+json"
+        if not ok:
+            wrong.append(f"{method} {url} ({operation}) as {role}: {r.status_code} {r.text[:200]}")
+    return wrong
+
+
+def test_matrix_of_reads(app: Any, world: World, record_property: Callable[[str, Any], None]) -> None:
+    """Reads change nothing, so they share one seeded world."""
+    reads = [name for name, (method, _, _) in route_table(app).items() if method == "GET"]
+    wrong = [cell for name in sorted(reads) for cell in _cells(app, world, name)]
+    record_property("authz_cells", len(reads) * len(ROLES))
+    assert not wrong, "\n".join(wrong)
+
+
+# The writes, from the committed contract (tests/test_openapi.py keeps it equal to the route table).
+CONTRACT = json.loads((Path(__file__).parent.parent / "openapi" / "openapi.json").read_text(encoding="utf-8"))
+WRITES = sorted(op["operationId"] for item in CONTRACT["paths"].values() for m, op in item.items() if m != "get")
+
+
+@pytest.mark.parametrize("operation", WRITES)
+def test_matrix_of_writes(operation: str, app: Any, world: World, record_property: Callable[[str, Any], None]) -> None:
+    """Each write starts from a fresh world: an allowed write must not change what the next role meets."""
+    wrong = _cells(app, world, operation)
+    record_property("authz_cells", len(ROLES))
+    assert not wrong, "\n".join(wrong)
+
+
+def _get_operations(app: Any) -> list[tuple[str, str]]:
+    return sorted((name, path) for name, (method, path, _) in route_table(app).items() if method == "GET")
+
+
+# Extra query strings for the reads that can say more about a person than their plain form.
+READ_VARIANTS = {
+    "meetings_get": [{"include": "items,decisions,attendance,documents"}],
+    "people_list": [{"q": "Lindqvist"}, {"q": "anna.lindqvist"}],
+    "memberships_list": [{"person_id": "{person}"}],
+    "meetings_list": [{"person_id": "{person}"}],
+    "search_query": [{"q": "Lindqvist"}, {"q": "anna"}],
+}
+
+
+def test_a_reader_only_service_client_never_sees_contact_data(
+    app: Any, world: World, record_property: Callable[[str, Any], None]
+) -> None:
+    """Every read, with the seeded objects, as JSON and where lists answer it as CSV too."""
+    service = world.roles["reader_service"]
+    seen_as_person = ""
+    reads = 0
+    for name, path in _get_operations(app):
+        if name in {"principals_list", "principals_get", "api_tokens_list", "api_tokens_get", "audit_list"}:
+            continue  # admin only: refused to a reader (the matrix checks that)
+        url = concrete(path, world.ids)
+        for variant in [{}, *READ_VARIANTS.get(name, [])]:
+            params = {k: v.format(**world.ids) for k, v in variant.items()}
+            for accept in ("application/json", "text/csv"):
+                r = world.client.get(url, params=params, headers={**service, "Accept": accept})
+                reads += 1
+                assert r.status_code < 500, (url, r.text)
+                for value in CONTACT_VALUES:
+                    assert value not in r.text, f"{value!r} in {name} {params} ({accept}): {r.text[:300]}"
+                seen_as_person += world.client.get(
+                    url, params=params, headers={**world.roles["reader"], "Accept": accept}
+                ).text
+    # The same walk as a reader person does reach the contact data: the check above looks where it is.
+    assert all(value in seen_as_person for value in CONTACT_VALUES)
+    record_property("contact_reads", reads)
+    assert reads > 60

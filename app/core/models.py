@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic import Field as ApiField
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
@@ -46,10 +46,38 @@ def _composed(value: Any) -> Any:
     return value
 
 
+def _no_null(schema: dict[str, Any]) -> None:
+    branches = [b for b in schema.pop("anyOf", []) if b != {"type": "null"}]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+    schema.pop("default", None)
+
+
+# For a PATCH field that may be left out but never cleared (`Annotated[str | None, NotNull]`): the schema offers
+# no null, and the service refuses one (crud.apply_changes' `required`), so the contract says what is true.
+NotNull = ApiField(json_schema_extra=_no_null)
+
+
 class ApiModel(SQLModel):
     """Base of every request body: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)  # type: ignore[assignment]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked here, before pydantic's lax conversions and before the service, so that a PATCH with a stale
+        # If-Match and a bad body is still a 422 (fuzzing found both of these accepted).
+        field = cls.model_fields[info.field_name] if info.field_name else None
+        if field is None:
+            return value
+        if value is None and field.json_schema_extra is _no_null:
+            raise ValueError("may be left out, but not null")
+        if field.annotation in (bool, bool | None) and value is not None and not isinstance(value, bool):
+            raise ValueError("must be true or false")  # pydantic would take 0, 1, "yes" and "off"
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -64,20 +92,6 @@ def examples(*bodies: dict[str, Any]) -> SQLModelConfig:
     """`model_config` of a request body: realistic examples for the contract. tests/test_openapi.py checks that
     each one validates, against the model and against its schema."""
     return SQLModelConfig(json_schema_extra={"examples": list(bodies)})
-
-
-def _no_null(schema: dict[str, Any]) -> None:
-    branches = [b for b in schema.pop("anyOf", []) if b != {"type": "null"}]
-    if len(branches) == 1:
-        schema.update(branches[0])
-    elif branches:
-        schema["anyOf"] = branches
-    schema.pop("default", None)
-
-
-# For a PATCH field that may be left out but never cleared (`Annotated[str | None, NotNull]`): the schema offers
-# no null, and the service refuses one (crud.apply_changes' `required`), so the contract says what is true.
-NotNull = ApiField(json_schema_extra=_no_null)
 
 
 class ResourceOut(SQLModel):

@@ -69,3 +69,25 @@ def test_null_is_refused_for_a_strategy_number_a_document_role_a_principal_and_a
         client.post("/api/v1/decisions", json={"agenda_item_id": item["id"], "kind": "noted"}, headers=admin)
     )
     _refuses_null(client, admin, f"/api/v1/decisions/{decision['id']}", "kind")
+
+
+def test_null_is_refused_before_if_match_is_weighed(client: TestClient, admin: dict[str, str]) -> None:
+    """A bad body is a 422 whatever If-Match says: found by schemathesis, which got 412 for `{"status": null}`."""
+    case = _created(client.post("/api/v1/cases", json={"title": "Hemsjukvård i Åsele"}, headers=admin))
+    url = f"/api/v1/cases/{case['id']}"
+    r = client.patch(url, json={"status": None}, headers={**admin, "If-Match": '"stale"'})
+    assert r.status_code == 422, r.text
+    assert [(e["loc"], e["msg"]) for e in r.json()["errors"]] == [
+        (["body", "status"], "Value error, may be left out, but not null")
+    ]
+
+
+@pytest.mark.parametrize("sent", [0, 1, "yes", "false"])
+def test_a_flag_is_true_or_false_not_a_number_or_a_word(client: TestClient, admin: dict[str, str], sent: Any) -> None:
+    """pydantic's lax mode read 0 as false and "yes" as true; the contract says boolean (found by schemathesis)."""
+    body = _created(client.post(ORGS, json={"kind": "joint_body", "name": "Samråd"}, headers=admin))
+    meeting = {"body_ids": [body["id"]], "starts_at": "2024-05-03T09:30:00+02:00", "online": sent}
+    r = client.post("/api/v1/meetings", json=meeting, headers=admin)
+    assert r.status_code == 422, r.text
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "online"]]
+    assert client.get("/api/v1/meetings", headers=admin).json()["data"] == []

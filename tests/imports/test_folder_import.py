@@ -299,3 +299,14 @@ def test_a_reader_is_refused_before_the_zip_is_opened(upload: Upload, reader: di
     r = upload("folder", b"not a zip at all", "kanal.zip", reader)
     assert r.status_code == 403, r.text
     assert r.json()["code"] == "missing_role"
+
+
+def test_a_principal_that_may_not_import_is_refused_before_the_file_is_read(
+    upload: Upload, reader: dict[str, str], orgs: dict[str, str]
+) -> None:
+    """An empty file is a 422 once read: a reader gets the 403 first, for a protocol and a report alike."""
+    protocol = upload("protocol", b"", "protokoll.txt", reader)
+    report = upload("attendance", b"", "rapport.csv", reader, meeting_id="b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c")
+    for r in (protocol, report):
+        assert r.status_code == 403, r.text
+        assert r.json()["code"] == "missing_role"

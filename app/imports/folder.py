@@ -206,7 +206,7 @@ def _plan_report(
     start = report.starts_at or min(joins, default=None)
     if start is None:
         return FolderEntry(path=f.path, action="skipped", reason="the report gives no date: nothing imported")
-    target, why = report_meeting.meeting_for(session, bodies, protocols, start)
+    target, why = report_meeting.meeting_for(session, bodies, protocols, start, report.order_guessed)
     if target is None:
         return FolderEntry(path=f.path, action="skipped", reason=why)
     if target.meeting_id is None:  # the folder's protocol creates the meeting, and the people it names

@@ -262,7 +262,7 @@ def test_each_report_goes_to_the_meeting_of_its_own_date_and_time_or_nowhere(
     }
     assert by_path[f"{FOLDER}/{REPORT}"]["meeting"] == "HSN 50:2-2024"
     assert by_path["2025-09-10/Närvaro.csv"]["reason"] == (
-        "no meeting of the folder's bodies on 2025-09-10 13:00: nothing imported from it"
+        "no meeting of the folder's bodies on 2025-09-10 or 2025-10-09 (its dates read both ways): nothing imported"
     )
     both = "; ".join(sorted(f"2025-06-05 13:00 (id {m})" for m in twins))
     assert by_path["2025-06-05/Närvaro.csv"]["reason"] == (

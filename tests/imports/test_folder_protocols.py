@@ -1,5 +1,6 @@
-"""Several protocols in one folder: a person two of them name is created once, and the conflicts of protocols
-over meetings entered by hand are answered for the whole folder (a key applies to every protocol that has it)."""
+"""Folders: a person (or next meeting) two protocols name is created once; the conflicts of protocols over
+meetings entered by hand are answered for the whole folder (a key applies to every protocol that has it); a report
+whose dates read both ways goes to the meeting one reading fits, or nowhere."""
 
 import io
 import json
@@ -7,7 +8,9 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
+from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, Upload, row_counts
+from tests.imports.test_folder_import import moved
 from tests.imports.test_protocol_merge import ByHand
 
 JUNE = "Samråd 2024-06-07/protokoll-2024-06-07.txt"
@@ -88,3 +91,45 @@ def test_a_next_meeting_two_protocols_name_is_created_once(
     r = upload("folder", data, "kanal.zip", admin, dry_run=False, expected_plan=plan["plan_hash"])
     assert r.status_code == 200, r.text
     assert row_counts()["meetings"] - before["meetings"] == 2 + len(set(planned))
+
+
+def test_a_report_whose_dates_read_both_ways_goes_to_the_meeting_one_reading_fits(
+    upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    def meeting(day: str) -> str:
+        body = {"body_ids": [orgs[P.COUNCIL]], "starts_at": f"{day}T13:00:00", "ends_at": f"{day}T15:00:00"}
+        r = client.post(f"{API}/meetings", json=body, headers=admin)
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+
+    june = meeting("2025-06-05")
+    april, july = meeting("2025-04-07"), meeting("2025-07-04")
+    anna = {"given_name": "Anna", "family_name": "Exempel", "contact": {"email": "anna.exempel@region.example"}}
+    assert client.post(f"{API}/people", json=anna, headers=admin).status_code == 201
+    sample = "attendance_current_en_utf16le.csv"  # a 12-hour clock: read month first unless a meeting says not
+    reports = {
+        "juni/Närvaro.csv": moved(sample, {"3/12/25": "5/6/25"}),  # 6 May: no meeting; 5 June: one
+        "april eller juli/Närvaro.csv": moved(sample, {"3/12/25": "4/7/25"}),  # a meeting on both days
+        "februari eller augusti/Närvaro.csv": moved(sample, {"3/12/25": "2/8/25"}),  # on neither
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for path, report in reports.items():
+            z.writestr(path, report)
+    data = out.getvalue()
+
+    plan = upload("folder", data, f"{P.COUNCIL}.zip", admin).json()["plan"]
+    by_path = {e["path"]: e for e in plan["entries"]}
+    assert (by_path["juni/Närvaro.csv"]["action"], by_path["juni/Närvaro.csv"]["meeting_id"]) == ("attendance", june)
+    assert by_path["april eller juli/Närvaro.csv"]["reason"] == (
+        "its dates read both ways (2025-04-07 or 2025-07-04) and the bodies met on both days: 2025-04-07 13:00; "
+        "2025-07-04 13:00. Nothing imported: import the report with its meeting"
+    )
+    assert by_path["februari eller augusti/Närvaro.csv"]["reason"] == (
+        "no meeting of the folder's bodies on 2025-02-08 or 2025-08-02 (its dates read both ways): nothing imported"
+    )
+    r = upload("folder", data, f"{P.COUNCIL}.zip", admin, dry_run=False, expected_plan=plan["plan_hash"])
+    assert r.status_code == 200, r.text
+    for meeting_id, attended in ((june, ["Anna Exempel"]), (april, []), (july, [])):
+        m = client.get(f"{API}/meetings/{meeting_id}", params={"include": "attendance"}, headers=admin).json()
+        assert [a["person_name"] for a in m["attendance"]] == attended

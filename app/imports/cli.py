@@ -5,6 +5,7 @@ import json
 import shlex
 import uuid
 import zipfile
+from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Annotated, Any
@@ -30,6 +31,28 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the plan as JSON (th
 Resolve = Annotated[
     list[str] | None,
     typer.Option(help="`Name=person id` for a participant not matched (repeatable); kept as an alias."),
+]
+
+
+class Answer(StrEnum):
+    keep = "keep"
+    take = "take"
+
+
+OnConflict = Annotated[
+    Answer | None,
+    typer.Option(
+        "--on-conflict",
+        help="Answer every conflict (a change to a hand-entered value): keep it, or take the import's.",
+    ),
+]
+ConflictAnswer = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--conflict",
+        help="`KEY=keep|take` for one conflict, or every conflict of an object (`item/21`); repeatable, "
+        "and before --on-conflict.",
+    ),
 ]
 
 
@@ -77,6 +100,8 @@ def _remote(server: str, token: str | None, path: str, files: dict[str, Any], da
         timeout=300,
     )
     body: dict[str, Any] = response.json() if response.content else {}
+    if response.status_code == 409 and body.get("code") == "import_conflicts" and data.get("dry_run") == "false":
+        return _remote(server, token, path, files, data | {"dry_run": "true"})  # the plan, to show them
     if response.status_code >= 400:
         console.print(f"[red]{response.status_code}: {body.get('detail', response.text)}[/red]")
         raise typer.Exit(1)
@@ -116,6 +141,56 @@ def _show(result: dict[str, Any], as_json: bool) -> None:
         if entry["action"] == "skipped":
             _plain(f"skipped {entry['path']}: {entry['reason']}")
     _show_unmatched(plan)
+    _show_conflicts(plan)
+
+
+def answers(on_conflict: Answer | None, conflict: list[str] | None) -> dict[str, Any]:
+    """`--on-conflict` and `--conflict KEY=keep|take` as the API's `resolutions` document."""
+    fields = {}
+    for value in conflict or []:
+        key, _, answer = value.rpartition("=")
+        if not key.strip() or answer.strip() not in ("keep", "take"):
+            console.print(f"[red]--conflict {escape(value)}: must be KEY=keep or KEY=take.[/red]")
+            raise typer.Exit(2)
+        fields[key.strip()] = answer.strip()
+    return {"on_conflict": on_conflict.value if on_conflict else None, "fields": fields}
+
+
+def _changes(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    objects = [plan["meeting"], *plan["items"], *plan["attendance"]]
+    objects += [o for i in plan["items"] for o in [*i["decisions"], *i["presenters"]]]
+    return {c["key"]: c for o in objects for c in o["changes"]}
+
+
+def _show_conflicts(plan: dict[str, Any]) -> None:
+    """The conflicts left (key, the hand-entered value, the import's) and the options that answer them."""
+    protocols = [e["path"] for e in plan.get("entries", []) if e["action"] == "protocol"]
+    plans = (
+        [(None, plan)] if plan["kind"] == "protocol" else list(zip(protocols, plan.get("protocols", []), strict=True))
+    )
+    left = [(where, _changes(p)[key]) for where, p in plans for key in p.get("conflicts", [])]
+    if not left:
+        return
+    _plain(f"{len(left)} conflict(s): the import would change a value entered by hand; nothing is applied until")
+    _plain("each is answered (keep the hand-entered value, or take the import's):")
+    for where, c in left:
+        old, new = (json.dumps(v, ensure_ascii=False) for v in (c["old"], c["new"]))
+        _plain(f"  {c['key']}: {old} → {new}" + (f" in {where}" if where else ""))
+    _plain("To answer them, run the same import again with one of:")
+    _plain("  --on-conflict keep")
+    _plain("  --on-conflict take")
+    keys = dict.fromkeys(c["key"] for _, c in left)
+    _plain("  " + " ".join(f"--conflict {shlex.quote(f'{key}=keep')}" for key in keys))
+    if plan["kind"] == "folder":
+        _plain("(a key answers that conflict in every protocol of the folder that has it)")
+
+
+def _refused_for_conflicts(result: dict[str, Any], dry_run: bool) -> None:
+    plan = result["plan"]
+    left = plan.get("conflicts") or any(p["conflicts"] for p in plan.get("protocols", []))
+    if left and not dry_run:
+        console.print("[red]Not applied: answer the conflicts above.[/red]")
+        raise typer.Exit(1)
 
 
 def _show_unmatched(plan: dict[str, Any]) -> None:
@@ -175,35 +250,42 @@ def attendance(
 @import_cli.command("protocol")
 def protocol(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The protocol (.txt, .docx, .pdf).")],
+    on_conflict: OnConflict = None,
+    conflict: ConflictAnswer = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,
     server: Server = None,
     token: Token = None,
 ) -> None:
     """Import a protocol: the meeting, items, decisions, attendance."""
-    from app.imports.models import ImportResult
+    from app.imports.models import ImportResult, Resolutions
     from app.imports.protocol import apply as protocol_apply
     from app.imports.protocol import plan as protocol_import
 
     data = file.read_bytes()
+    resolutions = answers(on_conflict, conflict)
     if server:
-        result = _remote(server, token, "protocol", {"file": (file.name, data)}, {"dry_run": str(dry_run).lower()})
+        form = {"dry_run": str(dry_run).lower(), "resolutions": json.dumps(resolutions)}
+        result = _remote(server, token, "protocol", {"file": (file.name, data)}, form)
     else:
 
         def run(session: Any) -> ImportResult:
             with Steps("Protocol", 1 if dry_run else 2) as steps:
-                planned = protocol_import.plan(session, SYSTEM, data, file.name)
+                planned = protocol_import.plan(
+                    session, SYSTEM, data, file.name, Resolutions.model_validate(resolutions)
+                )
                 steps.step(f"planned {file.name}")
                 meeting_id = planned.meeting.meeting_id
-                if not dry_run:
+                applying = not dry_run and not planned.conflicts
+                if applying:
                     meeting_id = protocol_apply.apply(session, SYSTEM, planned)
                     steps.step(f"applied {file.name}")
-            return ImportResult(
-                applied=not dry_run and not planned.already_imported, meeting_id=meeting_id, plan=planned
-            )
+            applied = applying and protocol_apply.has_changes(planned)
+            return ImportResult(applied=applied, meeting_id=meeting_id, plan=planned)
 
         result = _local(run)
     _show(result, as_json)
+    _refused_for_conflicts(result, dry_run)
 
 
 def _zip_folder(path: Path) -> bytes:
@@ -220,6 +302,8 @@ def _zip_folder(path: Path) -> bytes:
 def import_folder(
     path: Annotated[Path, typer.Argument(exists=True, help="A channel folder, or its zip as downloaded.")],
     resolve: Resolve = None,
+    on_conflict: OnConflict = None,
+    conflict: ConflictAnswer = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,
     server: Server = None,
@@ -227,13 +311,14 @@ def import_folder(
 ) -> None:
     """Import a channel folder or zip: protocols, attendance reports, attachments."""
     from app.imports import folder
-    from app.imports.models import ImportResult
+    from app.imports.models import ImportResult, Resolutions
     from app.imports.router import _resolutions
 
     data = path.read_bytes() if path.is_file() else _zip_folder(path)
     name = path.name if path.is_file() else f"{path.name}.zip"
+    conflicts = answers(on_conflict, conflict)
     if server:
-        form = {"dry_run": str(dry_run).lower(), "resolve": resolve or []}
+        form = {"dry_run": str(dry_run).lower(), "resolve": resolve or [], "resolutions": json.dumps(conflicts)}
         result = _remote(server, token, "folder", {"file": (name, data)}, form)
     else:
 
@@ -241,11 +326,15 @@ def import_folder(
             files = folder.read_zip(data)
             resolutions = _resolutions(resolve or [])
             with Steps("Planning", len(files)) as steps:
-                planned = folder.plan(session, SYSTEM, files, name, data, resolutions, progress=steps.step)
-            if not dry_run:
+                planned = folder.plan(
+                    session, SYSTEM, files, name, data, resolutions, steps.step, Resolutions.model_validate(conflicts)
+                )
+            applying = not dry_run and not any(p.conflicts for p in planned.protocols)
+            if applying:
                 with Steps("Importing", len(planned.entries)) as steps:
                     folder.apply(session, SYSTEM, files, planned, steps.step, resolutions)
-            return ImportResult(applied=not dry_run and not planned.already_imported, plan=planned)
+            return ImportResult(applied=applying and not planned.already_imported, plan=planned)
 
         result = _local(run)
     _show(result, as_json)
+    _refused_for_conflicts(result, dry_run)

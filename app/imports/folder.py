@@ -31,9 +31,10 @@ from app.imports import common, report_meeting
 from app.imports.attendance import importer as attendance_import
 from app.imports.attendance.parse import AttendanceFormatError, parse_attendance
 from app.imports.matching import PeopleIndex, email_from_upn, person_name
-from app.imports.models import FolderEntry, FolderPlan, ImportKind, MatchStatus, ProtocolPlan
+from app.imports.models import FolderEntry, FolderPlan, ImportKind, MatchStatus, ProtocolPlan, Resolutions
 from app.imports.parsed import ParsedAttendanceReport
 from app.imports.protocol import apply as protocol_apply
+from app.imports.protocol import merge
 from app.imports.protocol import plan as protocol_import
 from app.meetings import items as agenda
 from app.people.models import Person
@@ -98,9 +99,11 @@ def plan(
     data: bytes | None = None,
     resolutions: dict[str, uuid.UUID] | None = None,
     progress: Callable[[str], None] = lambda _path: None,
+    answers: Resolutions | None = None,
 ) -> FolderPlan:
-    """`resolutions` (`Name=person id`) apply to every attendance report of the folder; `progress` is told each
-    file's path as it is planned (the CLI's progress)."""
+    """`resolutions` (`Name=person id`) apply to every attendance report of the folder; `answers` to the conflicts
+    of every protocol (a key to each protocol that has that conflict); `progress` is told each file's path as it
+    is planned (the CLI's progress)."""
     common.require_importer(actor)
     limits = FileLimits.current()
     chosen = attendance_import.check_resolutions(session, resolutions or {})
@@ -128,7 +131,8 @@ def plan(
         ):
             try:
                 p = protocol_import.plan_parsed(session, actor, protocol_import.read(f.data, f.path),
-                                                common.file_info(f.data, f.path, layout="protocol"))  # fmt: skip
+                                                common.file_info(f.data, f.path, layout="protocol"),
+                                                answers, strict=False)  # fmt: skip
             except ValidationFailed as exc:
                 entries.append(FolderEntry(path=f.path, action="skipped", reason=exc.errors[0]["msg"]))
             else:
@@ -139,6 +143,7 @@ def plan(
         if entries and entries[-1].path == f.path:
             progress(f.path)
     planned_protocols = [p for _, p in protocols]
+    _check_answers(answers or Resolutions(), planned_protocols)
     bodies = report_meeting.folder_bodies(session, name, [f.path for f in files], planned_protocols)
     warnings: list[str] = []
     for f in reports:
@@ -167,6 +172,14 @@ def plan(
     return result
 
 
+def _check_answers(answers: Resolutions, protocols: list[ProtocolPlan]) -> None:
+    """Each key must answer a conflict of at least one protocol of the folder (a typo is a 422, as for one)."""
+    keys = {k for p in protocols for k in merge.conflict_keys(p)}
+    for key in answers.fields:
+        if not merge.answers_any(key, keys):
+            raise ValidationFailed(("body", "resolutions", "fields", key), "is not a conflict of any protocol here")
+
+
 def _folder_protocol(path: str, protocols: list[tuple[str, ProtocolPlan]]) -> ProtocolPlan | None:
     """The protocol in the same folder (or the only one in the import)."""
     folder = str(PurePosixPath(path).parent)
@@ -193,7 +206,7 @@ def _plan_report(
     start = report.starts_at or min(joins, default=None)
     if start is None:
         return FolderEntry(path=f.path, action="skipped", reason="the report gives no date: nothing imported")
-    target, why = report_meeting.meeting_for(session, bodies, protocols, start)
+    target, why = report_meeting.meeting_for(session, bodies, protocols, start, report.order_guessed)
     if target is None:
         return FolderEntry(path=f.path, action="skipped", reason=why)
     if target.meeting_id is None:  # the folder's protocol creates the meeting, and the people it names

@@ -35,6 +35,9 @@ class ParsedAttendanceReport(BaseModel):
     ends_at: datetime | None = None
     participants: list[ParsedParticipant]
     warnings: list[str] = Field(default_factory=list)
+    order_guessed: bool = Field(
+        default=False, description="Its dates read both ways (5/6/25) and nothing in the file said which."
+    )
 
 
 class ParsedPresenter(BaseModel):

@@ -51,19 +51,39 @@ def folder_bodies(session: Session, name: str, paths: list[str], protocols: list
     return named | {b for p in protocols for b in p.meeting.body_ids}
 
 
+def other_reading(start: datetime) -> datetime | None:
+    """The same local time with day and month swapped (5/6/25: 6 May or 5 June); None when only one reading is a
+    date, or both are the same day."""
+    at = local(start).replace(tzinfo=None)
+    if at.day > 12 or at.day == at.month:
+        return None
+    return to_utc(at.replace(month=at.day, day=at.month))
+
+
 def meeting_for(
-    session: Session, bodies: set[uuid.UUID], protocols: list[ProtocolPlan], start: datetime
+    session: Session, bodies: set[uuid.UUID], protocols: list[ProtocolPlan], start: datetime, either_way: bool = False
 ) -> tuple[Candidate | None, str | None]:
-    """The one meeting of these bodies the report started in, or None and why."""
+    """The one meeting of these bodies the report started in, or None and why. `either_way`: the report's dates
+    read both ways and the file did not say which, so both readings are tried; the one on whose day the bodies
+    met is taken, and when they met on both days, or on neither, nothing is."""
     if not bodies:
         return None, "the folder belongs to no known body (no protocol, not named after a body): nothing imported"
-    day = local_date(start)
-    found = _recorded(session, bodies, day)
-    for p in protocols:
-        m = p.meeting
-        if m.meeting_id is None and m.starts_at and local_date(m.starts_at) == day:
-            found.append(Candidate(protocol_key(p), None, m.starts_at, m.ends_at))
-    when = f"{day} {local(start):%H:%M}"
+    other = other_reading(start) if either_way else None
+    found = _on_the_day(session, bodies, protocols, start)
+    if other is not None:
+        found_other = _on_the_day(session, bodies, protocols, other)
+        days = f"{local_date(start)} or {local_date(other)}"
+        if found and found_other:
+            listed = "; ".join(sorted(c.key for c in found + found_other))
+            return None, (
+                f"its dates read both ways ({days}) and the bodies met on both days: {listed}. Nothing imported: "
+                "import the report with its meeting"
+            )
+        if found_other:
+            start, found = other, found_other
+        elif not found:
+            return None, f"no meeting of the folder's bodies on {days} (its dates read both ways): nothing imported"
+    when = f"{local_date(start)} {local(start):%H:%M}"
     if not found:
         return None, f"no meeting of the folder's bodies on {when}: nothing imported from it"
     if len(found) > 1:
@@ -72,6 +92,19 @@ def meeting_for(
         listed = "; ".join(sorted(f"{c.key} (id {c.meeting_id})" if c.meeting_id else c.key for c in found))
         return None, f"{len(found)} meetings fit {when}: {listed}. Nothing imported: import the report with its meeting"
     return found[0], None
+
+
+def _on_the_day(
+    session: Session, bodies: set[uuid.UUID], protocols: list[ProtocolPlan], start: datetime
+) -> list[Candidate]:
+    """The bodies' meetings on the report's local day: recorded, or to be created by a protocol of the folder."""
+    day = local_date(start)
+    found = _recorded(session, bodies, day)
+    for p in protocols:
+        m = p.meeting
+        if m.meeting_id is None and m.starts_at and local_date(m.starts_at) == day:
+            found.append(Candidate(protocol_key(p), None, m.starts_at, m.ends_at))
+    return found
 
 
 def _recorded(session: Session, bodies: set[uuid.UUID], day: date) -> list[Candidate]:

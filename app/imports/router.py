@@ -86,7 +86,7 @@ def _resolutions(values: list[str]) -> dict[str, uuid.UUID]:
 )
 def import_attendance(
     session: DbSession,
-    actor: Reader,
+    actor: Importer,
     file: UploadedFile,
     meeting_id: Annotated[uuid.UUID, Form()],
     dry_run: DryRun = True,
@@ -125,6 +125,14 @@ ConflictAnswers = Annotated[
         "answers the conflicts (changes to hand-entered values): for the whole import, per object, or per field.",
     ),
 ]
+FolderConflictAnswers = Annotated[
+    str | None,
+    Form(
+        max_length=100_000,
+        description='JSON: `{"on_conflict": "keep"|"take", "fields": {"item/21/title": "keep"}}` answers the '
+        "conflicts of the folder's protocols: a key applies to every protocol of the folder that has it.",
+    ),
+]
 
 
 @router.post(
@@ -145,7 +153,7 @@ ConflictAnswers = Annotated[
 )
 def import_protocol(
     session: DbSession,
-    actor: Reader,
+    actor: Importer,
     file: UploadedFile,
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
@@ -171,7 +179,14 @@ def import_protocol(
     summary="Import a channel folder as a zip",
     responses=ERRORS,
     openapi_extra=form_examples(
-        "multipart/form-data", dry_run={"file": "(the bytes of Politisk samverkansberedning.zip)"}
+        "multipart/form-data",
+        dry_run={"file": "(the bytes of Politisk samverkansberedning.zip)"},
+        apply={
+            "file": "(the bytes of Politisk samverkansberedning.zip)",
+            "dry_run": False,
+            "expected_plan": "5f1d3c0a9b8e7d6c5b4a392817160504",
+            "resolutions": '{"on_conflict": "keep", "fields": {"item/21/title": "take"}}',
+        },
     ),
 )
 def import_folder(
@@ -181,17 +196,21 @@ def import_folder(
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
     resolve: Resolve = None,
+    resolutions: FolderConflictAnswers = None,
 ) -> ImportResult:
     """Read a zipped Teams channel folder (protocols, attendance reports, attachments) and plan everything it
-    holds. A dry run by default; `dry_run=false` with `expected_plan` applies it. Admins and secretaries."""
+    holds. A dry run by default; `dry_run=false` with `expected_plan` applies it. `resolutions` answers the
+    conflicts of its protocols (as for one protocol; a key applies to every protocol that has that conflict).
+    Admins and secretaries."""
+    answers = _conflict_answers(resolutions)
     data = _read(file)
     files = folder.read_zip(data)
-    resolutions = _resolutions(resolve or [])
-    planned = folder.plan(session, actor, files, file.filename or "folder.zip", data, resolutions)
+    people = _resolutions(resolve or [])
+    planned = folder.plan(session, actor, files, file.filename or "folder.zip", data, people, answers=answers)
     if dry_run:
         return ImportResult(applied=False, plan=planned)
     common.check_expected(planned, expected_plan)
-    folder.apply(session, actor, files, planned, resolutions=resolutions)
+    folder.apply(session, actor, files, planned, resolutions=people)
     return ImportResult(applied=not planned.already_imported, plan=planned)
 
 

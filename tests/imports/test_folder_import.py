@@ -262,7 +262,7 @@ def test_each_report_goes_to_the_meeting_of_its_own_date_and_time_or_nowhere(
     }
     assert by_path[f"{FOLDER}/{REPORT}"]["meeting"] == "HSN 50:2-2024"
     assert by_path["2025-09-10/Närvaro.csv"]["reason"] == (
-        "no meeting of the folder's bodies on 2025-09-10 13:00: nothing imported from it"
+        "no meeting of the folder's bodies on 2025-09-10 or 2025-10-09 (its dates read both ways): nothing imported"
     )
     both = "; ".join(sorted(f"2025-06-05 13:00 (id {m})" for m in twins))
     assert by_path["2025-06-05/Närvaro.csv"]["reason"] == (
@@ -299,3 +299,14 @@ def test_a_reader_is_refused_before_the_zip_is_opened(upload: Upload, reader: di
     r = upload("folder", b"not a zip at all", "kanal.zip", reader)
     assert r.status_code == 403, r.text
     assert r.json()["code"] == "missing_role"
+
+
+def test_a_principal_that_may_not_import_is_refused_before_the_file_is_read(
+    upload: Upload, reader: dict[str, str], orgs: dict[str, str]
+) -> None:
+    """An empty file is a 422 once read: a reader gets the 403 first, for a protocol and a report alike."""
+    protocol = upload("protocol", b"", "protokoll.txt", reader)
+    report = upload("attendance", b"", "rapport.csv", reader, meeting_id="b1ccf0de-febf-4eb4-bc9c-aa1b0f03b02c")
+    for r in (protocol, report):
+        assert r.status_code == 403, r.text
+        assert r.json()["code"] == "missing_role"

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests import test_e2e
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, TEAMS, Upload, blank_pdf, row_counts
+from tests.imports.test_protocol_merge import ByHand
 from tests.test_e2e import CLI, ROOT
 
 env, start_server = test_e2e.env, test_e2e.start_server  # the end-to-end fixtures: a var dir, uvicorn servers
@@ -249,3 +250,76 @@ def test_remote_import_through_a_server_with_an_api_token(
     assert meeting["diary_number"] == "HSN 50:2-2024"
     provenance = client.get(f"{API}/imports", headers=admin).json()["data"]
     assert [i["kind"] for i in provenance] == ["protocol"]
+
+
+def test_conflicts_are_listed_with_the_options_that_answer_them(
+    env: dict[str, str], tmp_path: Path, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
+) -> None:
+    hand = ByHand(client, admin, orgs)
+    before = row_counts()
+    refused = run(env, "protocol", str(PROTOCOL), ok=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert row_counts() == before
+    lines = refused.stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if "conflict(s): the import would change" in line)
+    listed = lines[start + 2 : lines.index("To answer them, run the same import again with one of:")]
+    assert '  item/21/title: "Avtal om läkarmedverkan" → "Övriga frågor"' in listed
+    assert f'  attendance/{hand.people["Fredrik Stenberg"]}/status: "absent" → "present"' in listed
+    options = lines[lines.index("  --on-conflict take") + 1].strip()
+    assert "--conflict item/21/title=keep" in options and "--conflict meeting/body_ids=keep" in options
+
+    # As a coordinator copies them: keep the hand-entered values, but let the joint part's bodies join.
+    copied = ["--on-conflict", "keep", "--conflict", "meeting/body_ids=take", "--conflict", "item/21=take"]
+    applied = json.loads(run(env, "protocol", str(PROTOCOL), *copied, "--json").stdout)
+    assert applied["applied"] is True and applied["plan"]["conflicts"] == []
+    doc = hand.record()
+    assert {i["number"]: i["title"] for i in doc["items"]}["21"] == "Övriga frågor"
+    rows = {a["person_name"]: a for a in doc["attendance"]}
+    assert (rows["Fredrik Stenberg"]["status"], rows["Fredrik Stenberg"]["source"]) == ("absent", "manual")
+    resaved = tmp_path / PROTOCOL.name  # another file (its hash too), the same protocol: nothing left to change
+    resaved.write_bytes(PROTOCOL.read_bytes() + b"\n")
+    again = json.loads(run(env, "protocol", str(resaved), "--on-conflict", "keep", "--json").stdout)
+    assert again["plan"]["already_imported"] is False and again["applied"] is False
+
+    bad = run(env, "protocol", str(PROTOCOL), "--conflict", "item/21/title", ok=False)
+    assert bad.returncode == 2 and "must be KEY=keep or KEY=take" in bad.stderr
+
+
+def test_a_folders_conflicts_are_answered_through_a_server(
+    env: dict[str, str],
+    start_server: Callable[[], str],
+    tmp_path: Path,
+    client: TestClient,
+    admin: dict[str, str],
+    orgs: dict[str, str],
+) -> None:
+    hand = ByHand(client, admin, orgs)
+    channel = tmp_path / "Samråd hälsa, vård och omsorg"
+    (channel / "Samråd 2024-05-03").mkdir(parents=True)
+    (channel / "Samråd 2024-05-03" / PROTOCOL.name).write_bytes(PROTOCOL.read_bytes())
+    grants = [{"role": "admin"}]
+    principal = client.post(
+        f"{API}/principals",
+        json={"kind": "service", "login": "import-script", "display_name": "Importskript", "grants": grants},
+        headers=admin,
+    )
+    assert principal.status_code == 201, principal.text
+    token = client.post(
+        f"{API}/api-tokens", json={"principal_id": principal.json()["id"], "name": "import"}, headers=admin
+    ).json()["token"]
+    remote = ["--server", start_server(), "--token", token]
+    before = row_counts()
+
+    refused = run(env, "folder", str(channel), *remote, ok=False)
+    assert refused.returncode == 1 and "Not applied: answer the conflicts above." in refused.stderr
+    assert f'  item/21/title: "Avtal om läkarmedverkan" → "Övriga frågor" in Samråd 2024-05-03/{PROTOCOL.name}' in (
+        refused.stderr.splitlines()
+    )
+    assert row_counts() == before
+
+    answered = ["--on-conflict", "keep", "--conflict", "meeting/body_ids=take"]
+    applied = json.loads(run(env, "folder", str(channel), *answered, *remote, "--json").stdout)
+    assert applied["applied"] is True
+    doc = hand.record()
+    assert {i["number"]: i["title"] for i in doc["items"]}["21"] == "Avtal om läkarmedverkan"  # kept
+    assert len(doc["items"]) == 11

@@ -363,6 +363,7 @@ def _parse_csv(text: str, encoding: str, window: Window) -> ParsedAttendanceRepo
         ends_at=ends_at,
         participants=people,
         warnings=ctx.warnings,
+        order_guessed=ctx.reader.assumed is not None,
     )
 
 

@@ -35,7 +35,7 @@ from app.imports.models import (
     Resolution,
 )
 from app.imports.protocol import memberships, merge
-from app.imports.protocol.record import Record, presenters_of
+from app.imports.protocol.record import Record, existing_meeting, presenters_of
 from app.meetings import items as agenda
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -114,7 +114,12 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
     in_protocol = planned.model_copy(update={"attendance": [a for a in planned.attendance if a.in_protocol]})
     _apply_memberships(session, actor, meeting, in_protocol, person_ids)
     for n in planned.next_meetings:
-        if n.action is Action.create and n.body_id:
+        # Matched again: an earlier protocol of the same folder may have created it in this transaction.
+        if (
+            n.action is Action.create
+            and n.body_id
+            and not existing_meeting(session, n.body_id, at_default_time(n.on), None)
+        ):
             meetings.create(
                 session,
                 actor,
@@ -192,15 +197,23 @@ def _split_name(name: str) -> tuple[str, str]:
 
 
 def _apply_people(session: Session, actor: Actor, planned: ProtocolPlan) -> dict[str, uuid.UUID]:
+    """A person planned as created is matched again first: the plan was made before anything was written, and an
+    earlier protocol of the same folder may have created them in this transaction (reused, never duplicated)."""
     ids: dict[str, uuid.UUID] = {}
+    index = PeopleIndex.load(session) if any(p.match.status is MatchStatus.created for p in planned.people) else None
     for p in planned.people:
         if p.match.status is MatchStatus.matched and p.match.person_id:
             ids[p.name] = p.match.person_id
-        elif p.match.status is MatchStatus.created:
+        elif p.match.status is MatchStatus.created and index is not None:
+            again = index.match(p.name)
+            if again.status is MatchStatus.matched and again.person_id:
+                ids[p.name] = again.person_id
+                continue
             given, family = _split_name(p.name)
             ids[p.name] = people.create_person(
                 session, actor, PersonCreate(given_name=given, family_name=family, party=p.party)
             ).id
+            index.add(ids[p.name], given, family, None)
     return ids
 
 

@@ -21,6 +21,7 @@ from app.imports.models import (
     PlannedDecision,
     PlannedItem,
     PlannedPresenter,
+    ProtocolPlan,
     Resolution,
     Resolutions,
 )
@@ -295,11 +296,24 @@ def all_changes(objects: Iterable[Planned]) -> list[FieldChange]:
     return [c for o in objects for c in o.changes]
 
 
-def resolve(conflicts: list[FieldChange], resolutions: Resolutions) -> None:
-    """A change's own key first, then its object's (`item/21`), then the answer for the whole import."""
+def conflict_keys(planned: ProtocolPlan) -> set[str]:
+    """Every conflict of a plan, answered or not."""
+    objects = [planned.meeting, *planned.items, *planned.attendance]
+    objects += [o for i in planned.items for o in [*i.decisions, *i.presenters]]
+    return {c.key for c in all_changes(objects) if c.conflict}
+
+
+def answers_any(key: str, conflict_keys: Iterable[str]) -> bool:
+    """An answer's key names this conflict, or the object it is in (`item/21` for `item/21/title`)."""
+    return any(k == key or k.startswith(key + "/") for k in conflict_keys)
+
+
+def resolve(conflicts: list[FieldChange], resolutions: Resolutions, strict: bool = True) -> None:
+    """A change's own key first, then its object's (`item/21`), then the answer for the whole import.
+    Not `strict` (one protocol of a folder): a key that is not among these conflicts may be another protocol's."""
     keys = {c.key for c in conflicts}
     for key in resolutions.fields:
-        if not any(k == key or k.startswith(key + "/") for k in keys):
+        if strict and not answers_any(key, keys):
             raise ValidationFailed(("body", "resolutions", "fields", key), "is not a conflict of this plan")
     for c in conflicts:
         parts = c.key.split("/")

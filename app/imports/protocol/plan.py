@@ -5,15 +5,15 @@ back, so whatever the apply would refuse is in the dry run with the apply's own 
 """
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.file_limits import FileLimits
 from app.core.principal import Actor, Role
 from app.core.text import fold
-from app.core.time import STOCKHOLM, local_date, to_utc
+from app.core.time import local_date, to_utc
 from app.imports import common
 from app.imports.matching import OrganisationIndex, PeopleIndex
 from app.imports.models import (
@@ -36,9 +36,9 @@ from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import memberships, merge
 from app.imports.protocol.apply import at_default_time
 from app.imports.protocol.parse import ProtocolFormatError, read_protocol
-from app.imports.protocol.record import Record
+from app.imports.protocol.record import Record, existing_meeting
 from app.meetings import service as meetings
-from app.meetings.models import Meeting, MeetingBody, MeetingStatus
+from app.meetings.models import Meeting, MeetingStatus
 
 WRITES = (Action.create, Action.update)
 UNTITLED = "(rubrik saknas i protokollet)"
@@ -66,7 +66,10 @@ def plan_parsed(
     parsed: ParsedProtocol,
     info: "common.FileInfo",
     resolutions: Resolutions | None = None,
+    strict: bool = True,
 ) -> ProtocolPlan:
+    """`strict`: every key of `resolutions` must be a conflict of this plan (not so for one protocol of a folder,
+    which checks the keys against all its protocols)."""
     orgs, index = OrganisationIndex.load(session), PeopleIndex.load(session)
     warnings = list(parsed.warnings)
     lead = orgs.find(parsed.body)
@@ -79,7 +82,7 @@ def plan_parsed(
         elif found != lead:
             others.append(found)
     starts = _start(parsed)
-    existing = _existing_meeting(session, lead, starts, parsed.diary_number)
+    existing = existing_meeting(session, lead, starts, parsed.diary_number)
     record = Record.load(session, existing) if existing else None
     persons = _plan_people(parsed, index)
     ids = {p.name: p.match.person_id for p in persons if p.match.person_id}
@@ -108,7 +111,7 @@ def plan_parsed(
     decisions = [d for i in items for d in i.decisions]
     conflicts = [c for c in merge.all_changes([meeting, *items, *decisions, *attendance]) if c.conflict]
     conflicts += [c for c in merge.all_changes(p for i in items for p in i.presenters) if c.conflict]
-    merge.resolve(conflicts, resolutions or Resolutions())
+    merge.resolve(conflicts, resolutions or Resolutions(), strict)
     merge.settle(meeting)
     for item in items:
         for presenter in item.presenters:
@@ -125,7 +128,7 @@ def plan_parsed(
             body_id=orgs.find(n.body) or lead,
             place=n.place,
             action=Action.unchanged
-            if _existing_meeting(session, orgs.find(n.body) or lead, at_default_time(n.on), None)
+            if existing_meeting(session, orgs.find(n.body) or lead, at_default_time(n.on), None)
             else Action.create,
         )
         for n in parsed.next_meetings
@@ -205,25 +208,6 @@ def _start(parsed: ParsedProtocol) -> datetime:
 
 def _end(parsed: ParsedProtocol) -> datetime | None:
     return to_utc(parsed.ends_at) if parsed.ends_at else None
-
-
-def _existing_meeting(session: Session, body_id: uuid.UUID, starts: datetime, diary: str | None) -> Meeting | None:
-    """The same body's meeting on the same day (and with the same diary number, when both have one)."""
-    day = local_date(starts)
-    lo = to_utc(datetime.combine(day, time.min).replace(tzinfo=STOCKHOLM))
-    hi = to_utc(datetime.combine(day, time.max).replace(tzinfo=STOCKHOLM))
-    candidates = session.exec(
-        select(Meeting).where(
-            col(Meeting.id).in_(select(MeetingBody.meeting_id).where(MeetingBody.body_id == body_id)),
-            col(Meeting.starts_at) >= lo,
-            col(Meeting.starts_at) <= hi,
-            col(Meeting.deleted_at).is_(None),
-        )
-    ).all()
-    for m in candidates:
-        if not diary or not m.diary_number or m.diary_number == diary:
-            return m
-    return None
 
 
 def _require_rights(

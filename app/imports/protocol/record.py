@@ -1,13 +1,15 @@
-"""A meeting's record as an import finds it: read once for the plan, and fingerprinted, so applying can tell
-whether it is still the record the plan was made from."""
+"""A meeting's record as an import finds it: the meeting a protocol is about, read once for the plan, and
+fingerprinted, so applying can tell whether it is still the record the plan was made from."""
 
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from sqlmodel import Session, col, select
 
+from app.core.time import STOCKHOLM, local_date, to_utc
 from app.decisions.models import Decision
 from app.meetings.models import AgendaItem, Attendance, ItemPresenter, Meeting, MeetingAdjuster, MeetingBody
 
@@ -79,3 +81,22 @@ def presenters_of(session: Session, item_id: uuid.UUID) -> list[ItemPresenter]:
             select(ItemPresenter).where(ItemPresenter.item_id == item_id).order_by(col(ItemPresenter.position))
         )
     )
+
+
+def existing_meeting(session: Session, body_id: uuid.UUID, starts: datetime, diary: str | None) -> Meeting | None:
+    """The same body's meeting on the same day (and with the same diary number, when both have one)."""
+    day = local_date(starts)
+    lo = to_utc(datetime.combine(day, time.min).replace(tzinfo=STOCKHOLM))
+    hi = to_utc(datetime.combine(day, time.max).replace(tzinfo=STOCKHOLM))
+    candidates = session.exec(
+        select(Meeting).where(
+            col(Meeting.id).in_(select(MeetingBody.meeting_id).where(MeetingBody.body_id == body_id)),
+            col(Meeting.starts_at) >= lo,
+            col(Meeting.starts_at) <= hi,
+            col(Meeting.deleted_at).is_(None),
+        )
+    ).all()
+    for m in candidates:
+        if not diary or not m.diary_number or m.diary_number == diary:
+            return m
+    return None

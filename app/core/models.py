@@ -1,8 +1,8 @@
 """What every stored resource has: a UUID id, UTC timestamps, a soft-delete mark and a version for ETags."""
 
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic import Field as ApiField
@@ -75,8 +75,11 @@ class ApiModel(SQLModel):
             return value
         if value is None and field.json_schema_extra is _no_null:
             raise ValueError("may be left out, but not null")
-        if field.annotation in (bool, bool | None) and value is not None and not isinstance(value, bool):
+        kinds = set(get_args(field.annotation)) | {field.annotation}
+        if bool in kinds and value is not None and not isinstance(value, bool):
             raise ValueError("must be true or false")  # pydantic would take 0, 1, "yes" and "off"
+        if kinds & {date, datetime} and isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError("must be an ISO 8601 date or date-time")  # pydantic reads a number as seconds since 1970
         return value
 
     @field_validator("*", mode="after")

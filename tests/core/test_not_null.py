@@ -91,3 +91,12 @@ def test_a_flag_is_true_or_false_not_a_number_or_a_word(client: TestClient, admi
     assert r.status_code == 422, r.text
     assert [e["loc"] for e in r.json()["errors"]] == [["body", "online"]]
     assert client.get("/api/v1/meetings", headers=admin).json()["data"] == []
+
+
+@pytest.mark.parametrize("sent", [0, 1700000000, 0.5])
+def test_a_date_is_a_date_not_a_number(client: TestClient, admin: dict[str, str], sent: Any) -> None:
+    """pydantic read a number as seconds since 1970: `start_date: 0` made a membership from 1970 (schemathesis)."""
+    r = client.post(ORGS, json={"kind": "joint_body", "name": "Samråd", "start_date": sent}, headers=admin)
+    assert r.status_code == 422, r.text
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "start_date"]]
+    assert client.get(ORGS, headers=admin).json()["data"] == []

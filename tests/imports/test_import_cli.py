@@ -32,6 +32,20 @@ def as_json(env: dict[str, str], *args: str) -> dict[str, Any]:
     return json.loads(run(env, *args, "--json").stdout)  # type: ignore[no-any-return]
 
 
+def import_script_token(client: TestClient, admin: dict[str, str], grants: list[dict[str, str]]) -> str:
+    """An API token for a service client "import-script" holding these grants, as a coordinator would make one."""
+    principal = client.post(
+        f"{API}/principals",
+        json={"kind": "service", "login": "import-script", "display_name": "Importskript", "grants": grants},
+        headers=admin,
+    )
+    assert principal.status_code == 201, principal.text
+    token: str = client.post(
+        f"{API}/api-tokens", json={"principal_id": principal.json()["id"], "name": "import"}, headers=admin
+    ).json()["token"]
+    return token
+
+
 def test_a_protocol_dry_run_prints_the_apis_plan_and_the_import_applies_it(
     env: dict[str, str], upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
 ) -> None:
@@ -221,15 +235,7 @@ def test_remote_import_through_a_server_with_an_api_token(
     orgs: dict[str, str],
 ) -> None:
     grants = [{"role": "secretary", "organisation_id": orgs[b]} for b in (P.COUNCIL, P.SYSTEMLEDNING)]
-    principal = client.post(
-        f"{API}/principals",
-        json={"kind": "service", "login": "import-script", "display_name": "Importskript", "grants": grants},
-        headers=admin,
-    )
-    assert principal.status_code == 201, principal.text
-    token = client.post(
-        f"{API}/api-tokens", json={"principal_id": principal.json()["id"], "name": "import"}, headers=admin
-    ).json()["token"]
+    token = import_script_token(client, admin, grants)
     base = start_server()
 
     refused = run(env, "protocol", str(PROTOCOL), "--server", base, "--token", "svk_not-a-token", ok=False)
@@ -297,16 +303,7 @@ def test_a_folders_conflicts_are_answered_through_a_server(
     channel = tmp_path / "Samråd hälsa, vård och omsorg"
     (channel / "Samråd 2024-05-03").mkdir(parents=True)
     (channel / "Samråd 2024-05-03" / PROTOCOL.name).write_bytes(PROTOCOL.read_bytes())
-    grants = [{"role": "admin"}]
-    principal = client.post(
-        f"{API}/principals",
-        json={"kind": "service", "login": "import-script", "display_name": "Importskript", "grants": grants},
-        headers=admin,
-    )
-    assert principal.status_code == 201, principal.text
-    token = client.post(
-        f"{API}/api-tokens", json={"principal_id": principal.json()["id"], "name": "import"}, headers=admin
-    ).json()["token"]
+    token = import_script_token(client, admin, [{"role": "admin"}])
     remote = ["--server", start_server(), "--token", token]
     before = row_counts()
 

@@ -1,0 +1,342 @@
+"""Benchmark: the read path (issue 9) against a bare ceiling, on SQLite and PostgreSQL. Prints figures, writes them
+to bench/results/ and says PASS or MISS per target; asserts nothing.
+
+    python -m bench.read_path [--quick] [--db sqlite|postgresql|both] [--label before] [--seconds 3] [--rounds 2]
+
+Needs wrk (as root: apt-get install -y wrk), taskset and, for PostgreSQL, the postgresql-15 server binaries (as
+tests/pgcluster.py finds them). See bench/README.md for what each figure means.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("--quick", action="store_true", help="Smoke run: 5 000 meetings, 1-second cells, one round.")
+parser.add_argument(
+    "--db", choices=["sqlite", "postgresql", "both"], default=None, help="Default: both (quick: sqlite)."
+)
+parser.add_argument("--label", default="", help="Part of the result file names, e.g. `before`.")
+parser.add_argument("--seconds", type=float, default=None, help="Length of each wrk cell (default 3, quick 1).")
+parser.add_argument("--rounds", type=int, default=None, help="Interleaved rounds; medians are reported (default 2).")
+parser.add_argument("--meetings", type=int, default=None, help="Default 100 000 (quick: 5 000).")
+parser.add_argument("--people", type=int, default=None, help="Default 20 000 (quick: 2 000).")
+parser.add_argument("--out", default=None, help="Results directory (default bench/results; quick: a temp dir).")
+parser.add_argument("--no-imports", action="store_true", help="Skip the protocol-apply benchmark hook.")
+args = parser.parse_args()
+
+ROOT = Path(__file__).resolve().parents[1]
+QUICK = args.quick
+MEETINGS = args.meetings or (5_000 if QUICK else 100_000)
+PEOPLE = args.people or (2_000 if QUICK else 20_000)
+SECONDS = args.seconds or (1.0 if QUICK else 3.0)
+ROUNDS = args.rounds or (1 if QUICK else 2)
+DATABASES = {"both": ["sqlite", "postgresql"], None: ["sqlite"] if QUICK else ["sqlite", "postgresql"]}.get(
+    args.db, [args.db]
+)
+TMP = Path(tempfile.mkdtemp(prefix="samverkan-read-bench-"))
+TMP.chmod(0o755)  # as root, the PostgreSQL cluster inside runs as the postgres user
+OUT = Path(args.out) if args.out else (TMP / "results" if QUICK else ROOT / "bench" / "results")
+CACHE = Path(tempfile.gettempdir()) / "samverkan-bench-cache"
+CONNECTIONS = (1, 16)
+ENV = {
+    **os.environ,
+    "SAMVERKAN_ENVIRONMENT": "production",
+    "SAMVERKAN_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+    "SAMVERKAN_VAR_DIR": str(TMP),
+    "PYTHONPATH": str(ROOT),
+}
+os.environ.update({k: ENV[k] for k in ("SAMVERKAN_ENVIRONMENT", "SAMVERKAN_SECRET_KEY", "SAMVERKAN_VAR_DIR")})
+
+from starlette.requests import Request  # noqa: E402
+
+from app.core.db import create_engine  # noqa: E402
+from app.core.migrations import upgrade  # noqa: E402
+from app.core.pagination import encode_cursor, list_binding  # noqa: E402
+from app.core.security import create_token  # noqa: E402
+from bench import bulk, dataset  # noqa: E402
+from bench.load import Cell, Server, get, wrk  # noqa: E402
+from tests import pgcluster  # noqa: E402
+
+LIST = "/api/v1/meetings"
+MEETINGS_TABLE = bulk.TABLES["meetings"]
+
+
+def build(url: str) -> None:
+    upgrade("head", database_url=url)
+    engine = create_engine(url)
+    started = datetime.now(UTC)
+    bulk.insert(engine, MEETINGS, PEOPLE)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    print(f"  {MEETINGS} meetings, {PEOPLE} people inserted in {(datetime.now(UTC) - started).total_seconds():.0f} s")
+
+
+def deep_cursor(url: str, page: int) -> tuple[str, str]:
+    """The cursor of page `page` (limit 50, default sort), made as the app makes it, and that page's first id."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            MEETINGS_TABLE.select()
+            .with_only_columns(MEETINGS_TABLE.c.starts_at, MEETINGS_TABLE.c.id)
+            .where(MEETINGS_TABLE.c.deleted_at.is_(None))
+            .order_by(MEETINGS_TABLE.c.starts_at.desc(), MEETINGS_TABLE.c.id.desc())
+            .offset((page - 1) * 50 - 1)
+            .limit(2)
+        ).all()
+    engine.dispose()
+    scope = {"type": "http", "path": LIST, "query_string": b"limit=50", "headers": []}
+    cursor = encode_cursor(list_binding(Request(scope)), "-starts_at", rows[0][0], rows[0][1])
+    return cursor, str(rows[1][1])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def same_page(ours: Server, ceiling: Server, headers: dict[str, str]) -> str:
+    """The ceiling must answer what we answer, or the comparison means nothing."""
+    a = get(ours.origin + f"{LIST}?limit=50", headers).replace(ours.origin.encode(), b"ORIGIN")
+    b = get(ceiling.origin + f"{LIST}?limit=50", headers).replace(ceiling.origin.encode(), b"ORIGIN")
+    if json.loads(a) != json.loads(b):
+        mine, theirs = json.loads(a), json.loads(b)
+        first = next(
+            (k, v, theirs["data"][0].get(k)) for k, v in mine["data"][0].items() if theirs["data"][0].get(k) != v
+        )
+        raise SystemExit(f"the ceiling answers other JSON than our list (first row: {first})")
+    return "byte-equal" if a == b else "JSON-equal (key order or spacing differ)"
+
+
+def measure(db: str, url: str, token: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"}
+    env = {**ENV, "SAMVERKAN_DATABASE_URL": url, "BENCH_CEILING_DATABASE": url}
+    deep_page = min(1000, MEETINGS // 100)
+    cursor, deep_first = deep_cursor(url, deep_page)
+    paths = {
+        "healthz": "/healthz",
+        "auth_me": "/api/v1/auth/me",
+        "list_50": f"{LIST}?limit=50",
+        "list_deep": f"{LIST}?limit=50&cursor={cursor}",
+        "list_500": f"{LIST}?limit=500",
+        "protocol": f"{LIST}/{dataset.PROTOCOL_ID}?include=items,decisions,attendance,documents",
+    }
+    ours = Server("ours", "app.main:app", free_port(), env, "0")
+    ceiling = Server("ceiling", "bench.ceiling:app", free_port(), env, "0")
+    cells: list[Cell] = []
+    try:
+        ours.wait("/healthz", headers)
+        ceiling.wait(f"{LIST}?limit=50", headers)
+        equality = same_page(ours, ceiling, headers)
+        deep = json.loads(get(ours.origin + paths["list_deep"], headers))
+        assert deep["data"][0]["id"] == deep_first, "the deep cursor does not lead to the expected page"
+        for path in [*paths.values()] * 5:  # warm both up: imports, caches, prepared statements
+            get(ours.origin + path, headers)
+        for _ in range(10):
+            get(ceiling.origin + paths["list_50"], headers)
+        for r in range(ROUNDS):
+            print(f"  round {r + 1}/{ROUNDS}")
+            for connections in CONNECTIONS:
+                cells.append(wrk(ceiling, "list_50", paths["list_50"], connections, SECONDS, token))
+                cells.extend(wrk(ours, name, path, connections, SECONDS, token) for name, path in paths.items())
+    finally:
+        ours.stop()
+        ceiling.stop()
+    two = Server("ours_2_workers", "app.main:app", free_port(), env, "0,1", workers=2)
+    try:
+        two.wait("/healthz", headers)
+        for _ in range(20):
+            get(two.origin + paths["list_50"], headers)
+        cells.extend(wrk(two, "list_50", paths["list_50"], c, SECONDS, token) for c in CONNECTIONS)
+    finally:
+        two.stop()
+    return {"database": db, "equality": equality, "deep_page": deep_page, "cells": [c.as_dict() for c in cells]}
+
+
+Summary = dict[tuple[str, str, int], dict[str, float]]
+
+
+def summarise(cells: list[dict[str, Any]]) -> Summary:
+    """The median over rounds of each cell."""
+    groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+    for c in cells:
+        groups.setdefault((c["server"], c["endpoint"], c["connections"]), []).append(c)
+    keys = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request", "errors")
+    return {
+        g: {k: statistics.median(c[k] if c[k] is not None else math.nan for c in group) for k in keys}
+        for g, group in groups.items()
+    }
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b and not (math.isnan(a) or math.isnan(b)) else math.nan
+
+
+def targets(s: Summary, imports: float | None) -> list[tuple[str, str, str]]:
+    """Each target from the figure the noise of a shared machine disturbs least: costs (and the ratios to the
+    ceiling) from the CPU per request at 1 connection, where no request is left half-done when a cell ends and
+    other processes' load does not count; the worker scaling from req/s at 16 connections. The req/s ratio to the
+    ceiling at 16 connections is shown next to the CPU ratio."""
+
+    def rps(endpoint: str, server: str = "ours") -> float:
+        return s[(server, endpoint, 16)]["rps"]
+
+    def cpu(endpoint: str, server: str = "ours") -> float:
+        return s[(server, endpoint, 1)]["cpu_ms_per_request"]
+
+    def vs_ceiling(endpoint: str) -> tuple[float, str]:
+        by_rps = ratio(rps(endpoint), rps("list_50", "ceiling"))
+        return ratio(cpu("list_50", "ceiling"), cpu(endpoint)), f" (req/s, 16 conn.: {by_rps:.3f})"
+
+    listed, listed_rps = vs_ceiling("list_50")
+    whole, whole_rps = vs_ceiling("protocol")
+    checks = [
+        ("meeting list ≥ 0.5 × ceiling (CPU/req)", listed, 0.5, True, listed_rps),
+        ("protocol read ≥ 0.25 × ceiling (CPU/req)", whole, 0.25, True, whole_rps),
+        ("/auth/me ≤ 2 × CPU of /healthz", ratio(cpu("auth_me"), cpu("healthz")), 2.0, False, ""),
+        ("deep page ≤ 1.3 × CPU of page 1", ratio(cpu("list_deep"), cpu("list_50")), 1.3, False, ""),
+        ("page of 500 ≤ 5 × CPU of page of 50", ratio(cpu("list_500"), cpu("list_50")), 5.0, False, ""),
+        ("2 workers ≥ 1.7 × one worker (list, req/s, 16 conn.)", ratio(rps("list_50", "ours_2_workers"),
+         rps("list_50")), 1.7, True, ""),
+    ]  # fmt: skip
+    out = []
+    for name, value, bound, at_least, note in checks:
+        verdict = "n/a" if math.isnan(value) else "PASS" if (value >= bound if at_least else value <= bound) else "MISS"
+        out.append((name, f"{value:.3f}{note}", verdict))
+    if imports is not None:
+        out.append(
+            ("300-item protocol applied < 5 s (PostgreSQL)", f"{imports:.2f} s", "PASS" if imports < 5 else "MISS")
+        )
+    return out
+
+
+def table(result: dict[str, Any]) -> str:
+    s = summarise(result["cells"])
+    lines = [
+        "| server | endpoint | conn. | req/s | p50 ms | p99 ms | CPU ms/req | × ceiling req/s | × ceiling CPU "
+        "| errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (server, endpoint, connections), v in s.items():
+        ceil = s[("ceiling", "list_50", connections)]
+        lines.append(
+            f"| {server} | {endpoint} | {connections} | {v['rps']:.0f} | {v['p50_ms']:.2f} | {v['p99_ms']:.2f} | "
+            f"{v['cpu_ms_per_request']:.2f} | {ratio(v['rps'], ceil['rps']):.3f} | "
+            f"{ratio(ceil['cpu_ms_per_request'], v['cpu_ms_per_request']):.3f} | {v['errors']:.0f} |"
+        )
+    lines += ["", "| target | value | |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {verdict} |" for name, value, verdict in targets(s, result.get("import_apply_s"))]
+    return "\n".join(lines)
+
+
+def import_hook(url: str) -> tuple[float | None, str]:
+    """The 300-item protocol apply of bench/import_apply.py, when that benchmark exists (another part of issue 9)."""
+    script = ROOT / "bench" / "import_apply.py"
+    if args.no_imports or not script.exists():
+        return None, "protocol-apply benchmark not run (bench/import_apply.py absent or --no-imports)"
+    print("  bench/import_apply.py (300 items, 1 500 attendees) …")
+    run = subprocess.run(
+        [sys.executable, str(script), "--database-url", url],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    found = re.search(r"apply:\s+([\d.]+) s", run.stdout)
+    return (float(found.group(1)) if found else None), (run.stdout + run.stderr[-2000:]).strip()
+
+
+def environment() -> dict[str, Any]:
+    def have(module: str) -> bool:
+        return (
+            subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, check=False).returncode == 0
+        )
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    return {
+        "commit": commit.strip(),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "uvloop": have("uvloop"),
+        "httptools": have("httptools"),
+        "meetings": MEETINGS,
+        "people": PEOPLE,
+        "seconds_per_cell": SECONDS,
+        "rounds": ROUNDS,
+        "load": os.getloadavg(),
+    }
+
+
+def run_database(db: str, token: str) -> dict[str, Any]:
+    print(f"{db}:")
+    if db == "sqlite":
+        cached = bulk.sqlite_file(CACHE, MEETINGS, PEOPLE, lambda p: build(f"sqlite:///{p}"))
+        work = TMP / "bench.sqlite3"
+        shutil.copyfile(cached, work)
+        print(f"  data set: {cached}")
+        return measure(db, f"sqlite:///{work}", token)
+    base = TMP / "pg"
+    url = pgcluster.start(base)
+    try:
+        build(url)
+        result = measure(db, url, token)
+        result["import_apply_s"], result["import_apply_output"] = import_hook(url)
+        return result
+    finally:
+        pgcluster.stop(base)
+
+
+def no_nan(value: Any) -> Any:
+    """JSON has no NaN: a cell without a finished request has no CPU per request (null)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [no_nan(v) for v in value]
+    return value
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk (as root)")
+    token = create_token(str(dataset.ADMIN_ID), kind="access", scopes=["admin"], lifetime=timedelta(hours=3))
+    stamp = datetime.now(UTC)
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        for db in DATABASES:
+            result = run_database(db, token) | {"environment": environment(), "at": stamp.isoformat()}
+            text = table(result)
+            name = "-".join(filter(None, [stamp.strftime("%Y-%m-%d-%H%M"), args.label, db]))
+            header = (
+                f"# Read path, {db}, {stamp:%Y-%m-%d %H:%M} UTC\n\n{json.dumps(result['environment'])}\n\n"
+                f"Ceiling answer: {result['equality']}. Deep page: {result['deep_page']}.\n\n"
+            )
+            note = result.get("import_apply_output", "")
+            (OUT / f"{name}.md").write_text(header + text + (f"\n\n```\n{note}\n```\n" if note else "\n"))
+            (OUT / f"{name}.json").write_text(json.dumps(no_nan(result), indent=1, default=str))
+            print(text + "\n" + (note.splitlines()[0] if note else ""))
+            print(f"  written: {OUT / name}.md and .json\n")
+    finally:
+        shutil.rmtree(TMP / "pg", ignore_errors=True)
+        if not QUICK or args.out:
+            shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

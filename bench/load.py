@@ -1,6 +1,7 @@
 """Servers and load for the read-path benchmark: uvicorn pinned to a core, wrk pinned to the other, and the
 server's CPU time read from /proc before and after each cell."""
 
+import math
 import os
 import re
 import subprocess
@@ -28,12 +29,14 @@ class Cell:
     p99_ms: float
     cpu_ms_per_request: float
     errors: int
+    # PostgreSQL's own processes (the server's CPU above leaves them out); NaN on SQLite, which runs in-process.
+    db_cpu_ms_per_request: float = float("nan")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """utime + stime of a process and every process below it (uvicorn's workers)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -95,7 +98,7 @@ class Server:
                 time.sleep(0.2)
 
     def cpu(self) -> float:
-        return _cpu_seconds(self.process.pid)
+        return cpu_seconds(self.process.pid)
 
     def drain(self) -> None:
         """Wait until the server has finished what it was doing (its CPU time stops growing)."""
@@ -129,9 +132,12 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * UNITS[unit]
 
 
-def wrk(server: Server, endpoint: str, path: str, connections: int, seconds: float, token: str) -> Cell:
-    """One cell: wrk on core 1 against `server`, and the server's CPU time spent meanwhile."""
-    before = server.cpu()
+def wrk(
+    server: Server, endpoint: str, path: str, connections: int, seconds: float, token: str, database: int | None
+) -> Cell:
+    """One cell: wrk on core 1 against `server`, and the CPU time the server (and the database server, whose
+    postmaster is `database`) spent meanwhile."""
+    before, db_before = server.cpu(), cpu_seconds(database) if database else 0.0
     out = subprocess.run(
         [
             "taskset",
@@ -156,6 +162,7 @@ def wrk(server: Server, endpoint: str, path: str, connections: int, seconds: flo
     # starts, so every cell begins idle. Their partial work falls in this cell's CPU (at most `connections`
     # requests' worth, a small overestimate at 16 connections; none at 1).
     used = server.cpu() - before
+    db_used = cpu_seconds(database) - db_before if database else math.nan
     server.drain()
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -173,6 +180,7 @@ def wrk(server: Server, endpoint: str, path: str, connections: int, seconds: flo
         rps,
         latency.get("50", 0.0),
         latency.get("99", 0.0),
-        used * 1000 / requests if requests else float("nan"),
+        used * 1000 / requests if requests else math.nan,
         failed,
+        db_used * 1000 / requests if requests else math.nan,
     )

@@ -51,16 +51,25 @@ class GoldenWorld:
         return r.json()
 
 
-def fixed_admin() -> tuple[Headers, str]:
-    """An admin with a fixed login (make_principal's are random), so the principal list is the same each run."""
+def add_principal(login: str, display_name: str, grant: str, kind: PrincipalKind = PrincipalKind.person) -> str:
+    """A principal inserted directly, without a secret: the API would hash one, deliberately slowly."""
     with Session(core_db.get_engine()) as s:
-        p = Principal(kind=PrincipalKind.person, login="golden-admin", display_name="Golden admin")
+        p = Principal(kind=kind, login=login, display_name=display_name)
         s.add(p)
         s.flush()
-        s.add(RoleGrant(principal_id=p.id, role=Grant.parse("admin").role))
+        s.add(
+            RoleGrant(
+                principal_id=p.id, role=Grant.parse(grant).role, organisation_id=Grant.parse(grant).organisation_id
+            )
+        )
         s.commit()
-        token = create_token(str(p.id), kind="access", scopes=["admin"], lifetime=timedelta(minutes=30))
-    return bearer(token), str(p.id)
+        return str(p.id)
+
+
+def fixed_admin() -> tuple[Headers, str]:
+    """An admin with a fixed login (make_principal's are random), so the principal list is the same each run."""
+    ident = add_principal("golden-admin", "Golden admin", "admin")
+    return bearer(create_token(ident, kind="access", scopes=["admin"], lifetime=timedelta(minutes=30))), ident
 
 
 def build(client: TestClient) -> GoldenWorld:
@@ -254,7 +263,7 @@ def build(client: TestClient) -> GoldenWorld:
         assert r.status_code == 201, r.text
         ids[f"document_{key}"] = r.json()["id"]
     for meeting, row in (("meeting3", ASA_ROW), ("meeting2", ASA_ROW), ("meeting3", LARS_ROW)):
-        _import_attendance(w, meeting, ATTENDANCE_CSV + row)
+        import_attendance(w, meeting, ATTENDANCE_CSV + row)
     for login, name in (("intranat", "Intranätet"), ("diariet", "Diariet i Umeå"), ("webben", "Webben")):
         service = w.post(
             "/principals", {"kind": "service", "login": login, "display_name": name, "grants": [{"role": "reader"}]}
@@ -267,7 +276,7 @@ def build(client: TestClient) -> GoldenWorld:
     return w
 
 
-def _import_attendance(w: GoldenWorld, meeting: str, report: str) -> None:
+def import_attendance(w: GoldenWorld, meeting: str, report: str) -> None:
     """A Teams attendance report for the meeting, planned and then applied: one import record."""
     upload = {"file": ("Deltagarlista.csv", report.encode(), "text/csv")}
     r = w.client.post(f"{API}/imports/attendance", files=upload, data={"meeting_id": w.ids[meeting]}, headers=w.admin)

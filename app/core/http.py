@@ -14,6 +14,7 @@ from starlette.responses import RangeNotSatisfiable as StarletteRangeNotSatisfia
 
 from app.core.errors import BadRequest, PreconditionFailed, RangeNotSatisfiable
 from app.core.models import Resource
+from app.core.reads import JSONBody
 
 IfMatch = Annotated[
     str | None,
@@ -42,7 +43,12 @@ def with_etag(response: Response, obj: Resource) -> None:
     response.headers["ETag"] = etag(obj)
 
 
-def created(request: Request, obj: Resource, body: BaseModel, route_name: str) -> JSONResponse:
+def answer(body: Any, obj: Resource) -> JSONBody:
+    """A read of one object, written once as JSON (see JSONBody), with its ETag."""
+    return JSONBody(body, headers={"ETag": etag(obj)})
+
+
+def created(request: Request, obj: Resource, body: BaseModel | dict[str, Any], route_name: str) -> JSONResponse:
     location = str(request.url_for(route_name, id=str(obj.id)))
     return JSONResponse(to_jsonable_python(body), status_code=201, headers={"Location": location, "ETag": etag(obj)})
 
@@ -106,11 +112,18 @@ def csv_response(rows: list[dict[str, Any]], filename: str, next_url: str | None
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def list_response(request: Request, page: dict[str, Any], filename: str) -> Any:
+def list_response(request: Request, page: dict[str, Any], filename: str, of: Resource | None = None) -> Any:
+    """A page as JSON, written once (see JSONBody), or as CSV when the client asks for it. `of`: the object whose
+    ETag a whole list carries (a meeting's attendance)."""
     if wants_csv(request):
         rows = [to_jsonable_python(item) for item in page["data"]]
-        return csv_response(rows, filename, page["links"].next)
-    return page
+        links = page["links"]
+        answer: Response = csv_response(rows, filename, links["next"] if isinstance(links, dict) else links.next)
+    else:
+        answer = JSONBody(page)
+    if of is not None:
+        with_etag(answer, of)
+    return answer
 
 
 CSV_LIST: dict[int | str, dict[str, Any]] = {

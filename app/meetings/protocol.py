@@ -2,6 +2,7 @@
 number of queries whatever the meeting's size (the protocol a coordinator reads)."""
 
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Field, Session, col, select
 
@@ -32,12 +33,13 @@ class MeetingDetail(MeetingOut):
     documents: list[DocumentOut] | None = Field(default=None, description="With include=documents.")
 
 
-def read(session: Session, meeting: Meeting, include: set[Include], public_only: bool) -> MeetingDetail:
-    detail = MeetingDetail(**meetings.render(session, meeting).model_dump())
+def read(session: Session, meeting: Meeting, include: set[Include], public_only: bool) -> dict[str, Any]:
+    """The meeting as plain data, in MeetingDetail's shape: the parts not asked for are null."""
+    detail = meetings.render(session, meeting) | dict.fromkeys(("items", "decisions", "attendance", "documents"))
     items = agenda.items_of(session, meeting.id, public_only=public_only)
     if Include.items in include:
         rendered = agenda.render_many(session, items)
-        detail.items = [rendered[i.id] for i in items]
+        detail["items"] = [rendered[i.id] for i in items]
     if Include.decisions in include:
         rows = list(
             session.exec(
@@ -49,11 +51,11 @@ def read(session: Session, meeting: Meeting, include: set[Include], public_only:
         order = {i.id: n for n, i in enumerate(items)}
         rows.sort(key=lambda d: (order[d.agenda_item_id], d.position))
         rendered_decisions = decisions.render_many(session, rows)
-        detail.decisions = [rendered_decisions[d.id] for d in rows]
+        detail["decisions"] = [rendered_decisions[d.id] for d in rows]
     if Include.attendance in include:
-        detail.attendance = meetings.attendance_of(session, [meeting.id])[meeting.id]
+        detail["attendance"] = meetings.attendance_of(session, [meeting.id])[meeting.id]
     if Include.documents in include and not public_only:
         docs = documents.for_targets(session, [meeting.id, *(i.id for i in items)])
         rendered_docs = documents.render_many(session, docs)
-        detail.documents = [rendered_docs[d.id] for d in docs]
+        detail["documents"] = [rendered_docs[d.id] for d in docs]
     return detail

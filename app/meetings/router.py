@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, oauth2, reader_or_nobody
 from app.core.errors import not_found
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
-from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
+from app.core.pagination import ListParams, Page, list_params, page_of, whole_list
 from app.core.principal import Actor
 from app.core.textsearch import text_query
 from app.core.time import QueryDate
@@ -53,7 +53,14 @@ def _visible(session: Session, actor: Actor | None, ident: uuid.UUID) -> Meeting
     return meeting
 
 
-@router.get("", name="meetings_list", summary="List meetings", responses=CSV_LIST, openapi_extra=PUBLIC_READ)
+@router.get(
+    "",
+    name="meetings_list",
+    summary="List meetings",
+    response_model=Page[MeetingOut],
+    responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
+)
 def list_meetings(
     request: Request,
     session: DbSession,
@@ -66,13 +73,12 @@ def list_meetings(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     person_id: Annotated[uuid.UUID | None, Query(description="Meetings this person attended.")] = None,
     q: Annotated[str | None, text_query("title, place or diary number")] = None,
-) -> Page[MeetingOut]:
+) -> Response:
     """Meetings with their bodies, times, place and status. Filter by body and period. Any reader (and
     without a token, held meetings, when public reading is on); also as CSV."""
     flt = service.MeetingFilter(body_id, status, from_date, to_date, year, person_id, published_only=actor is None, q=q)
     result = service.list_page(session, flt, params)
-    rendered = service.render_many(session, [m for m in result.items if m.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "meetings")
+    return list_response(request, page_of(request, result, service.SHAPE.render), "meetings")
 
 
 @router.post("", name="meetings_create", summary="Plan a meeting", status_code=201)
@@ -83,35 +89,38 @@ def create_meeting(request: Request, session: DbSession, actor: Reader, body: Me
 
 
 @router.get(
-    "/{id}", name="meetings_get", summary="Get a meeting, optionally as its whole protocol", openapi_extra=PUBLIC_READ
+    "/{id}",
+    name="meetings_get",
+    summary="Get a meeting, optionally as its whole protocol",
+    response_model=protocol.MeetingDetail,
+    openapi_extra=PUBLIC_READ,
 )
 def get_meeting(
     id: uuid.UUID,
     session: DbSession,
     actor: PublicReader,
-    response: Response,
     include: Annotated[
         list[protocol.Include] | None,
         BeforeValidator(_split_commas),
         Query(description="Comma-separated or repeated: items, decisions, attendance, documents."),
     ] = None,
-) -> protocol.MeetingDetail:
+) -> Response:
     """One meeting; `include=items,decisions,attendance,documents` returns the whole protocol in one answer.
     Any reader (and without a token, a held meeting, when public reading is on)."""
     meeting = _visible(session, actor, id)
-    with_etag(response, meeting)
-    return protocol.read(session, meeting, set(include or []), public_only=actor is None)
+    return answer(protocol.read(session, meeting, set(include or []), public_only=actor is None), meeting)
 
 
 @router.patch(
     "/{id}",
     name="meetings_update",
     summary="Update a meeting (also its status)",
+    response_model=MeetingOut,
     responses=problems({409: ["invalid_transition"]}),
 )
 def update_meeting(
     id: uuid.UUID, body: MeetingUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
-) -> MeetingOut:
+) -> dict[str, Any]:
     """Change the fields sent; `status` moves planned → convened → held → minutes_approved (or cancelled),
     along the allowed transitions only (409 `invalid_transition`). Secretaries of one of the meeting's bodies and
     admins."""
@@ -141,15 +150,12 @@ def delete_meeting(id: uuid.UUID, session: DbSession, actor: Reader, if_match: I
     responses=CSV_LIST,
     openapi_extra=PUBLIC_READ,
 )
-def get_attendance(
-    request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response
-) -> Page[AttendanceOut]:
+def get_attendance(request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader) -> Page[AttendanceOut]:
     """Who was called to the meeting and who came, with their role (chair, member, substitute, …) and how it was
     recorded. Any reader."""
     meeting = _visible(session, actor, id)
-    with_etag(response, meeting)
     rows = service.attendance_of(session, [meeting.id])[meeting.id]
-    return list_response(request, whole_list(request, rows), "attendance")
+    return list_response(request, whole_list(request, rows), "attendance", of=meeting)
 
 
 @router.put("/{id}/attendance", name="attendance_replace", summary="Replace the whole attendance list")

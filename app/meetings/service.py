@@ -3,8 +3,9 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import String, case, cast, delete, func
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
@@ -12,8 +13,9 @@ from app.core import crud
 from app.core.audit import AuditAction, record
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import id_array, shape
 from app.core.textsearch import TextFields, matching
 from app.core.time import STOCKHOLM, local, to_utc
 from app.meetings.models import (
@@ -43,6 +45,28 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(Meeting.updated_at),
 }
 TEXT_FIELDS: TextFields = (col(Meeting.title), col(Meeting.place), col(Meeting.diary_number))
+_number = col(AgendaItem.number_value)
+_lo, _hi = cast(func.min(_number), String), cast(func.max(_number), String)
+# A meeting as it is shown: its bodies (the lead first), adjusters and item range come in the row's own statement.
+SHAPE = shape(
+    Meeting,
+    MeetingOut,
+    computed={
+        "body_ids": id_array(
+            select(MeetingBody.body_id).where(MeetingBody.meeting_id == Meeting.id).order_by(col(MeetingBody.position))
+        ),
+        "adjuster_ids": id_array(
+            select(MeetingAdjuster.person_id)
+            .where(MeetingAdjuster.meeting_id == Meeting.id)
+            .order_by(col(MeetingAdjuster.person_id))
+        ),
+        "item_range": select(case((func.min(_number) == func.max(_number), _lo), else_=_lo + "-" + _hi))
+        .where(AgendaItem.meeting_id == Meeting.id, col(AgendaItem.deleted_at).is_(None))
+        .scalar_subquery(),
+    },
+    # Meeting times are shown in Europe/Stockholm (API.md).
+    convert={"starts_at": local, "ends_at": local},
+)
 # Where a meeting's status may go next. Cancelling is possible until the minutes are approved.
 TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
     MeetingStatus.planned: {MeetingStatus.convened, MeetingStatus.held, MeetingStatus.cancelled},
@@ -108,7 +132,7 @@ def _stockholm_midnight(day: date, param: str, days_after: int = 0) -> datetime:
 
 
 def list_page(session: Session, flt: MeetingFilter, params: ListParams) -> PageResult:
-    stmt = matching(select(Meeting), TEXT_FIELDS, flt.q)
+    stmt = matching(SHAPE.select(), TEXT_FIELDS, flt.q)
     if flt.body_id:
         stmt = stmt.where(col(Meeting.id).in_(select(MeetingBody.meeting_id).where(MeetingBody.body_id == flt.body_id)))
     if flt.status:
@@ -132,42 +156,11 @@ def list_page(session: Session, flt: MeetingFilter, params: ListParams) -> PageR
                 )
             )
         )
-    return paginate(session, stmt, Meeting, params, SORT_COLUMNS)
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
-def render_many(session: Session, meetings: list[Meeting]) -> dict[uuid.UUID, MeetingOut]:
-    """Bodies, adjusters and item ranges of a page in one query each."""
-    ids = [m.id for m in meetings]
-    bodies = body_ids_of(session, ids)
-    adjusters: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    ranges: dict[uuid.UUID, str] = {}
-    if ids:
-        for a in session.exec(select(MeetingAdjuster).where(col(MeetingAdjuster.meeting_id).in_(ids))):
-            adjusters[a.meeting_id].append(a.person_id)
-        spans = session.exec(
-            select(AgendaItem.meeting_id, func.min(AgendaItem.number_value), func.max(AgendaItem.number_value))
-            .where(col(AgendaItem.meeting_id).in_(ids), col(AgendaItem.deleted_at).is_(None))
-            .group_by(col(AgendaItem.meeting_id))
-        )
-        for meeting_id, lo, hi in spans:
-            ranges[meeting_id] = f"{lo}-{hi}" if lo != hi else str(lo)
-    return {
-        m.id: MeetingOut.model_validate(
-            m,
-            update={
-                "body_ids": bodies[m.id],
-                "adjuster_ids": sorted(adjusters[m.id], key=str),
-                "starts_at": local(m.starts_at),
-                "ends_at": local(m.ends_at) if m.ends_at else None,
-                "item_range": ranges.get(m.id),
-            },
-        )
-        for m in meetings
-    }
-
-
-def render(session: Session, meeting: Meeting) -> MeetingOut:
-    return render_many(session, [meeting])[meeting.id]
+def render(session: Session, meeting: Meeting) -> dict[str, Any]:
+    return SHAPE.one(session, meeting.id)
 
 
 def _check_bodies(session: Session, body_ids: list[uuid.UUID]) -> None:

@@ -5,7 +5,6 @@ A resource describes its output once, as a `Shape`: which SQL expression gives e
 Lists (app.core.pagination), single reads and the protocol read all select through it.
 """
 
-import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,16 +25,16 @@ Convert = Callable[[Any], Any]
 
 
 class _IdList(TypeDecorator[list[uuid.UUID]]):
-    """A list of ids from `id_array`: PostgreSQL gives a uuid[], SQLite a JSON array of 32-digit hex ids."""
+    """A list of ids from `id_array`: PostgreSQL gives a uuid[], SQLite the 32-digit hex ids joined by commas."""
 
     impl = Text
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Dialect) -> list[uuid.UUID]:
-        if value is None:
+        if not value:
             return []
         if isinstance(value, str):
-            return [uuid.UUID(v) for v in json.loads(value)]
+            return [uuid.UUID(v) for v in value.split(",")]
         return list(value)
 
 
@@ -57,8 +56,9 @@ def _id_array_postgresql(element: _IdArray, compiler: SQLCompiler, **kw: Any) ->
 @compiles(_IdArray, "sqlite")
 def _id_array_sqlite(element: _IdArray, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLite keeps the inner ORDER BY when it aggregates a subquery in FROM; 3.44 would also take
-    # `json_group_array(v ORDER BY …)`, but Python 3.11 may bring an older SQLite.
-    return f"(SELECT json_group_array(v) FROM {compiler.process(element.inner, **kw)})"  # noqa: S608 - compiled SQL
+    # `group_concat(v, ',' ORDER BY …)`, but Python 3.11 may bring an older SQLite. Ids hold no comma, and a split
+    # costs a fraction of parsing JSON.
+    return f"(SELECT group_concat(v, ',') FROM {compiler.process(element.inner, **kw)})"  # noqa: S608 - compiled SQL
 
 
 def id_array(inner: Select[Any]) -> ColumnElement[list[uuid.UUID]]:

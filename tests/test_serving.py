@@ -4,10 +4,11 @@ With several workers uvicorn binds the listening socket itself, and the connecti
 TCP_NODELAY set: a response written as headers, then body, waited for the client's delayed ACK (about 40 ms on
 Linux) before its body left. This is the one wall-clock test of the suite: the stall is ten times the bound.
 
-A busy machine slows a round of requests; it cannot take away the 40 ms a stalled response waits. So the figure
-for /healthz is the best median of a few rounds, and an authenticated read, which does real work (the token, its
-principal and grants, from the database) and can take more than 5 ms on a busy machine, must have answered at
-least once in less than the stall alone.
+A busy machine slows a round of requests; it cannot take away the 40 ms a stalled response waits. So the
+figure for /healthz is the best median of rounds spread over a few seconds: on two cores at a load average of 14,
+one round in four had a median over 5 ms, and five rounds in a row once did. An authenticated read does real work
+(the token, its principal and grants, from the database) and can take more than 5 ms on a busy machine: its
+quickest answer must come in less than the stall alone.
 """
 
 import contextlib
@@ -28,8 +29,9 @@ import pytest
 from tests.conftest import DatabaseInfo
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUESTS = 30
-ROUNDS = 5
+REQUESTS = 20
+ROUNDS = 20
+PAUSE = 0.25  # between rounds, so that they meet different moments of the machine's load
 HEALTH_BOUND = 0.005
 DELAYED_ACK = 0.040  # Linux's least delay of an ACK (TCP_DELACK_MIN)
 
@@ -123,6 +125,7 @@ def test_two_workers_answer_one_keep_alive_connection_without_delay(
             health = min(health, statistics.median(_round(http, "/healthz", {})))
             if health < HEALTH_BOUND:
                 break
+            time.sleep(PAUSE)
         me = min(_round(http, "/api/v1/auth/me", reader))
     assert health < HEALTH_BOUND, f"/healthz: median {health * 1000:.1f} ms on one keep-alive connection"
     assert me < DELAYED_ACK, f"/api/v1/auth/me: no answer in less than {me * 1000:.1f} ms"

@@ -64,14 +64,16 @@ def serve(db: DatabaseInfo, tmp_path: Path) -> Iterator[Callable[..., str]]:
 
     def start(*options: str) -> str:
         port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2", *options],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        log = tmp_path / f"serve-{port}.log"  # a file, not a pipe: nobody reads a pipe while the server runs
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2", *options],
+                env=env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60  # a loaded machine starts two workers slowly
@@ -82,9 +84,9 @@ def serve(db: DatabaseInfo, tmp_path: Path) -> Iterator[Callable[..., str]]:
             except httpx.TransportError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                raise RuntimeError(log.read_text())
             time.sleep(0.1)
-        raise RuntimeError("server did not become ready")
+        raise RuntimeError(f"server did not become ready:\n{log.read_text()}")
 
     yield start
     for proc in procs:

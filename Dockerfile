@@ -24,6 +24,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 
-# Configured by the environment: DATABASE_URL, SAMVERKAN_SECRET_KEY (required), WEB_CONCURRENCY, …
+# Configured by the environment: DATABASE_URL, SAMVERKAN_SECRET_KEY (required), WEB_CONCURRENCY, FORWARDED_ALLOW_IPS …
 # Migrations take a PostgreSQL advisory lock, so several replicas may start at once.
-CMD ["sh", "-c", "samverkan db upgrade && exec samverkan serve --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2}"]
+# uvloop and httptools by name (uvicorn[standard]): an image that lost them fails at start instead of serving slowly.
+CMD ["sh", "-c", "samverkan db upgrade && exec samverkan serve --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --loop uvloop --http httptools"]

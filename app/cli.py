@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.core.principal import Grant, PrincipalKind
 from app.imports.cli import import_cli
+from app.serving import EventLoop, HttpParser
 
 cli = typer.Typer(
     help="Samverkan API: the record of health and care collaboration in Västerbotten.", no_args_is_help=True
@@ -42,11 +43,13 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT", help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    loop: Annotated[EventLoop, typer.Option(help="Event loop; auto is uvloop where it is installed.")] = EventLoop.auto,
+    http: Annotated[HttpParser, typer.Option(help="HTTP/1.1 implementation.")] = HttpParser.httptools,
 ) -> None:
-    """Serve the API with uvicorn."""
-    import uvicorn
+    """Serve the API with uvicorn (TCP_NODELAY on every connection, whatever the loop)."""
+    from app.serving import serve as run
 
-    uvicorn.run("app.main:app", host=host, port=port, workers=workers, reload=reload, proxy_headers=True)
+    run(host=host, port=port, workers=workers, reload=reload, loop=loop, http=http)
 
 
 @db_cli.command("upgrade")

@@ -4,13 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlmodel import SQLModel, col, select
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlmodel import SQLModel, col
 
 from app.core.audit import AuditAction, AuditEntry
 from app.core.deps import Admin, DbSession
 from app.core.http import CSV_LIST, list_response
-from app.core.pagination import ListParams, Page, list_params, paginate, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of, read_page
+from app.core.reads import shape
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Params = Annotated[ListParams, Depends(list_params("Audit", ["created_at"], "-created_at"))]
@@ -29,7 +30,16 @@ class AuditEntryOut(SQLModel):
     changes: dict[str, Any]
 
 
-@router.get("", name="audit_list", summary="List audit entries, newest first", responses=CSV_LIST)
+SHAPE = shape(AuditEntry, AuditEntryOut)
+
+
+@router.get(
+    "",
+    name="audit_list",
+    summary="List audit entries, newest first",
+    response_model=Page[AuditEntryOut],
+    responses=CSV_LIST,
+)
 def list_audit(
     request: Request,
     session: DbSession,
@@ -39,18 +49,18 @@ def list_audit(
     resource_id: uuid.UUID | None = None,
     principal_id: uuid.UUID | None = None,
     action: AuditAction | None = None,
-) -> Page[AuditEntryOut]:
+) -> Response:
     """Every write made through the API, newest first: who, what, which resource and the changed fields.
     Admins only. Filter by `resource_type`, `resource_id`, `principal_id` or `action`; also as CSV."""
-    stmt = select(AuditEntry)
+    stmt = SHAPE.select()
     if resource_type:
-        stmt = stmt.where(AuditEntry.resource_type == resource_type)
+        stmt = stmt.where(col(AuditEntry.resource_type) == resource_type)
     if resource_id:
-        stmt = stmt.where(AuditEntry.resource_id == resource_id)
+        stmt = stmt.where(col(AuditEntry.resource_id) == resource_id)
     if principal_id:
-        stmt = stmt.where(AuditEntry.principal_id == principal_id)
+        stmt = stmt.where(col(AuditEntry.principal_id) == principal_id)
     if action:
-        stmt = stmt.where(AuditEntry.action == action)
-    result = paginate(session, stmt, AuditEntry, params, {"created_at": col(AuditEntry.created_at)})
-    page = to_page(request, result, AuditEntryOut.model_validate)
+        stmt = stmt.where(col(AuditEntry.action) == action)
+    result = read_page(session, SHAPE, stmt, params, {"created_at": col(AuditEntry.created_at)})
+    page = page_of(request, result, SHAPE.render)
     return list_response(request, page, "audit")

@@ -1,23 +1,24 @@
 """HTTP for cases and their timeline."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.cases import service
 from app.cases.models import CaseCreate, CaseOut, CaseStatus, CaseUpdate, TargetGroup, Timeline
 from app.core.deps import DbSession, Reader
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
-from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of
+from app.core.reads import JSONBody
 from app.core.textsearch import text_query
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 Params = Annotated[ListParams, Depends(list_params("Case", list(service.SORT_COLUMNS), "-created_at"))]
 
 
-@router.get("", name="cases_list", summary="List cases", responses=CSV_LIST)
+@router.get("", name="cases_list", summary="List cases", response_model=Page[CaseOut], responses=CSV_LIST)
 def list_cases(
     request: Request,
     session: DbSession,
@@ -31,13 +32,12 @@ def list_cases(
     target_group: TargetGroup | None = None,
     strategy_id: uuid.UUID | None = None,
     q: Annotated[str | None, text_query("title, reference or description")] = None,
-) -> Page[CaseOut]:
+) -> Response:
     """Cases (ärenden) with their status, responsible body and target groups. Any reader; also as CSV.
     `queue_body_id` gives a body's queue: open cases referred to it."""
     flt = service.CaseFilter(status, responsible_body_id, queue_body_id, target_group, strategy_id, q)
     result = service.list_page(session, flt, params)
-    rendered = service.render_many(session, [c for c in result.items if c.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda c: rendered[c.id]), "cases")
+    return list_response(request, page_of(request, result, service.SHAPE.render), "cases")
 
 
 @router.post(
@@ -50,30 +50,35 @@ def create_case(request: Request, session: DbSession, actor: Reader, body: CaseC
     return created(request, case, service.render(session, case), "cases_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="cases_get", summary="Get a case")
-def get_case(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> CaseOut:
+@router.get("/{id}", name="cases_get", summary="Get a case", response_model=CaseOut)
+def get_case(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """One case, with an `ETag` for a later If-Match. Any reader."""
     case = service.get(session, id)
-    with_etag(response, case)
-    return service.render(session, case)
+    return answer(service.render(session, case), case)
 
 
-@router.get("/{id}/timeline", name="cases_timeline", summary="Every handling, decision, referral and status change")
-def case_timeline(id: uuid.UUID, session: DbSession, _actor: Reader) -> Timeline:
+@router.get(
+    "/{id}/timeline",
+    name="cases_timeline",
+    summary="Every handling, decision, referral and status change",
+    response_model=Timeline,
+)
+def case_timeline(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """Everything that happened to a case, in date order: each time it was on an agenda, the decisions
     taken, referrals to other bodies and status changes. Any reader."""
-    return service.timeline(session, service.get(session, id))
+    return JSONBody(service.timeline(session, service.get(session, id)))
 
 
 @router.patch(
     "/{id}",
     name="cases_update",
     summary="Update a case (status: allowed transitions only)",
+    response_model=CaseOut,
     responses=problems({409: ["duplicate_reference", "invalid_transition"]}),
 )
 def update_case(
     id: uuid.UUID, body: CaseUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
-) -> CaseOut:
+) -> dict[str, Any]:
     """Change the fields sent. `status` may only move along the allowed transitions (409
     `invalid_transition` names them). Admins and secretaries of the responsible body."""
     case = service.get(session, id)

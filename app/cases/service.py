@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.cases.models import (
@@ -17,13 +18,13 @@ from app.cases.models import (
     CaseStatus,
     CaseStrategy,
     CaseUpdate,
-    Timeline,
     TimelineEntry,
 )
 from app.core import crud
 from app.core.errors import Conflict, Forbidden, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import execute, id_array, shape
 from app.core.textsearch import TextFields, matching
 from app.core.time import local_date, today
 from app.organisations import service as organisations
@@ -53,6 +54,18 @@ FINISHED = (S.closed, S.withdrawn)
 TEXT_FIELDS: TextFields = (col(Case.title), col(Case.reference), col(Case.description))
 # Within one meeting the timeline reads: handled, what was decided, where the case went next.
 _SAME_TIME_ORDER = {"created": 0, "status_changed": 1, "handled": 2, "report_back": 2, "decision": 3, "referred": 4}
+# A case as it is shown: its strategies come in the row's own statement.
+SHAPE = shape(
+    Case,
+    CaseOut,
+    computed={
+        "strategy_ids": id_array(
+            select(CaseStrategy.strategy_id)
+            .where(CaseStrategy.case_id == Case.id)
+            .order_by(col(CaseStrategy.strategy_id))
+        )
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -70,33 +83,24 @@ def get(session: Session, ident: uuid.UUID) -> Case:
 
 
 def list_page(session: Session, flt: CaseFilter, params: ListParams) -> PageResult:
-    stmt = matching(select(Case), TEXT_FIELDS, flt.q)
+    stmt = matching(SHAPE.select(), TEXT_FIELDS, flt.q)
     if flt.status:
         stmt = stmt.where(col(Case.status).in_(flt.status))
     if flt.responsible_body_id:
-        stmt = stmt.where(Case.responsible_body_id == flt.responsible_body_id)
+        stmt = stmt.where(col(Case.responsible_body_id) == flt.responsible_body_id)
     if flt.queue_body_id:
         # A body's queue: the cases waiting for it, not the finished ones.
-        stmt = stmt.where(Case.queue_body_id == flt.queue_body_id, col(Case.status).not_in(FINISHED))
+        stmt = stmt.where(col(Case.queue_body_id) == flt.queue_body_id, col(Case.status).not_in(FINISHED))
     if flt.target_group:
-        stmt = stmt.where(Case.target_group == flt.target_group)
+        stmt = stmt.where(col(Case.target_group) == flt.target_group)
     if flt.strategy_id:
         linked = select(CaseStrategy.case_id).where(CaseStrategy.strategy_id == flt.strategy_id)
         stmt = stmt.where(col(Case.id).in_(linked))
-    return paginate(session, stmt, Case, params, SORT_COLUMNS)
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
-def render_many(session: Session, cases: list[Case]) -> dict[uuid.UUID, CaseOut]:
-    ids = [c.id for c in cases]
-    strategies: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    if ids:
-        for link in session.exec(select(CaseStrategy).where(col(CaseStrategy.case_id).in_(ids))):
-            strategies[link.case_id].append(link.strategy_id)
-    return {c.id: CaseOut.model_validate(c, update={"strategy_ids": sorted(strategies[c.id], key=str)}) for c in cases}
-
-
-def render(session: Session, case: Case) -> CaseOut:
-    return render_many(session, [case])[case.id]
+def render(session: Session, case: Case) -> dict[str, Any]:
+    return SHAPE.one(session, case.id)
 
 
 def _require_editor(actor: Actor, case: Case | None, body_id: uuid.UUID | None) -> None:
@@ -229,26 +233,46 @@ def remove(session: Session, actor: Actor, case: Case) -> None:
     crud.soft_delete(session, actor, case, KIND)
 
 
-def timeline(session: Session, case: Case) -> Timeline:
-    """Every handling at a meeting, decision, referral and status change, oldest first, in six queries.
+def timeline(session: Session, case: Case) -> dict[str, Any]:
+    """Every handling at a meeting, decision, referral and status change, oldest first, in six queries of plain
+    rows, as Timeline's plain data.
 
     Decisions and referrals carry the time of their meeting, so that a day's entries keep the meeting's order.
     """
     from app.decisions.models import Decision, DecisionKind
     from app.meetings.models import AgendaItem, ItemCase, Meeting
 
-    decisions = session.exec(
-        select(Decision, Meeting.starts_at)
+    decisions = _rows(
+        session,
+        select_columns(
+            col(Decision.id),
+            col(Decision.kind),
+            col(Decision.decided_on),
+            col(Decision.body_id),
+            col(Decision.meeting_id),
+            col(Decision.agenda_item_id),
+            col(Decision.report_item_id),
+            col(Meeting.starts_at),
+        )
         .join(Meeting, col(Meeting.id) == Decision.meeting_id)
         .join(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
-        .where(Decision.case_id == case.id, col(Decision.deleted_at).is_(None))
-        .order_by(col(Meeting.starts_at), col(AgendaItem.position), col(Decision.position))
-    ).all()
-    held_at = {d.id: starts_at for d, starts_at in decisions}
-    entries: list[TimelineEntry] = []
-    for e in session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.at))):
+        .where(col(Decision.case_id) == case.id, col(Decision.deleted_at).is_(None))
+        .order_by(col(Meeting.starts_at), col(AgendaItem.position), col(Decision.position)),
+    )
+    held_at = {d.id: d.starts_at for d in decisions}
+    entries: list[dict[str, Any]] = []
+    events = (
+        select_columns(
+            *(col(c) for c in (CaseEvent.on, CaseEvent.at, CaseEvent.kind, CaseEvent.body_id, CaseEvent.decision_id)),
+            col(CaseEvent.from_status),
+            col(CaseEvent.to_status),
+        )
+        .where(col(CaseEvent.case_id) == case.id)
+        .order_by(col(CaseEvent.at))
+    )
+    for e in _rows(session, events):
         entries.append(
-            TimelineEntry(
+            _entry(
                 on=e.on or local_date(e.at),
                 at=held_at.get(e.decision_id, e.at) if e.decision_id else e.at,
                 kind=e.kind.value,
@@ -259,13 +283,13 @@ def timeline(session: Session, case: Case) -> Timeline:
             )
         )
     handled = select(ItemCase.item_id).where(ItemCase.case_id == case.id)
-    for item, meeting in _items_at_meetings(session, handled):
-        entries.append(_at_meeting("handled", item, meeting))
-    for d, starts_at in decisions:
+    for row in _items_at_meetings(session, handled):
+        entries.append(_at_meeting("handled", row))
+    for d in decisions:
         entries.append(
-            TimelineEntry(
+            _entry(
                 on=d.decided_on,
-                at=starts_at,
+                at=d.starts_at,
                 kind="decision",
                 body_id=d.body_id,
                 meeting_id=d.meeting_id,
@@ -274,36 +298,53 @@ def timeline(session: Session, case: Case) -> Timeline:
                 title=d.kind.value,
             )
         )
-    reports = {d.report_item_id: d for d, _ in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
+    reports = {d.report_item_id: d for d in decisions if d.kind is DecisionKind.assignment and d.report_item_id}
     if reports:
-        for item, meeting in _items_at_meetings(session, list(reports)):
-            entries.append(_at_meeting("report_back", item, meeting, decision_id=reports[item.id].id))
-    entries.sort(key=lambda e: (e.on is None, e.on, e.at is None, e.at, _SAME_TIME_ORDER.get(e.kind, 5)))
-    return Timeline(case=render(session, case), entries=entries)
+        for row in _items_at_meetings(session, list(reports)):
+            entries.append(_at_meeting("report_back", row, decision_id=reports[row.item_id].id))
+    entries.sort(key=lambda e: (e["on"] is None, e["on"], e["at"] is None, e["at"], _SAME_TIME_ORDER.get(e["kind"], 5)))
+    return {"case": render(session, case), "entries": entries}
 
 
-def _items_at_meetings(session: Session, item_ids: Any) -> list[tuple[Any, Any]]:
+def _rows(session: Session, stmt: Any) -> list[Any]:
+    """The plain rows of a read of several columns (`execute` is annotated for one-column selects)."""
+    return list(execute(session, stmt))
+
+
+def _entry(**fields: Any) -> dict[str, Any]:
+    """One timeline entry as plain data, in TimelineEntry's field order, the fields not given null."""
+    return dict.fromkeys(TimelineEntry.model_fields) | fields
+
+
+def _items_at_meetings(session: Session, item_ids: Any) -> list[Any]:
     """Live agenda items among `item_ids` (a list or a subquery), each with its meeting, in meeting order."""
     from app.meetings.models import AgendaItem, Meeting
 
-    rows = session.exec(
-        select(AgendaItem, Meeting)
+    stmt: Any = (
+        select_columns(
+            col(AgendaItem.id).label("item_id"),
+            col(AgendaItem.body_id),
+            col(AgendaItem.number),
+            col(AgendaItem.title),
+            col(Meeting.id).label("meeting_id"),
+            col(Meeting.starts_at),
+        )
         .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
         .where(col(AgendaItem.id).in_(item_ids), col(AgendaItem.deleted_at).is_(None))
         .order_by(col(Meeting.starts_at), col(AgendaItem.position))
-    ).all()
-    return [(item, meeting) for item, meeting in rows]
+    )
+    return _rows(session, stmt)
 
 
-def _at_meeting(kind: str, item: Any, meeting: Any, decision_id: uuid.UUID | None = None) -> TimelineEntry:
-    return TimelineEntry(
-        on=local_date(meeting.starts_at),
-        at=meeting.starts_at,
+def _at_meeting(kind: str, row: Any, decision_id: uuid.UUID | None = None) -> dict[str, Any]:
+    return _entry(
+        on=local_date(row.starts_at),
+        at=row.starts_at,
         kind=kind,
-        body_id=item.body_id,
-        meeting_id=meeting.id,
-        agenda_item_id=item.id,
-        item_number=item.number,
-        title=item.title,
+        body_id=row.body_id,
+        meeting_id=row.meeting_id,
+        agenda_item_id=row.item_id,
+        item_number=row.number,
+        title=row.title,
         decision_id=decision_id,
     )

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from pydantic import ValidationError as PydanticValidationError
-from sqlmodel import select
 
 from app.core import crud
 from app.core.deps import DbSession, Importer, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
-from app.core.http import list_response, with_etag
+from app.core.http import answer, list_response
 from app.core.openapi import form_examples, problems
-from app.core.pagination import ListParams, Page, list_params, paginate, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of, read_page
+from app.core.reads import shape
 from app.imports import common, folder
 from app.imports.attendance import importer as attendance_import
 from app.imports.models import ImportOut, ImportRecord, ImportResult, Resolutions
@@ -214,16 +214,18 @@ def import_folder(
     return ImportResult(applied=not planned.already_imported, plan=planned)
 
 
-@router.get("", name="imports_list", summary="Imports applied, newest first")
-def list_imports(request: Request, session: DbSession, _actor: Reader, params: Params) -> Page[ImportOut]:
+SHAPE = shape(ImportRecord, ImportOut)
+
+
+@router.get("", name="imports_list", summary="Imports applied, newest first", response_model=Page[ImportOut])
+def list_imports(request: Request, session: DbSession, _actor: Reader, params: Params) -> Response:
     """Imports that were applied, newest first, with the file's hash and what they made. Any reader."""
-    result = paginate(session, select(ImportRecord), ImportRecord, params, {"created_at": ImportRecord.created_at})
-    return list_response(request, to_page(request, result, ImportOut.model_validate), "imports")
+    result = read_page(session, SHAPE, SHAPE.select(), params, {"created_at": ImportRecord.created_at})
+    return list_response(request, page_of(request, result, SHAPE.render), "imports")
 
 
-@router.get("/{id}", name="imports_get", summary="One applied import and what it made")
-def get_import(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> ImportOut:
+@router.get("/{id}", name="imports_get", summary="One applied import and what it made", response_model=ImportOut)
+def get_import(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """One applied import: the file, its layout and encoding, and what it created. Any reader."""
     row = crud.get_live(session, ImportRecord, id, "import")
-    with_etag(response, row)
-    return ImportOut.model_validate(row)
+    return answer(SHAPE.one(session, row.id), row)

@@ -1,14 +1,14 @@
 """HTTP for organisations: parse, call the service, shape the answer."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import Admin, DbSession, Reader
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
-from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of
 from app.core.time import QueryDate
 from app.organisations import service
 from app.organisations.models import OrganisationCreate, OrganisationKind, OrganisationOut, OrganisationUpdate
@@ -19,7 +19,13 @@ IN_USE = problems({409: ["in_use"]})
 Params = Annotated[ListParams, Depends(list_params("Organisation", list(service.SORT_COLUMNS), "name"))]
 
 
-@router.get("", name="organisations_list", summary="List organisations", responses=CSV_LIST)
+@router.get(
+    "",
+    name="organisations_list",
+    summary="List organisations",
+    response_model=Page[OrganisationOut],
+    responses=CSV_LIST,
+)
 def list_organisations(
     request: Request,
     session: DbSession,
@@ -34,13 +40,13 @@ def list_organisations(
     member_of: Annotated[uuid.UUID | None, Query(description="Members of this sub-region.")] = None,
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     active_on: Annotated[QueryDate, Query(description="Only those existing on this date.")] = None,
-) -> Page[OrganisationOut]:
+) -> Response:
     """Organisations: the region and the municipalities (principals), sub-regions, joint bodies, working groups
     and external parties. `q=` finds a body by its current or a former name. Any reader; also as CSV."""
     flt = service.OrganisationFilter(kind, is_principal, q, parent_id, member_of, municipality_code, active_on)
     result = service.list_page(session, flt, params)
-    rendered = service.render_many(session, [o for o in result.items if o.deleted_at is None])
-    page = to_page(request, result, lambda o: rendered[o.id])
+    page = page_of(request, result, service.SHAPE.render)
+    service.with_former_names(session, [o for o in page["data"] if not o.get("deleted")])
     return list_response(request, page, "organisations")
 
 
@@ -54,15 +60,20 @@ def create_organisation(
     return created(request, org, service.render(session, org), "organisations_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="organisations_get", summary="Get an organisation")
-def get_organisation(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> OrganisationOut:
+@router.get("/{id}", name="organisations_get", summary="Get an organisation", response_model=OrganisationOut)
+def get_organisation(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """One organisation, with its former names. Any reader."""
     org = service.get(session, id)
-    with_etag(response, org)
-    return service.render(session, org)
+    return answer(service.render(session, org), org)
 
 
-@router.patch("/{id}", name="organisations_update", summary="Update an organisation", responses=DUPLICATES)
+@router.patch(
+    "/{id}",
+    name="organisations_update",
+    summary="Update an organisation",
+    response_model=OrganisationOut,
+    responses=DUPLICATES,
+)
 def update_organisation(
     id: uuid.UUID,
     body: OrganisationUpdate,
@@ -70,7 +81,7 @@ def update_organisation(
     actor: Admin,
     response: Response,
     if_match: IfMatch = None,
-) -> OrganisationOut:
+) -> dict[str, Any]:
     """Change the fields sent. A new `name` with `renamed_on` keeps the old name in the history. Admins
     only."""
     org = service.get(session, id)

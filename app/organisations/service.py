@@ -3,15 +3,16 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import Select, and_, delete, null, or_
 from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import execute, id_array, shape
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations.models import (
     BODY_KINDS,
@@ -33,6 +34,20 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(Organisation.updated_at),
 }
 REQUIRED = frozenset({"kind", "name", "is_principal"})
+# An organisation as it is shown: a sub-region's members come in the row's own statement; the former names are
+# objects, not ids, so `with_former_names` fills them for a whole page in one query.
+SHAPE = shape(
+    Organisation,
+    OrganisationOut,
+    computed={
+        "former_names": null(),
+        "member_ids": id_array(
+            select(AreaMember.organisation_id)
+            .where(AreaMember.area_id == Organisation.id)
+            .order_by(col(AreaMember.organisation_id))
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -51,27 +66,27 @@ def get(session: Session, ident: uuid.UUID) -> Organisation:
 
 
 def list_page(session: Session, flt: OrganisationFilter, params: ListParams) -> PageResult:
-    stmt = select(Organisation)
+    stmt = SHAPE.select()
     if flt.kind:
         stmt = stmt.where(col(Organisation.kind).in_(flt.kind))
     if flt.is_principal is not None:
-        stmt = stmt.where(Organisation.is_principal == flt.is_principal)
+        stmt = stmt.where(col(Organisation.is_principal) == flt.is_principal)
     if flt.q:
         stmt = stmt.where(col(Organisation.search_text).contains(fold(flt.q), autoescape=True))
     if flt.parent_id:
-        stmt = stmt.where(Organisation.parent_id == flt.parent_id)
+        stmt = stmt.where(col(Organisation.parent_id) == flt.parent_id)
     if flt.member_of:
         members = select(AreaMember.organisation_id).where(AreaMember.area_id == flt.member_of)
         stmt = stmt.where(col(Organisation.id).in_(members))
     if flt.municipality_code:
-        stmt = stmt.where(Organisation.municipality_code == flt.municipality_code)
+        stmt = stmt.where(col(Organisation.municipality_code) == flt.municipality_code)
     if flt.active_on:
         d = flt.active_on
         stmt = stmt.where(
             or_(col(Organisation.start_date).is_(None), col(Organisation.start_date) <= d),
             or_(col(Organisation.end_date).is_(None), col(Organisation.end_date) >= d),
         )
-    return paginate(session, stmt, Organisation, params, SORT_COLUMNS)
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
 def require_body(session: Session, body_id: uuid.UUID, loc: str | tuple[str | int, ...]) -> Organisation:
@@ -89,31 +104,31 @@ def require_principal(session: Session, org_id: uuid.UUID, loc: str | tuple[str 
     return org
 
 
-def render_many(session: Session, orgs: list[Organisation]) -> dict[uuid.UUID, OrganisationOut]:
-    """Output models for a page: former names and members in one query each, whatever the page size."""
-    ids = [o.id for o in orgs]
-    names: dict[uuid.UUID, list[FormerName]] = {i: [] for i in ids}
-    members: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    if ids:
-        rows = session.execute(
-            select(OrganisationName)
-            .where(col(OrganisationName.organisation_id).in_(ids))
+def with_former_names(session: Session, orgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill the former names of rendered organisations (latest first), in one query whatever their number."""
+    names: dict[uuid.UUID, list[dict[str, Any]]] = {o["id"]: [] for o in orgs}
+    if names:
+        stmt = (
+            select(
+                col(OrganisationName.organisation_id),
+                col(OrganisationName.name),
+                col(OrganisationName.valid_from),
+                col(OrganisationName.valid_to),
+            )
+            .where(col(OrganisationName.organisation_id).in_(names))
             .order_by(col(OrganisationName.valid_to).desc(), OrganisationName.name)
-        ).scalars()
-        for n in rows:
-            names[n.organisation_id].append(FormerName(name=n.name, valid_from=n.valid_from, valid_to=n.valid_to))
-        for m in session.execute(select(AreaMember).where(col(AreaMember.area_id).in_(ids))).scalars():
-            members[m.area_id].append(m.organisation_id)
-    return {
-        o.id: OrganisationOut.model_validate(
-            o, update={"former_names": names[o.id], "member_ids": sorted(members[o.id], key=str)}
         )
-        for o in orgs
-    }
+        for row in execute(session, cast("Select[Any]", stmt)):
+            names[row.organisation_id].append(
+                {"name": row.name, "valid_from": row.valid_from, "valid_to": row.valid_to}
+            )
+    for o in orgs:
+        o["former_names"] = names[o["id"]]
+    return orgs
 
 
-def render(session: Session, org: Organisation) -> OrganisationOut:
-    return render_many(session, [org])[org.id]
+def render(session: Session, org: Organisation) -> dict[str, Any]:
+    return with_former_names(session, [SHAPE.one(session, org.id)])[0]
 
 
 def _former_names(session: Session, org_id: uuid.UUID) -> list[FormerName]:

@@ -1,14 +1,14 @@
 """HTTP for people and memberships."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import DbSession, Reader
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
-from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of
 from app.core.time import QueryDate
 from app.people import service
 from app.people.models import (
@@ -32,7 +32,7 @@ MembershipParams = Annotated[
 ]
 
 
-@people_router.get("", name="people_list", summary="List people", responses=CSV_LIST)
+@people_router.get("", name="people_list", summary="List people", response_model=Page[PersonOut], responses=CSV_LIST)
 def list_people(
     request: Request,
     session: DbSession,
@@ -43,32 +43,33 @@ def list_people(
     employer_id: uuid.UUID | None = None,
     email: Annotated[str | None, Query(max_length=254, description="Exact e-mail (needs personal-data right).")] = None,
     alias: Annotated[str | None, Query(max_length=254, description="Exact alias (needs personal-data right).")] = None,
-) -> Page[PersonOut]:
+) -> Response:
     """People (politicians and officials) with party, title and employer. Searching by e-mail or alias needs a
     right to personal data; `contact` is null for reader-only service clients. Any reader; also as CSV."""
     flt = service.PersonFilter(q, party, employer_id, email, alias)
     result = service.list_people(session, actor, flt, params)
-    rendered = service.render_people(session, actor, result.items)
-    return list_response(request, to_page(request, result, lambda p: rendered[p.id]), "people")
+    page = page_of(request, result, service.person_renderer(actor))
+    service.with_aliases(session, actor, [p for p in page["data"] if not p.get("deleted")])
+    return list_response(request, page, "people")
 
 
 @people_router.post("", name="people_create", summary="Create a person", status_code=201, responses=DUPLICATE_EMAIL)
 def create_person(request: Request, session: DbSession, actor: Reader, body: PersonCreate) -> PersonOut:
     """Create a person. Admins and secretaries. 409 `duplicate_email` when another person has the e-mail."""
     person = service.create_person(session, actor, body)
-    out = service.render_people(session, actor, [person])[person.id]
-    return created(request, person, out, "people_get")  # type: ignore[return-value]
+    return created(request, person, service.read_person(session, actor, person), "people_get")  # type: ignore[return-value]
 
 
-@people_router.get("/{id}", name="people_get", summary="Get a person")
-def get_person(id: uuid.UUID, session: DbSession, actor: Reader, response: Response) -> PersonOut:
+@people_router.get("/{id}", name="people_get", summary="Get a person", response_model=PersonOut)
+def get_person(id: uuid.UUID, session: DbSession, actor: Reader) -> Response:
     """One person. `contact` and `aliases` are null for reader-only service clients. Any reader."""
     person = service.get_person(session, id)
-    with_etag(response, person)
-    return service.render_people(session, actor, [person])[person.id]
+    return answer(service.read_person(session, actor, person), person)
 
 
-@people_router.patch("/{id}", name="people_update", summary="Update a person", responses=DUPLICATE_EMAIL)
+@people_router.patch(
+    "/{id}", name="people_update", summary="Update a person", response_model=PersonOut, responses=DUPLICATE_EMAIL
+)
 def update_person(
     id: uuid.UUID,
     body: PersonUpdate,
@@ -76,13 +77,13 @@ def update_person(
     actor: Reader,
     response: Response,
     if_match: IfMatch = None,
-) -> PersonOut:
+) -> dict[str, Any]:
     """Change the fields sent. Admins and secretaries."""
     person = service.get_person(session, id)
     check_if_match(if_match, person)
     service.update_person(session, actor, person, body)
     with_etag(response, person)
-    return service.render_people(session, actor, [person])[person.id]
+    return service.read_person(session, actor, person)
 
 
 @people_router.delete(
@@ -101,7 +102,9 @@ def delete_person(id: uuid.UUID, session: DbSession, actor: Reader, if_match: If
     return Response(status_code=204)
 
 
-@memberships_router.get("", name="memberships_list", summary="List memberships", responses=CSV_LIST)
+@memberships_router.get(
+    "", name="memberships_list", summary="List memberships", response_model=Page[MembershipOut], responses=CSV_LIST
+)
 def list_memberships(
     request: Request,
     session: DbSession,
@@ -112,13 +115,12 @@ def list_memberships(
     role: Annotated[list[MembershipRole] | None, Query()] = None,
     on_behalf_of_id: uuid.UUID | None = None,
     on: Annotated[QueryDate, Query(description="Only memberships in force on this date.")] = None,
-) -> Page[MembershipOut]:
+) -> Response:
     """Who sits in which body, in which role, from when to when. `on=` gives the memberships in force on a
     day. Any reader; also as CSV."""
     flt = service.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
     result = service.list_memberships(session, flt, params)
-    rendered = service.render_memberships(session, [m for m in result.items if m.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda m: rendered[m.id]), "memberships")
+    return list_response(request, page_of(request, result, service.MEMBERSHIP_SHAPE.render), "memberships")
 
 
 @memberships_router.post(
@@ -128,19 +130,22 @@ def create_membership(request: Request, session: DbSession, actor: Reader, body:
     """Seat a person in a body (chair, member, substitute, …) from a date. Admins and secretaries of
     that body. 409 `duplicate_membership` when an overlapping one exists."""
     m = service.create_membership(session, actor, body)
-    return created(request, m, service.render_memberships(session, [m])[m.id], "memberships_get")  # type: ignore[return-value]
+    return created(request, m, service.MEMBERSHIP_SHAPE.one(session, m.id), "memberships_get")  # type: ignore[return-value]
 
 
-@memberships_router.get("/{id}", name="memberships_get", summary="Get a membership")
-def get_membership(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> MembershipOut:
+@memberships_router.get("/{id}", name="memberships_get", summary="Get a membership", response_model=MembershipOut)
+def get_membership(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """One membership. Any reader."""
     m = service.get_membership(session, id)
-    with_etag(response, m)
-    return service.render_memberships(session, [m])[m.id]
+    return answer(service.MEMBERSHIP_SHAPE.one(session, m.id), m)
 
 
 @memberships_router.patch(
-    "/{id}", name="memberships_update", summary="Update a membership", responses=DUPLICATE_MEMBERSHIP
+    "/{id}",
+    name="memberships_update",
+    summary="Update a membership",
+    response_model=MembershipOut,
+    responses=DUPLICATE_MEMBERSHIP,
 )
 def update_membership(
     id: uuid.UUID,
@@ -149,13 +154,13 @@ def update_membership(
     actor: Reader,
     response: Response,
     if_match: IfMatch = None,
-) -> MembershipOut:
+) -> dict[str, Any]:
     """Change the fields sent, e.g. `ends_on` when someone leaves. Admins and secretaries of the body."""
     m = service.get_membership(session, id)
     check_if_match(if_match, m)
     service.update_membership(session, actor, m, body)
     with_etag(response, m)
-    return service.render_memberships(session, [m])[m.id]
+    return service.MEMBERSHIP_SHAPE.one(session, m.id)
 
 
 @memberships_router.delete("/{id}", name="memberships_delete", summary="Delete a membership", status_code=204)

@@ -1,17 +1,21 @@
 """Rules for people and memberships: who may change them, who may see contact data, what must hold."""
 
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, update
+from sqlalchemy import ColumnElement, Row, Select, delete, null, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import Shape, execute, shape
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations import service as organisations
 from app.organisations.models import Organisation
@@ -28,9 +32,7 @@ from app.people.models import (
     PersonAlias,
     PersonCreate,
     PersonOut,
-    PersonRef,
     PersonUpdate,
-    Ref,
 )
 
 PERSON = "person"
@@ -50,6 +52,16 @@ MEMBERSHIP_SORT: SortColumns = {
 
 def full_name(person: Person) -> str:
     return f"{person.given_name} {person.family_name}"
+
+
+# `full_name` in SQL, for the reads.
+_FULL_NAME = col(Person.given_name) + " " + col(Person.family_name)
+# A person as shown to anyone; the contact data and aliases are filled only for those entitled to them.
+PERSON_SHAPE = shape(Person, PersonOut, computed={"name": _FULL_NAME, "contact": null(), "aliases": null()})
+_CONTACT: tuple[ColumnElement[Any], ...] = (
+    col(Person.email).label("contact_email"),
+    col(Person.phone).label("contact_phone"),
+)
 
 
 def _may_edit_people(actor: Actor) -> None:
@@ -81,7 +93,7 @@ def get_person(session: Session, ident: uuid.UUID) -> Person:
 def list_people(session: Session, actor: Actor, flt: PersonFilter, params: ListParams) -> PageResult:
     if (flt.email or flt.alias) and not actor.sees_contact_details:
         raise Forbidden("Searching by e-mail or alias needs a right to personal data.", code="missing_role")
-    stmt = select(Person)
+    stmt = _person_select(actor)
     if flt.q:
         needle = fold(flt.q)
         by_name = col(Person.search_text).contains(needle, autoescape=True)
@@ -93,38 +105,60 @@ def list_people(session: Session, actor: Actor, flt: PersonFilter, params: ListP
             by_name = or_(by_name, col(Person.id).in_(aliased))
         stmt = stmt.where(by_name)
     if flt.party:
-        stmt = stmt.where(Person.party == flt.party)
+        stmt = stmt.where(col(Person.party) == flt.party)
     if flt.employer_id:
-        stmt = stmt.where(Person.employer_id == flt.employer_id)
+        stmt = stmt.where(col(Person.employer_id) == flt.employer_id)
     if flt.email:
-        stmt = stmt.where(Person.email == flt.email.strip().lower())
+        stmt = stmt.where(col(Person.email) == flt.email.strip().lower())
     if flt.alias:
         aliased = select(PersonAlias.person_id).where(PersonAlias.alias_folded == fold(flt.alias))
         stmt = stmt.where(col(Person.id).in_(aliased))
-    return paginate(session, stmt, Person, params, PERSON_SORT)
+    return read_page(session, PERSON_SHAPE, stmt, params, PERSON_SORT)
 
 
-def render_people(session: Session, actor: Actor, people: list[Person]) -> dict[uuid.UUID, PersonOut]:
-    """Output for a page of people: aliases in one query, and only for those entitled to see them."""
-    entitled = actor.sees_contact_details
-    aliases: dict[uuid.UUID, list[str]] = {p.id: [] for p in people}
-    if entitled and people:
-        rows = session.execute(
-            select(PersonAlias).where(col(PersonAlias.person_id).in_(list(aliases))).order_by(PersonAlias.alias)
-        ).scalars()
-        for a in rows:
-            aliases[a.person_id].append(a.alias)
-    return {
-        p.id: PersonOut.model_validate(
-            p,
-            update={
-                "name": full_name(p),
-                "contact": Contact(email=p.email, phone=p.phone) if entitled else None,
-                "aliases": aliases[p.id] if entitled else None,
-            },
+def _person_select(actor: Actor) -> Select[Any]:
+    """The contact data is not even read for those not entitled to it."""
+    stmt = PERSON_SHAPE.select()
+    return stmt.add_columns(*_CONTACT) if actor.sees_contact_details else stmt
+
+
+def person_renderer(actor: Actor) -> Callable[[Row[Any]], dict[str, Any]]:
+    """How a row of `_person_select(actor)` is shown to this actor (aliases: see `with_aliases`)."""
+    if not actor.sees_contact_details:
+        return PERSON_SHAPE.render
+
+    def render(row: Row[Any]) -> dict[str, Any]:
+        out = PERSON_SHAPE.render(row)
+        out["contact"] = {"email": row.contact_email, "phone": row.contact_phone}
+        return out
+
+    return render
+
+
+def with_aliases(session: Session, actor: Actor, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill the aliases of rendered people, in one query whatever their number, for those entitled to them only
+    (null for the others)."""
+    if not actor.sees_contact_details:
+        return people
+    aliases: dict[uuid.UUID, list[str]] = {p["id"]: [] for p in people}
+    if aliases:
+        stmt: Any = (
+            select(col(PersonAlias.person_id), col(PersonAlias.alias))
+            .where(col(PersonAlias.person_id).in_(aliases))
+            .order_by(PersonAlias.alias)
         )
-        for p in people
-    }
+        for row in execute(session, stmt):
+            aliases[row.person_id].append(row.alias)
+    for p in people:
+        p["aliases"] = aliases[p["id"]]
+    return people
+
+
+def read_person(session: Session, actor: Actor, person: Person) -> dict[str, Any]:
+    """One person as this actor may see them (after a write, in the same transaction, or for a GET)."""
+    session.flush()  # sessions do not autoflush (app.core.db): a write must be seen by the read after it
+    row = execute(session, _person_select(actor).where(col(Person.id) == person.id)).one()
+    return with_aliases(session, actor, [person_renderer(actor)(row)])[0]
 
 
 def _index_person(person: Person) -> None:
@@ -222,6 +256,55 @@ def delete_person(session: Session, actor: Actor, person: Person) -> None:
 
 # --- memberships ---
 
+_Body, _Behalf = aliased(Organisation), aliased(Organisation)
+
+
+@dataclass(frozen=True)
+class _MembershipShape(Shape):
+    """A membership names its person and bodies: they are joined in its row, and shown as nested objects."""
+
+    def select(self) -> Select[Any]:
+        return (
+            super()
+            .select()
+            .select_from(Membership)
+            .join(Person, col(Person.id) == Membership.person_id)
+            .join(_Body, col(_Body.id) == Membership.body_id)
+            .outerjoin(_Behalf, col(_Behalf.id) == Membership.on_behalf_of_id)
+        )
+
+    def render(self, row: Row[Any] | Mapping[str, Any]) -> dict[str, Any]:
+        v = row._mapping if isinstance(row, Row) else row
+        behalf = v["on_behalf_of_id"]
+        return {
+            "id": v["id"],
+            "created_at": v["created_at"],
+            "updated_at": v["updated_at"],
+            "person": {"id": v["person_id"], "name": v["person_name"], "party": v["person_party"]},
+            "body": {"id": v["body_id"], "name": v["body_name"]},
+            "role": v["role"],
+            "on_behalf_of": {"id": behalf, "name": v["on_behalf_of_name"]} if behalf else None,
+            "voting_right": v["voting_right"],
+            "start_date": v["start_date"],
+            "end_date": v["end_date"],
+            "source": v["source"],
+        }
+
+
+# Flat, in MembershipOut's order: `render` nests the person's and the bodies' ids and names.
+_m = Membership.__table__.c  # type: ignore[attr-defined]
+_MEMBERSHIP_COLUMNS: dict[str, Any] = {
+    **{name: _m[name] for name in ("id", "created_at", "updated_at", "person_id")},
+    "person_name": _FULL_NAME,
+    "person_party": col(Person.party),
+    "body_id": _m.body_id,
+    "body_name": col(_Body.name),
+    **{name: _m[name] for name in ("role", "on_behalf_of_id")},
+    "on_behalf_of_name": col(_Behalf.name),
+    **{name: _m[name] for name in ("voting_right", "start_date", "end_date", "source")},
+}
+MEMBERSHIP_SHAPE = _MembershipShape(Membership, MembershipOut, _MEMBERSHIP_COLUMNS)
+
 
 @dataclass(frozen=True)
 class MembershipFilter:
@@ -237,48 +320,18 @@ def get_membership(session: Session, ident: uuid.UUID) -> Membership:
 
 
 def list_memberships(session: Session, flt: MembershipFilter, params: ListParams) -> PageResult:
-    stmt = select(Membership)
+    stmt = MEMBERSHIP_SHAPE.select()
     if flt.body_id:
-        stmt = stmt.where(Membership.body_id == flt.body_id)
+        stmt = stmt.where(col(Membership.body_id) == flt.body_id)
     if flt.person_id:
-        stmt = stmt.where(Membership.person_id == flt.person_id)
+        stmt = stmt.where(col(Membership.person_id) == flt.person_id)
     if flt.role:
         stmt = stmt.where(col(Membership.role).in_(flt.role))
     if flt.on_behalf_of_id:
-        stmt = stmt.where(Membership.on_behalf_of_id == flt.on_behalf_of_id)
+        stmt = stmt.where(col(Membership.on_behalf_of_id) == flt.on_behalf_of_id)
     if flt.on:
         stmt = stmt.where(*_in_force(flt.on))
-    return paginate(session, stmt, Membership, params, MEMBERSHIP_SORT)
-
-
-def render_memberships(session: Session, rows: list[Membership]) -> dict[uuid.UUID, MembershipOut]:
-    """People and organisations of a page in one query each, whatever the page size."""
-    person_ids = {m.person_id for m in rows}
-    org_ids = {m.body_id for m in rows} | {m.on_behalf_of_id for m in rows if m.on_behalf_of_id}
-    people = (
-        {p.id: p for p in session.execute(select(Person).where(col(Person.id).in_(person_ids))).scalars()}
-        if person_ids
-        else {}
-    )
-    orgs = (
-        {o.id: o for o in session.execute(select(Organisation).where(col(Organisation.id).in_(org_ids))).scalars()}
-        if org_ids
-        else {}
-    )
-
-    def out(m: Membership) -> MembershipOut:
-        p, body = people[m.person_id], orgs[m.body_id]
-        behalf = orgs.get(m.on_behalf_of_id) if m.on_behalf_of_id else None
-        return MembershipOut.model_validate(
-            m,
-            update={
-                "person": PersonRef(id=p.id, name=full_name(p), party=p.party),
-                "body": Ref(id=body.id, name=body.name),
-                "on_behalf_of": Ref(id=behalf.id, name=behalf.name) if behalf else None,
-            },
-        )
-
-    return {m.id: out(m) for m in rows}
+    return read_page(session, MEMBERSHIP_SHAPE, stmt, params, MEMBERSHIP_SORT)
 
 
 def _check_membership(session: Session, m: Membership) -> None:

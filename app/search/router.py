@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.core.deps import DbSession, Reader
 from app.core.http import CSV_LIST, list_response
@@ -18,6 +18,7 @@ router = APIRouter(prefix="/search", tags=["search"])
     "",
     name="search_query",
     summary="Ranked full-text search over cases, items, decisions and documents",
+    response_model=Page[SearchHit],
     responses=CSV_LIST,
 )
 def search(
@@ -29,7 +30,7 @@ def search(
     body_id: uuid.UUID | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="The best hits; refine the query for others.")] = 20,
-) -> Page[SearchHit]:
+) -> Response:
     """Ranked full-text search over cases, agenda items, decisions and documents, with Swedish stemming and
     highlighted snippets. Filter by kind, body and year. Any reader."""
     flt = service.SearchFilter(q, kind, body_id, year)

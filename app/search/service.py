@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.core.db import utcnow
 from app.core.text import nfc
 from app.search import swedish
-from app.search.models import SearchEntry, SearchHit, SearchKind
+from app.search.models import SearchEntry, SearchKind
 
 SNIPPET_WORDS = 16
 # Typed result columns, so both drivers give back UUIDs (SQLite stores them as hex text).
@@ -69,7 +69,8 @@ def _filters(flt: SearchFilter) -> tuple[str, list[BindParameter[Any]]]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def search(session: Session, flt: SearchFilter, limit: int) -> list[SearchHit]:
+def search(session: Session, flt: SearchFilter, limit: int) -> list[dict[str, Any]]:
+    """The best hits, best first, as plain data in SearchHit's shape."""
     # NUL cannot reach PostgreSQL in a text value; it separates words like any other control character.
     query = list(dict.fromkeys(swedish.stems(flt.q.replace("\x00", " "))))
     if not query:
@@ -82,20 +83,20 @@ def search(session: Session, flt: SearchFilter, limit: int) -> list[SearchHit]:
     return _hits(rows, set(query))
 
 
-def _hits(rows: Sequence[Row[Any]], query: set[str]) -> list[SearchHit]:
+def _hits(rows: Sequence[Row[Any]], query: set[str]) -> list[dict[str, Any]]:
     return [
-        SearchHit(
-            kind=SearchKind(r.kind),
-            id=r.object_id,
-            title=r.title,
+        {
+            "kind": SearchKind(r.kind),
+            "id": r.object_id,
+            "title": r.title,
             # From the text when the text matches, else from the title; the original words, marked.
-            snippet=swedish.snippet(r.body_text, query, SNIPPET_WORDS)
+            "snippet": swedish.snippet(r.body_text, query, SNIPPET_WORDS)
             or swedish.snippet(r.title, query, SNIPPET_WORDS)
             or "",
-            rank=round(float(r.rank), 6),
-            body_id=r.body_id,
-            year=r.year,
-        )
+            "rank": round(float(r.rank), 6),
+            "body_id": r.body_id,
+            "year": r.year,
+        }
         for r in rows
     ]
 

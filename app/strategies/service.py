@@ -6,10 +6,11 @@ from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import shape
 from app.core.text import clean, swedish_sort_key
-from app.strategies.models import Strategy, StrategyCreate, StrategyUpdate
+from app.strategies.models import Strategy, StrategyCreate, StrategyOut, StrategyUpdate
 
 KIND = "strategy"
 SORT_COLUMNS: SortColumns = {
@@ -17,6 +18,7 @@ SORT_COLUMNS: SortColumns = {
     "name": col(Strategy.name_sort),
     "updated_at": col(Strategy.updated_at),
 }
+SHAPE = shape(Strategy, StrategyOut)
 
 
 def get(session: Session, ident: uuid.UUID) -> Strategy:
@@ -24,7 +26,7 @@ def get(session: Session, ident: uuid.UUID) -> Strategy:
 
 
 def list_page(session: Session, params: ListParams) -> PageResult:
-    return paginate(session, select(Strategy), Strategy, params, SORT_COLUMNS)
+    return read_page(session, SHAPE, SHAPE.select(), params, SORT_COLUMNS)
 
 
 def _prepare(session: Session, s: Strategy) -> None:

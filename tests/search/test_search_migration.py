@@ -87,15 +87,15 @@ def test_an_upgrade_reindexes_what_was_there(scratch_url: str, tmp_path: Path) -
     with Session(engine) as session:
 
         def found(q: str) -> set[uuid.UUID]:
-            return {hit.id for hit in service.search(session, service.SearchFilter(q), 10)}
+            return {hit["id"] for hit in service.search(session, service.SearchFilter(q), 10)}
 
         assert found("boenden") == {ids["case"]}
         assert found("avtal") == {ids["case"], ids["document"]}
         assert found("primärvården") == {ids["document"]}
         (document,) = service.search(session, service.SearchFilter("primärvård", [SearchKind.document]), 10)
-        assert document.title == "Bilaga 23 Primärvård"
-        assert document.year == 2025
-        assert document.snippet == "«Primärvårdens» avtal."
+        assert document["title"] == "Bilaga 23 Primärvård"
+        assert document["year"] == 2025
+        assert document["snippet"] == "«Primärvårdens» avtal."
         # the sort keys the lists sort by are there for the rows that were
         name_sort, title_sort = session.execute(sa.text("SELECT name_sort, title_sort FROM documents")).one()
         assert name_sort == swedish_sort_key("Bilaga 23 Primärvård.pdf")

@@ -3,7 +3,8 @@
 A sync dependency costs a thread-pool hop, and a sync generator two (to enter and to leave). So the one
 dependency that does I/O, `open_request`, opens the session and authenticates the bearer token in a single hop;
 everything built on it (the session, the actor, the role checks) is `async def` and only reads what it found.
-A typical authenticated request thus makes that hop, the endpoint's, and the teardown's (the commit).
+A typical authenticated request thus makes that hop, the endpoint's, and the teardown's (the commit); FastAPI
+adds one to validate what a plain `def` endpoint returns, since that may still load from the session.
 """
 
 from collections.abc import Callable, Coroutine, Iterator

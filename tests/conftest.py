@@ -175,22 +175,36 @@ def reader(make_principal: Callable[..., dict[str, str]]) -> dict[str, str]:
 
 
 @pytest.fixture
-def count_queries(db: DatabaseInfo) -> Callable[[], Any]:
-    """`with count_queries() as n:` ... `n()` is the number of SQL statements run inside the block."""
+def sql_statements(db: DatabaseInfo) -> Callable[[], Any]:
+    """`with sql_statements() as seen:` ... `seen` lists the SQL statements run inside the block (on any
+    connection of the engine), leaving out transaction control (BEGIN) and SQLite's PRAGMAs."""
 
     @contextmanager
-    def counter() -> Iterator[Callable[[], int]]:
+    def recorder() -> Iterator[list[str]]:
         engine = core_db.get_engine()
         seen: list[str] = []
 
         def listener(*args: Any) -> None:
-            seen.append(args[2])
+            if not args[2].lstrip().upper().startswith(("BEGIN", "PRAGMA")):
+                seen.append(args[2])
 
         sa.event.listen(engine, "before_cursor_execute", listener)
         try:
-            yield lambda: len([s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))])
+            yield seen
         finally:
             sa.event.remove(engine, "before_cursor_execute", listener)
+
+    return recorder
+
+
+@pytest.fixture
+def count_queries(sql_statements: Callable[[], Any]) -> Callable[[], Any]:
+    """`with count_queries() as n:` ... `n()` is the number of SQL statements run inside the block."""
+
+    @contextmanager
+    def counter() -> Iterator[Callable[[], int]]:
+        with sql_statements() as seen:
+            yield lambda: len(seen)
 
     return counter
 

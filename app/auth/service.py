@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, Table, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -82,6 +83,37 @@ def resolve_scopes(held: frozenset[Grant], requested: list[str] | None) -> froze
 # --- authenticating a request ---
 
 
+# The caller in one statement: the token's principal, one row per grant it holds (outer join: a principal without
+# grants is one row of nulls there), and for an API token its row (outer join on the `jti`: null when unknown).
+# Plain Core on the tables, run on the session's connection: rows as tuples, without the ORM's machinery.
+_principals: Table = Principal.__table__  # type: ignore[attr-defined]
+_tokens: Table = ApiToken.__table__  # type: ignore[attr-defined]
+_grants: Table = RoleGrant.__table__  # type: ignore[attr-defined]
+_CALLER = (
+    sa_select(
+        _principals.c.id,
+        _principals.c.kind,
+        _principals.c.login,
+        _principals.c.display_name,
+        _principals.c.person_id,
+        _principals.c.is_active,
+        _principals.c.deleted_at,
+        _tokens.c.id.label("token_id"),
+        _tokens.c.principal_id.label("token_principal_id"),
+        _tokens.c.token_digest,
+        _tokens.c.expires_at,
+        _tokens.c.revoked_at,
+        _tokens.c.last_used_at,
+        _grants.c.role,
+        _grants.c.organisation_id,
+    )
+    .select_from(_principals)
+    .outerjoin(_tokens, _tokens.c.id == bindparam("token_id"))
+    .outerjoin(_grants, _grants.c.principal_id == _principals.c.id)
+    .where(_principals.c.id == bindparam("principal_id"))
+)
+
+
 def actor_from_token(session: Session, token: str) -> tuple[Actor, uuid.UUID | None]:
     """The caller, and the API token whose use is due to be recorded (see record_token_use), if any."""
     is_api_token = token.startswith(API_TOKEN_PREFIX)
@@ -91,27 +123,43 @@ def actor_from_token(session: Session, token: str) -> tuple[Actor, uuid.UUID | N
         token_grants = frozenset(Grant.parse(s) for s in str(claims.get("scope", "")).split())
     except (ValueError, ValidationFailed) as exc:
         raise Unauthorized("The token is malformed.", code="invalid_token") from exc
-    principal = session.get(Principal, principal_id)
+    api = claims.get("typ") == "api" and is_api_token
+    token_id = _uuid_or_none(claims["jti"]) if api else None
+    rows = session.connection().execute(_CALLER, {"principal_id": principal_id, "token_id": token_id}).all()
+    principal = rows[0] if rows else None
     if principal is None or not principal.is_active or principal.deleted_at is not None:
         raise Unauthorized("The token's principal is unknown or disabled.", code="invalid_token")
     use_due = None
-    if claims.get("typ") == "api" and is_api_token:
-        use_due = _check_api_token(session, token, claims["jti"], principal_id)
+    if api:
+        use_due = _check_api_token(principal, token, principal_id)
     elif claims.get("typ") != "access" or is_api_token:
         raise Unauthorized("The token is not an access token.", code="invalid_token")
-    effective = _effective(grants_of(session, principal_id), token_grants)
-    return Actor(principal.id, principal.kind, principal.display_name, effective, str(claims["jti"])), use_due
+    held = frozenset(Grant(r.role, r.organisation_id) for r in rows if r.role is not None)
+    actor = Actor(
+        principal.id,
+        principal.kind,
+        principal.display_name,
+        _effective(held, token_grants),
+        str(claims["jti"]),
+        login=principal.login,
+        person_id=principal.person_id,
+    )
+    return actor, use_due
 
 
-def _check_api_token(session: Session, token: str, jti: str, principal_id: uuid.UUID) -> uuid.UUID | None:
+def _uuid_or_none(text: str) -> uuid.UUID | None:
     try:
-        row = session.get(ApiToken, uuid.UUID(jti))
+        return uuid.UUID(text)
     except ValueError:
-        row = None
+        return None
+
+
+def _check_api_token(row: Row[*tuple[Any, ...]], token: str, principal_id: uuid.UUID) -> uuid.UUID | None:
+    """`row` is the caller's statement; its token columns are null for an unknown token."""
     now = utcnow()
     if (
-        row is None
-        or row.principal_id != principal_id
+        row.token_id is None
+        or row.token_principal_id != principal_id
         or row.revoked_at is not None
         or row.expires_at <= now
         or not same_digest(row.token_digest, digest(token))
@@ -119,7 +167,7 @@ def _check_api_token(session: Session, token: str, jti: str, principal_id: uuid.
         raise Unauthorized("The API token is revoked, expired or unknown.", code="invalid_token")
     # Recording every use would turn each read into a write; a minute's resolution is enough for "last used".
     due = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
-    return row.id if due else None
+    return row.token_id if due else None
 
 
 def record_token_use(token_id: uuid.UUID) -> None:

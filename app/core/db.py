@@ -1,6 +1,7 @@
 """Engine, sessions and the column types every table shares."""
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import Enum
 from functools import lru_cache
@@ -100,6 +101,7 @@ def get_engine() -> Engine:
     return create_engine(get_settings().database_url)
 
 
+@contextmanager
 def session_scope(writes: bool = False) -> Iterator[Session]:
     """One transaction per request: committed before the response leaves, rolled back on any error."""
     # No autoflush: a service checks its rules before the database sees a change, so a broken rule is a

@@ -5,7 +5,7 @@ import binascii
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -83,13 +83,16 @@ def list_binding(request: Request) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def list_params(name: str, sort_fields: Sequence[str], default_sort: str) -> Callable[..., ListParams]:
-    """A dependency for one resource's list: its sort fields become a documented enum."""
+def list_params(
+    name: str, sort_fields: Sequence[str], default_sort: str
+) -> Callable[..., Coroutine[Any, Any, ListParams]]:
+    """A dependency for one resource's list: its sort fields become a documented enum. No I/O, so `async def`: a
+    plain one would cost a thread-pool hop."""
     choices = [f for s in sort_fields for f in (s, f"-{s}")]
     sort_enum = Enum(f"{name}Sort", {c.replace("-", "minus_"): c for c in choices}, type=str)  # type: ignore[misc]
     sort_enum.__doc__ = "A field to sort the list by; a leading `-` sorts descending. Ties are broken by id."
 
-    def dependency(
+    async def dependency(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
         cursor: Annotated[str | None, Query(max_length=4096, description="Opaque, from `links.next`.")] = None,

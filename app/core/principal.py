@@ -63,6 +63,9 @@ class Actor:
     name: str
     grants: frozenset[Grant] = field(default_factory=frozenset)
     token_id: str | None = None
+    # What `/auth/me` shows besides: authentication loads them with the rest, so that it needs no query of its own.
+    login: str = ""
+    person_id: uuid.UUID | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,21 +62,45 @@ def create_token(subject: str, *, kind: str, scopes: list[str], lifetime: timede
     return str(jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM))
 
 
+# Verifying a token (python-jose parses it twice and checks the signature) costs as much as the database lookup
+# that follows it, and a client sends the same token with request after request. So the claims of a verified
+# token are kept, keyed by the token itself and the key, audience and issuer it was verified under; a later use
+# checks only the expiry again, as python-jose does (whole seconds, no leeway). Bounded: emptied when full.
+_VERIFIED_MAX = 1024
+_verified: dict[str, tuple[tuple[str, str, str], dict[str, Any]]] = {}
+
+
 def decode_token(token: str) -> dict[str, Any]:
     """Claims of a token we issued, or Unauthorized. Never trusts the token's own header for the algorithm."""
     if len(token) > MAX_TOKEN_LENGTH:
         raise Unauthorized("The token is too long.", code="invalid_token")
     settings = get_settings()
+    under = (settings.secret_key, settings.token_audience, settings.token_issuer)
+    known = _verified.get(token)
+    if known is not None and known[0] == under:
+        claims = known[1]
+        if claims["exp"] < int(time.time()):
+            raise Unauthorized("The token is invalid or has expired.", code="invalid_token")
+        return dict(claims)
+    claims = _verify(token, *under)
+    if "nbf" not in claims:  # never in ours; a "not before" would need checking again at each use
+        if len(_verified) >= _VERIFIED_MAX:
+            _verified.clear()
+        _verified[token] = (under, dict(claims))
+    return claims
+
+
+def _verify(token: str, key: str, audience: str, issuer: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM:
             raise Unauthorized("The token is not signed with the expected algorithm.", code="invalid_token")
         claims: dict[str, Any] = jwt.decode(
             token,
-            settings.secret_key,
+            key,
             algorithms=[ALGORITHM],
-            audience=settings.token_audience,
-            issuer=settings.token_issuer,
+            audience=audience,
+            issuer=issuer,
             options={f"require_{c}": True for c in REQUIRED_CLAIMS},
         )
     except Unauthorized:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Respons
 from pydantic import BeforeValidator
 from sqlmodel import Session, col, select
 
-from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, oauth2, reader_or_nobody
+from app.core.deps import PUBLIC_READ, Context, DbSession, HeaderToken, PublicReader, Reader, reader_by_header_or_url
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
@@ -188,15 +188,15 @@ def next_item_number(
     return agenda.next_number(session, service.get(session, id), body_id)
 
 
-def calendar_reader(
-    session: DbSession,
+async def calendar_reader(
+    context: Context,
     background: BackgroundTasks,
-    header_token: Annotated[str | None, Depends(oauth2)],
+    _header_token: HeaderToken,
     token: Annotated[
         str | None, Query(max_length=4096, description="An API token, for calendars that cannot send headers.")
     ] = None,
 ) -> Actor | None:
-    return reader_or_nobody(session, header_token, background, url_token=token)
+    return await reader_by_header_or_url(context, token, background)
 
 
 CalendarReader = Annotated[Actor | None, Depends(calendar_reader)]

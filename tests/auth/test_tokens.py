@@ -265,3 +265,25 @@ def test_an_admin_demoted_to_reader_loses_writes_at_once(
     assert_problem(client.post(URL, json={"kind": "joint_body", "name": "AU"}, headers=headers), 403, "missing_role")
     # The token said admin, the principal now holds reader: the token carries neither right.
     assert_problem(client.get(URL, headers=headers), 403, "missing_role")
+
+
+# A verified token's claims are kept for its later uses (app.core.security): what was checked once must still hold.
+
+
+def test_a_token_accepted_before_is_refused_once_it_has_expired(client: TestClient, admin_sub: str) -> None:
+    expires = int(time.time()) + 1
+    token = sign(claims_for(admin_sub, exp=expires))
+    assert client.get(URL, headers=bearer(token)).status_code == 200
+    time.sleep(max(0.0, expires + 1 - time.time()))  # python-jose's rule: expired once a whole second has passed
+    assert_unauthorized(client.get(URL, headers=bearer(token)), code="invalid_token")
+
+
+def test_a_token_accepted_before_is_refused_under_another_key(
+    client: TestClient, admin_sub: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = sign(claims_for(admin_sub))
+    assert client.get(URL, headers=bearer(token)).status_code == 200
+    monkeypatch.setattr(get_settings(), "secret_key", "another-secret-key-that-is-long-enough-9876543210")
+    assert_unauthorized(client.get(URL, headers=bearer(token)), code="invalid_token")
+    monkeypatch.undo()
+    assert client.get(URL, headers=bearer(token)).status_code == 200

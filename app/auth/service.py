@@ -45,14 +45,6 @@ def grants_of(session: Session, principal_id: uuid.UUID) -> frozenset[Grant]:
     return frozenset(Grant(r.role, r.organisation_id) for r in rows)
 
 
-def grants_by_principal(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Grant]]:
-    out: dict[uuid.UUID, list[Grant]] = {i: [] for i in ids}
-    if ids:
-        for r in session.execute(select(RoleGrant).where(RoleGrant.principal_id.in_(ids))).scalars():  # type: ignore[attr-defined]
-            out[r.principal_id].append(Grant(r.role, r.organisation_id))
-    return out
-
-
 def _effective(held: frozenset[Grant], wanted: frozenset[Grant]) -> frozenset[Grant]:
     """A token may carry fewer rights than its principal holds, never more; an admin may narrow to anything.
 

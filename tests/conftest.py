@@ -132,14 +132,8 @@ class DocumentStoreInfo:
         return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
 
 
-@pytest.fixture
-def document_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentStoreInfo]:
-    """The document store this test runs with (parametrised by pytest_generate_tests): local disk, or a bucket of
-    its own on the S3 test server."""
-    if request.param == "local":
-        yield DocumentStoreInfo("local")
-        return
-    endpoint: str = request.getfixturevalue("s3_endpoint")
+def _use_s3(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> DocumentStoreInfo:
+    """The service's document store becomes a bucket of the test's own on the S3 test server."""
     for name, value in s3server.CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     info = DocumentStoreInfo("s3", f"test-{uuid.uuid4().hex[:20]}", endpoint)
@@ -149,7 +143,25 @@ def document_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SAMVERKAN_S3_ENDPOINT_URL", endpoint)
     monkeypatch.setenv("SAMVERKAN_S3_REGION", s3server.REGION)
     get_settings.cache_clear()
-    yield info
+    return info
+
+
+@pytest.fixture
+def document_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentStoreInfo]:
+    """The document store this test runs with (parametrised by pytest_generate_tests): local disk, or a bucket of
+    its own on the S3 test server."""
+    if request.param == "local":
+        yield DocumentStoreInfo("local")
+        return
+    yield _use_s3(request.getfixturevalue("s3_endpoint"), monkeypatch)
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def s3_store(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentStoreInfo]:
+    """For the tests about the S3 store itself: always S3, whatever --store says."""
+    yield _use_s3(s3_endpoint, monkeypatch)
     monkeypatch.undo()
     get_settings.cache_clear()
 

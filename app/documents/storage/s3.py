@@ -31,11 +31,17 @@ _client_lock = threading.Lock()
 def _client(endpoint_url: str | None, region: str | None) -> Any:
     """One client per endpoint: boto3 clients are thread-safe and keep a connection pool; making one is not cheap,
     and boto3's sessions are not safe to make clients from in several threads at once."""
-    config = Config(
-        retries={"mode": "standard", "max_attempts": 5},
-        # Stores other than AWS (MinIO, Ceph, a test server) are addressed by path, not by a bucket host name.
-        s3={"addressing_style": "path" if endpoint_url else "auto"},
-    )
+    other_than_aws: dict[str, Any] = {}
+    if endpoint_url:
+        # Stores other than AWS (MinIO, Ceph, a test server) are addressed by path, not by a bucket host name, and
+        # many of them refuse the checksums boto3 adds to every request by default; checksums are sent only where
+        # the API requires them there.
+        other_than_aws = {
+            "s3": {"addressing_style": "path"},
+            "request_checksum_calculation": "when_required",
+            "response_checksum_validation": "when_required",
+        }
+    config = Config(retries={"mode": "standard", "max_attempts": 5}, **other_than_aws)
     with _client_lock:
         return boto3.session.Session().client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
 

@@ -31,7 +31,7 @@ from app.core.migrations import upgrade  # noqa: E402
 from app.core.principal import Actor, Grant, PrincipalKind, Role  # noqa: E402
 from app.core.security import create_token  # noqa: E402
 from app.core.settings import get_settings  # noqa: E402
-from tests import pgcluster  # noqa: E402
+from tests import pgcluster, s3server  # noqa: E402
 from tests.contract_check import response_checker  # noqa: E402
 
 SYSTEM = Actor(uuid.UUID(int=0), PrincipalKind.service, "tests", frozenset({Grant(Role.admin)}))
@@ -39,6 +39,20 @@ SYSTEM = Actor(uuid.UUID(int=0), PrincipalKind.service, "tests", frozenset({Gran
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db", choices=["sqlite", "postgresql"], default="sqlite", help="Database to test on.")
+    parser.addoption(
+        "--store",
+        choices=["local", "s3", "both"],
+        default="both",
+        help="Document store for the tests that store documents: local disk, S3 (a moto server the tests start), "
+        "or each test once with each.",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "document_store" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--store")
+        stores = ["local", "s3"] if chosen == "both" else [chosen]
+        metafunc.parametrize("document_store", stores, indirect=True)
 
 
 @dataclass
@@ -91,6 +105,65 @@ def database(request: pytest.FixtureRequest, pg_server: str | None, worker_id: s
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible server (moto's), started the first time a test needs it and killed at the end."""
+    with s3server.server() as url:
+        yield url
+
+
+@dataclass
+class DocumentStoreInfo:
+    kind: str
+    bucket: str | None = None
+    endpoint: str | None = None
+
+    def client(self) -> Any:
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name=s3server.REGION)
+
+    def keys(self) -> list[str]:
+        """Every object in the test's bucket, listed through boto3."""
+        assert self.bucket is not None
+        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
+
+
+def _use_s3(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> DocumentStoreInfo:
+    """The service's document store becomes a bucket of the test's own on the S3 test server."""
+    for name, value in s3server.CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    info = DocumentStoreInfo("s3", f"test-{uuid.uuid4().hex[:20]}", endpoint)
+    info.client().create_bucket(Bucket=info.bucket, CreateBucketConfiguration={"LocationConstraint": s3server.REGION})
+    monkeypatch.setenv("SAMVERKAN_DOCUMENT_STORE", "s3")
+    monkeypatch.setenv("SAMVERKAN_S3_BUCKET", info.bucket)
+    monkeypatch.setenv("SAMVERKAN_S3_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("SAMVERKAN_S3_REGION", s3server.REGION)
+    get_settings.cache_clear()
+    return info
+
+
+@pytest.fixture
+def document_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentStoreInfo]:
+    """The document store this test runs with (parametrised by pytest_generate_tests): local disk, or a bucket of
+    its own on the S3 test server."""
+    if request.param == "local":
+        yield DocumentStoreInfo("local")
+        return
+    yield _use_s3(request.getfixturevalue("s3_endpoint"), monkeypatch)
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def s3_store(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentStoreInfo]:
+    """For the tests about the S3 store itself: always S3, whatever --store says."""
+    yield _use_s3(s3_endpoint, monkeypatch)
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -2,15 +2,20 @@
 
 import csv
 import io
+import os
 import re
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, BinaryIO
 
+import anyio
 from fastapi import Header, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 from starlette.responses import MalformedRangeHeader
 from starlette.responses import RangeNotSatisfiable as StarletteRangeNotSatisfiable
+from starlette.types import Send
 
 from app.core.errors import BadRequest, PreconditionFailed, RangeNotSatisfiable
 from app.core.models import Resource
@@ -146,3 +151,31 @@ def check_range(range_header: str | None, size: int, if_range: str | None, curre
         ) from exc
     except StarletteRangeNotSatisfiable as exc:
         raise RangeNotSatisfiable(size) from exc
+
+
+class OpenedFileResponse(FileResponse):
+    """A FileResponse whose bytes come from a file the caller opens (a local file, or an object in a bucket), so
+    Range, If-Range and multipart ranges behave exactly as for a file on disk. The size and time are given, not
+    read with os.stat; the file is opened when the body is sent, and read a chunk at a time."""
+
+    def __init__(
+        self, opener: Callable[[], BinaryIO], size: int, modified: float, *, filename: str, **kwargs: Any
+    ) -> None:
+        self.opener = opener
+        # Only the size and time are read from it: Content-Length, Last-Modified and the fallback ETag.
+        seconds = int(modified)
+        stat = os.stat_result((0o100644, 0, 0, 1, 0, 0, size, seconds, seconds, seconds))
+        super().__init__(filename, filename=filename, stat_result=stat, **kwargs)
+
+    @asynccontextmanager
+    async def _open_file(self) -> AsyncIterator[anyio.AsyncFile[bytes]]:
+        file = anyio.wrap_file(await anyio.to_thread.run_sync(self.opener))
+        try:
+            yield file
+        finally:
+            with anyio.CancelScope(shield=True):  # closing must finish even when the transfer is cancelled
+                await file.aclose()
+
+    async def _handle_simple(self, send: Send, send_header_only: bool, send_pathsend: bool) -> None:
+        # There is no path a server could send by itself.
+        await super()._handle_simple(send, send_header_only, send_pathsend=False)

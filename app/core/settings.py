@@ -18,6 +18,11 @@ class Environment(StrEnum):
     production = "production"
 
 
+class DocumentStoreKind(StrEnum):
+    local = "local"
+    s3 = "s3"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAMVERKAN_", env_file=".env", extra="ignore")
 
@@ -48,9 +53,19 @@ class Settings(BaseSettings):
     max_extracted_text_chars: int = Field(default=2_000_000, ge=1000)
     parse_seconds: float = Field(default=30, gt=0)
     parse_memory_bytes: int = Field(default=512 * 1_048_576, ge=16 * 1_048_576)
+    # Where uploaded files are kept (app.documents.storage): under var_dir, or in an S3-compatible bucket that
+    # several hosts share. S3 credentials come from the standard AWS chain (environment, profile, instance role),
+    # never from here.
+    document_store: DocumentStoreKind = DocumentStoreKind.local
+    s3_bucket: str = ""
+    s3_prefix: str = Field(default="documents/", description="Key prefix for the objects; may be empty.")
+    s3_endpoint_url: str | None = Field(default=None, description="For a store other than AWS (MinIO, Ceph, …).")
+    s3_region: str | None = None
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
+        if self.document_store is DocumentStoreKind.s3 and not self.s3_bucket:
+            raise ValueError("SAMVERKAN_S3_BUCKET is required when SAMVERKAN_DOCUMENT_STORE is s3")
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'samverkan.sqlite3'}"
         if not self.secret_key:

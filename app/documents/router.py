@@ -8,7 +8,16 @@ from fastapi.responses import FileResponse, PlainTextResponse
 
 from app.core.deps import DbSession, Reader
 from app.core.errors import ValidationFailed
-from app.core.http import CSV_LIST, IfMatch, check_if_match, check_range, created, list_response, with_etag
+from app.core.http import (
+    CSV_LIST,
+    IfMatch,
+    OpenedFileResponse,
+    check_if_match,
+    check_range,
+    created,
+    list_response,
+    with_etag,
+)
 from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, to_page
 from app.core.textsearch import text_query
@@ -137,8 +146,11 @@ def download(
     `ETag` makes a resumed download safe. Any reader."""
     doc = service.get(session, id)
     check_range(range_header, doc.size, if_range, f'"{doc.sha256}"')
-    return FileResponse(
-        service.content_path(doc),
+    stored = service.content(doc)
+    return OpenedFileResponse(
+        stored.open,
+        stored.size,
+        stored.modified,
         media_type=doc.media_type,
         filename=doc.filename,
         headers={"ETag": f'"{doc.sha256}"', "Cache-Control": "private, max-age=3600"},

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -299,8 +300,21 @@ def remove(session: Session, actor: Actor, doc: Document) -> None:
     crud.soft_delete(session, actor, doc, KIND)
 
 
-def content_path(doc: Document) -> Path:
-    return storage.path_for(doc.sha256)
+@dataclass(frozen=True)
+class Content:
+    """A document's stored file: its size and time, and how to open it for reading (as a seekable file)."""
+
+    open: Callable[[], BinaryIO]
+    size: int
+    modified: float
+
+
+def content(doc: Document) -> Content:
+    """The stored file, looked up before a response starts, so content missing from the store is an error then,
+    not a download cut short. The file itself is opened only when it is read."""
+    store, sha = storage.current(), doc.sha256
+    info = store.stat(sha)
+    return Content(lambda: store.open(sha), info.size, info.modified)
 
 
 def already_linked(session: Session, sha256: str, target_id: uuid.UUID) -> bool:

@@ -97,6 +97,25 @@ def count(client: TestClient, headers: Headers) -> int:
     return total
 
 
+def is_stored(sha256: str) -> bool:
+    """Whether the configured store (local disk or the S3 test bucket) holds this content."""
+    return storage.current().exists(sha256)
+
+
+def stored_content() -> set[str]:
+    """Every file under this host's document directory, temporary ones included, and every object in the S3
+    store's bucket (listed through boto3) when that is the store."""
+    from app.documents.storage.s3 import S3Store
+
+    root = storage.root()
+    found = {str(p) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    store = storage.current()
+    if isinstance(store, S3Store):
+        pages = store.client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket)
+        found |= {f"s3://{store.bucket}/{o['Key']}" for page in pages for o in page.get("Contents", [])}
+    return found
+
+
 def tmp_files() -> list[Path]:
     tmp = storage.root() / "tmp"
     return list(tmp.iterdir()) if tmp.exists() else []

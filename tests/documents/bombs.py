@@ -7,11 +7,10 @@ import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from app.core.settings import get_settings
-from app.documents import storage
 from tests.documents import files
+from tests.documents.api import stored_content
 
 MiB = 1 << 20
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -75,10 +74,9 @@ def many_pages_pdf(pages: int) -> bytes:
     return files.pdf([[f"Sida {n}: Åtgärder för äldreomsorg och rehabilitering."] * 40 for n in range(pages)])
 
 
-def stored_files() -> set[Path]:
-    """Every file under the document store, temporary ones included."""
-    root = storage.root()
-    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+def stored_files() -> set[str]:
+    """Everything the document store holds (objects in its bucket too), and this host's temporary uploads."""
+    return stored_content()
 
 
 @contextmanager

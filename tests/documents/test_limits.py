@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.documents import storage
 from tests.documents import bombs, files
-from tests.documents.api import URL, Headers, assert_problem, upload
+from tests.documents.api import URL, Headers, assert_problem, is_stored, upload
 from tests.imports.conftest import row_counts
+
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
 
 TEXT_LIMIT = 2_000_000  # the default SAMVERKAN_MAX_EXTRACTED_TEXT_CHARS
 
@@ -20,6 +22,7 @@ TEXT_LIMIT = 2_000_000  # the default SAMVERKAN_MAX_EXTRACTED_TEXT_CHARS
 def assert_refused(
     client: TestClient, admin: Headers, name: str, data: bytes, status: int, code: str, setting: str
 ) -> dict[str, Any]:
+
     before_rows, before_files = row_counts(), bombs.stored_files()
     problem = assert_problem(upload(client, admin, name, data, label="Bilaga 7"), status)
     assert problem["code"] == code
@@ -27,7 +30,7 @@ def assert_refused(
     assert setting in problem["detail"]
     assert row_counts() == before_rows  # no document, no link, no search entry, no audit entry
     assert bombs.stored_files() == before_files
-    assert not storage.path_for(hashlib.sha256(data).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(data).hexdigest())
     return problem
 
 
@@ -134,4 +137,4 @@ def test_an_ordinary_document_is_stored_whole_and_not_flagged(
     assert r.status_code == 201, r.text
     assert (r.json()["has_text"], r.json()["text_truncated"]) == (True, False)
     assert expected in client.get(f"{URL}/{r.json()['id']}/text", headers=admin).text
-    assert storage.path_for(hashlib.sha256(data).hexdigest()).exists()
+    assert is_stored(hashlib.sha256(data).hexdigest())

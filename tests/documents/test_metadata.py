@@ -21,6 +21,9 @@ from tests.documents.api import (
     upload,
 )
 
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
+
 # --- links ---
 
 

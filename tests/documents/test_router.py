@@ -24,11 +24,16 @@ from tests.documents.api import (
     assert_problem,
     count,
     created,
+    is_stored,
     raw_upload,
+    stored_content,
     tmp_files,
     unique_text,
     upload,
 )
+
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
 
 # --- upload and download ---
 
@@ -95,16 +100,17 @@ def test_same_content_is_stored_once(client: TestClient, admin: Headers) -> None
     data = unique_text()
     sha = hashlib.sha256(data).hexdigest()
     first = upload(client, admin, "protokoll.txt", data, label="Bilaga 1")
-    path = storage.root() / sha[:2] / sha
-    assert path.read_bytes() == data
-    stored_at = path.stat().st_mtime_ns
+    with storage.current().open(sha) as f:
+        assert f.read() == data
+    stored, stored_at = stored_content(), storage.current().stat(sha).modified
+    assert len([k for k in stored if k.endswith(f"/{sha[:2]}/{sha}")]) == 1
 
     second = upload(client, admin, "kopia av protokoll.txt", data, label="Bilaga 2")
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] != second.json()["id"]
     assert first.json()["sha256"] == second.json()["sha256"] == sha
-    assert list(storage.root().rglob(sha)) == [path]
-    assert path.stat().st_mtime_ns == stored_at
+    assert stored_content() == stored  # no second copy, and no temporary file left
+    assert storage.current().stat(sha).modified == stored_at  # not written again
     assert tmp_files() == []
 
     same = client.get(URL, params={"sha256": sha.upper()}, headers=admin).json()["data"]
@@ -190,7 +196,7 @@ def test_disallowed_or_mismatched_content_is_415(client: TestClient, admin: Head
 def test_refused_content_is_not_kept_on_disk(client: TestClient, admin: Headers) -> None:
     data = TEXT.encode() + uuid.uuid4().bytes.hex().encode()
     assert_problem(upload(client, admin, "protokoll.pdf", data), 415)
-    assert not storage.path_for(hashlib.sha256(data).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(data).hexdigest())
     assert tmp_files() == []
 
 
@@ -207,7 +213,7 @@ def test_an_unknown_multipart_field_is_422_naming_it(client: TestClient, admin: 
     problem = assert_problem(r, 422)
     assert [e["loc"] for e in problem["errors"]] == [["body", "titel"], ["body", "lable"]]
     assert count(client, admin) == 0
-    assert not storage.path_for(hashlib.sha256(data).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(data).hexdigest())
 
 
 @pytest.mark.parametrize("label", ["", "   "], ids=["empty", "blank"])
@@ -233,7 +239,7 @@ def test_an_empty_label_is_422_as_in_json_not_stored_as_null(client: TestClient,
 def test_unreadable_file_is_422_naming_file(client: TestClient, admin: Headers, name: str, data: bytes) -> None:
     assert_problem(upload(client, admin, name, data), 422, ["body", "file"])
     assert count(client, admin) == 0
-    assert not storage.path_for(hashlib.sha256(data).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(data).hexdigest())
     assert tmp_files() == []
 
 
@@ -264,7 +270,7 @@ def test_file_over_the_limit_is_413_and_nothing_is_written(small_limit_client: T
     assert problem["code"] == "payload_too_large"
     assert "2048" in problem["detail"]
     assert [d["filename"] for d in client.get(URL, headers=admin).json()["data"]] == ["liten.txt"]
-    assert not storage.path_for(hashlib.sha256(large).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(large).hexdigest())
     assert tmp_files() == []
 
 

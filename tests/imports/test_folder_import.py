@@ -13,6 +13,9 @@ from fastapi.testclient import TestClient
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, TEAMS, Upload, blank_pdf, row_counts
 
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
+
 FOLDER = "Samråd 2024-05-03"
 ATTACHMENT = f"{FOLDER}/Bilaga 23 Primärvård.pdf"
 REPORT = "Närvarorapport 2024-05-03.csv"

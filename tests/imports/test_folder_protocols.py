@@ -6,12 +6,16 @@ import io
 import json
 import zipfile
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, Upload, row_counts
 from tests.imports.test_folder_import import moved
 from tests.imports.test_protocol_merge import ByHand
+
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
 
 JUNE = "Samråd 2024-06-07/protokoll-2024-06-07.txt"
 MAY = "Samråd 2024-05-03/protokoll-2024-05-03.txt"
@@ -34,6 +38,7 @@ def two_protocols() -> bytes:
 def test_a_new_person_two_protocols_name_is_created_once(
     upload: Upload, client: TestClient, admin: dict[str, str], orgs: dict[str, str]
 ) -> None:
+
     before, data = row_counts(), two_protocols()
     dry = upload("folder", data, "kanal.zip", admin)
     assert dry.status_code == 200, dry.text

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests import test_e2e
@@ -16,6 +17,9 @@ from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, TEAMS, Upload, blank_pdf, row_counts
 from tests.imports.test_protocol_merge import ByHand
 from tests.test_e2e import CLI, ROOT
+
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
 
 env, start_server = test_e2e.env, test_e2e.start_server  # the end-to-end fixtures: a var dir, uvicorn servers
 CURRENT = TEAMS / "attendance_current_en_utf16le.csv"

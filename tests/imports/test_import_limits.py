@@ -6,13 +6,17 @@ import io
 import zipfile
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from app.documents import storage
 from app.imports.attendance.parse import MAX_BYTES
 from tests.documents import bombs, files
+from tests.documents.api import is_stored
 from tests.fixtures import protocol_2024_05_03 as P
 from tests.imports.conftest import API, PROTOCOL, Upload, row_counts
+
+# Run once with the local store and once with the S3 test server (--store narrows it).
+pytestmark = pytest.mark.usefixtures("document_store")
 
 FOLDER = "Samråd 2024-05-03"
 
@@ -124,7 +128,7 @@ def test_a_zip_inside_the_folder_is_not_unpacked_but_skipped(
     assert r.status_code == 200, r.text
     skipped = {e["path"]: e["reason"] for e in r.json()["plan"]["entries"] if e["action"] == "skipped"}
     assert skipped == {f"{FOLDER}/Bilagor.zip": "an archive inside the zip is not unpacked"}
-    assert not storage.path_for(hashlib.sha256(inner).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(inner).hexdigest())
 
 
 def test_a_folder_that_fails_half_way_leaves_no_stored_file_behind(
@@ -140,7 +144,7 @@ def test_a_folder_that_fails_half_way_leaves_no_stored_file_behind(
     assert_limit(r, 422, "xml_too_deep", "SAMVERKAN_MAX_XML_DEPTH")
     assert row_counts() == before_rows
     assert bombs.stored_files() == before_files
-    assert not storage.path_for(hashlib.sha256(good).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(good).hexdigest())
 
 
 def test_an_attendance_report_over_its_size_is_413(
@@ -170,4 +174,4 @@ def test_an_attachment_refused_when_stored_takes_the_files_stored_before_it_alon
     assert r.status_code == 415, r.text
     assert row_counts() == before_rows
     assert bombs.stored_files() == before_files
-    assert not storage.path_for(hashlib.sha256(good).hexdigest()).exists()
+    assert not is_stored(hashlib.sha256(good).hexdigest())

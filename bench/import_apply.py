@@ -1,0 +1,212 @@
+"""Benchmark: applying a big protocol (300 items, 1 500 attendees) through the API, on a fresh database.
+
+    python bench/import_apply.py [--items 300] [--attendees 1500] [--database-url postgresql+psycopg://…]
+                                 [--profile]
+
+The protocol is generated deterministically. It times the parse alone, the dry run and the apply (each one
+request, as a client sends it), and counts the SQL statements of each. Default: a temporary SQLite database; a
+PostgreSQL URL names a server on which a throwaway database `samverkan_bench_import` is created and dropped.
+`--profile` prints a pyinstrument profile of the apply. Prints figures; asserts nothing.
+"""
+
+import argparse
+import logging
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--items", type=int, default=300)
+parser.add_argument("--attendees", type=int, default=1500)
+parser.add_argument("--database-url", default="")
+parser.add_argument("--profile", action="store_true")
+args = parser.parse_args()
+
+tmp = Path(tempfile.mkdtemp(prefix="samverkan-bench-"))
+BENCH_DB = "samverkan_bench_import"
+server_url = args.database_url
+database_url = server_url.rsplit("/", 1)[0] + f"/{BENCH_DB}" if server_url else f"sqlite:///{tmp / 'bench.sqlite3'}"
+os.environ.update(
+    SAMVERKAN_ENVIRONMENT="test",
+    SAMVERKAN_SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",  # noqa: S106 - a throwaway key
+    SAMVERKAN_VAR_DIR=str(tmp),
+    SAMVERKAN_DATABASE_URL=database_url,
+)
+
+import sqlalchemy as sa  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+import app.tables  # noqa: E402, F401
+from app.auth.models import Principal, RoleGrant  # noqa: E402
+from app.core.db import get_engine  # noqa: E402
+from app.core.file_limits import FileLimits  # noqa: E402
+from app.core.migrations import upgrade  # noqa: E402
+from app.core.principal import Role  # noqa: E402
+from app.core.security import create_token  # noqa: E402
+from app.demo import load  # noqa: E402
+from app.imports.protocol.parse import read_protocol  # noqa: E402
+from app.main import create_app  # noqa: E402
+
+BODY = "Samråd hälsa, vård och omsorg"
+PRINCIPALS = [
+    "Region Västerbotten", "Umeå kommun", "Skellefteå kommun", "Lycksele kommun", "Vännäs kommun",
+    "Åsele kommun", "Bjurholms kommun", "Dorotea kommun", "Malå kommun", "Nordmalings kommun", "Norsjö kommun",
+    "Robertsfors kommun", "Sorsele kommun", "Storumans kommun", "Vilhelmina kommun", "Vindelns kommun",
+]  # fmt: skip
+PARTIES = ["s", "m", "c", "v", "kd", "l", "mp"]
+GIVEN = [
+    "Anna", "Bertil", "Cecilia", "David", "Elsa", "Fredrik", "Greta", "Henrik", "Ingrid", "Johan", "Karin",
+    "Lars", "Maria", "Nils", "Olivia", "Petter", "Rut", "Sven", "Tove", "Ulf", "Vera", "Viktor", "Åsa", "Örjan",
+    "Märta", "Linnéa", "Pär", "Elin", "Jörgen", "Sara", "Tomas", "Ylva", "Agnes", "Björn", "Dagny", "Erik",
+    "Frida", "Gustav", "Hanna", "Isak",
+]  # fmt: skip
+FAMILY = [
+    "Andersson", "Berglund", "Carlsson", "Dahlberg", "Eriksson", "Forsberg", "Gustafsson", "Holmgren",
+    "Isaksson", "Jonsson", "Karlsson", "Lindqvist", "Marklund", "Nordin", "Olofsson", "Persson", "Renström",
+    "Sjöberg", "Tjärnström", "Ullberg", "Wallin", "Åberg", "Öhman", "Ödmark", "Nyström", "Lundgren", "Hedlund",
+    "Boström", "Granberg", "Strömberg", "Vikström", "Lidström", "Burman", "Sandström", "Edlund", "Falk",
+    "Häggblom", "Rönnqvist", "Sundberg", "Nilsson",
+]  # fmt: skip
+
+
+def protocol(items: int, attendees: int) -> bytes:
+    """A protocol of one body with `items` items (every fifth a resolution) and `attendees` people on its
+    lists, each sitting for a principal (so each also gets an inferred membership)."""
+    names = [f"{g} {f}" for f in FAMILY for g in GIVEN][:attendees]
+    assert len(names) == attendees, f"at most {len(GIVEN) * len(FAMILY)} attendees"
+    lines = [
+        "Regional samverkan",
+        "",
+        f"Protokoll {BODY}",
+        "HSN: 50:2-2024",
+        "",
+        "Datum och tid: 20240503 Kl. 09.30 – 15.00",
+        "Plats: Teams",
+        f"Ärenden: 1-{items}",
+        "",
+    ]
+    for n in range(1, items + 1):
+        lines += [
+            f"{n}. Ärende nummer {n} om samverkan",
+            "Beslutsärende" if n % 5 == 0 else "Informationsärende",
+            f"Föredragande: {names[n % attendees]}",
+            f"Information gavs om läget i ärende {n}. Arbetet fortsätter enligt plan i hela länet.",
+            "",
+            f"{BODY} beslutade att uppdra Länssamverkansgruppen att återkomma i frågan."
+            if n % 5 == 0
+            else f"{BODY} godkände informationen.",
+            "",
+        ]
+    lines += ["Närvarande", "", BODY]
+    for i, name in enumerate(names):
+        role = ", ersättare" if i % 10 == 9 else (", ordförande" if i == 0 else "")
+        lines.append(f"- {name} ({PARTIES[i % len(PARTIES)]}) {PRINCIPALS[i % len(PRINCIPALS)]}{role}")
+    return "\n".join([*lines, ""]).encode()
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def listener(*a: Any) -> None:
+        seen.append(a[2])
+
+    sa.event.listen(get_engine(), "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(get_engine(), "before_cursor_execute", listener)
+
+
+def fresh_database() -> None:
+    if server_url:
+        admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{BENCH_DB}"'))
+        admin.dispose()
+    upgrade("head")
+
+
+def drop_database() -> None:
+    get_engine().dispose()
+    if server_url:
+        admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
+        admin.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def admin_token() -> str:
+    with Session(get_engine()) as s:
+        load(s)
+        p = Principal(kind="person", login="bench", display_name="Bench")
+        s.add(p)
+        s.flush()
+        s.add(RoleGrant(principal_id=p.id, role=Role.admin))
+        s.commit()
+        return create_token(str(p.id), kind="access", scopes=["admin"], lifetime=timedelta(hours=1))
+
+
+def profile(data: bytes) -> None:
+    """The plan and apply of the request's route, in this thread (pyinstrument samples one thread), rolled back."""
+    from pyinstrument import Profiler
+
+    from app.demo import SYSTEM
+    from app.imports.protocol import apply, plan
+
+    with Session(get_engine(), expire_on_commit=False, autoflush=False) as session, Profiler() as profiler:
+        planned = plan.plan(session, SYSTEM, data, "big.txt")
+        apply.apply(session, SYSTEM, planned)
+        session.rollback()
+    print(profiler.output_text(color=False, show_all=False))
+
+
+def main() -> None:
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    data = protocol(args.items, args.attendees)
+    kind = "PostgreSQL" if server_url else "SQLite"
+    print(f"protocol: {args.items} items, {args.attendees} attendees, {len(data) / 1e3:.0f} kB; {kind}")
+    start = time.perf_counter()
+    read_protocol(data, "big.txt", FileLimits.current())
+    print(f"  parse alone:  {time.perf_counter() - start:6.2f} s")
+    fresh_database()
+    try:
+        headers = {"Authorization": f"Bearer {admin_token()}"}
+        with TestClient(create_app(), raise_server_exceptions=True) as client:
+
+            def post(**form: str) -> tuple[float, int, Any]:
+                with statements() as seen:
+                    start = time.perf_counter()
+                    r = client.post("/api/v1/imports/protocol", files={"file": ("big.txt", data)}, data=form,
+                                    headers=headers)  # fmt: skip
+                    took = time.perf_counter() - start
+                assert r.status_code == 200, r.text[:2000]
+                return took, len(seen), r.json()
+
+            took, n, dry = post()
+            counts = dry["plan"]["counts"]
+            print(f"  dry run:      {took:6.2f} s, {n} SQL statements; counts {counts}")
+            apply = {"dry_run": "false", "expected_plan": dry["plan"]["plan_hash"]}
+            if args.profile:
+                profile(data)
+            took, n, _ = post(**apply)
+            print(f"  apply:        {took:6.2f} s, {n} SQL statements")
+            took, n, again = post(dry_run="false")
+            print(f"  apply again:  {took:6.2f} s, {n} SQL statements (nothing to change: {not again['applied']})")
+    finally:
+        drop_database()
+
+
+if __name__ == "__main__":
+    main()

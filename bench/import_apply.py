@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ parser.add_argument("--items", type=int, default=300)
 parser.add_argument("--attendees", type=int, default=1500)
 parser.add_argument("--database-url", default="")
 parser.add_argument("--profile", action="store_true")
+parser.add_argument("--statements", action="store_true", help="print the apply's most frequent SQL statements")
 args = parser.parse_args()
 
 tmp = Path(tempfile.mkdtemp(prefix="samverkan-bench-"))
@@ -54,62 +56,7 @@ from app.core.security import create_token  # noqa: E402
 from app.demo import load  # noqa: E402
 from app.imports.protocol.parse import read_protocol  # noqa: E402
 from app.main import create_app  # noqa: E402
-
-BODY = "Samråd hälsa, vård och omsorg"
-PRINCIPALS = [
-    "Region Västerbotten", "Umeå kommun", "Skellefteå kommun", "Lycksele kommun", "Vännäs kommun",
-    "Åsele kommun", "Bjurholms kommun", "Dorotea kommun", "Malå kommun", "Nordmalings kommun", "Norsjö kommun",
-    "Robertsfors kommun", "Sorsele kommun", "Storumans kommun", "Vilhelmina kommun", "Vindelns kommun",
-]  # fmt: skip
-PARTIES = ["s", "m", "c", "v", "kd", "l", "mp"]
-GIVEN = [
-    "Anna", "Bertil", "Cecilia", "David", "Elsa", "Fredrik", "Greta", "Henrik", "Ingrid", "Johan", "Karin",
-    "Lars", "Maria", "Nils", "Olivia", "Petter", "Rut", "Sven", "Tove", "Ulf", "Vera", "Viktor", "Åsa", "Örjan",
-    "Märta", "Linnéa", "Pär", "Elin", "Jörgen", "Sara", "Tomas", "Ylva", "Agnes", "Björn", "Dagny", "Erik",
-    "Frida", "Gustav", "Hanna", "Isak",
-]  # fmt: skip
-FAMILY = [
-    "Andersson", "Berglund", "Carlsson", "Dahlberg", "Eriksson", "Forsberg", "Gustafsson", "Holmgren",
-    "Isaksson", "Jonsson", "Karlsson", "Lindqvist", "Marklund", "Nordin", "Olofsson", "Persson", "Renström",
-    "Sjöberg", "Tjärnström", "Ullberg", "Wallin", "Åberg", "Öhman", "Ödmark", "Nyström", "Lundgren", "Hedlund",
-    "Boström", "Granberg", "Strömberg", "Vikström", "Lidström", "Burman", "Sandström", "Edlund", "Falk",
-    "Häggblom", "Rönnqvist", "Sundberg", "Nilsson",
-]  # fmt: skip
-
-
-def protocol(items: int, attendees: int) -> bytes:
-    """A protocol of one body with `items` items (every fifth a resolution) and `attendees` people on its
-    lists, each sitting for a principal (so each also gets an inferred membership)."""
-    names = [f"{g} {f}" for f in FAMILY for g in GIVEN][:attendees]
-    assert len(names) == attendees, f"at most {len(GIVEN) * len(FAMILY)} attendees"
-    lines = [
-        "Regional samverkan",
-        "",
-        f"Protokoll {BODY}",
-        "HSN: 50:2-2024",
-        "",
-        "Datum och tid: 20240503 Kl. 09.30 – 15.00",
-        "Plats: Teams",
-        f"Ärenden: 1-{items}",
-        "",
-    ]
-    for n in range(1, items + 1):
-        lines += [
-            f"{n}. Ärende nummer {n} om samverkan",
-            "Beslutsärende" if n % 5 == 0 else "Informationsärende",
-            f"Föredragande: {names[n % attendees]}",
-            f"Information gavs om läget i ärende {n}. Arbetet fortsätter enligt plan i hela länet.",
-            "",
-            f"{BODY} beslutade att uppdra Länssamverkansgruppen att återkomma i frågan."
-            if n % 5 == 0
-            else f"{BODY} godkände informationen.",
-            "",
-        ]
-    lines += ["Närvarande", "", BODY]
-    for i, name in enumerate(names):
-        role = ", ersättare" if i % 10 == 9 else (", ordförande" if i == 0 else "")
-        lines.append(f"- {name} ({PARTIES[i % len(PARTIES)]}) {PRINCIPALS[i % len(PRINCIPALS)]}{role}")
-    return "\n".join([*lines, ""]).encode()
+from tests.fixtures.big_protocol import protocol  # noqa: E402
 
 
 @contextmanager
@@ -200,7 +147,11 @@ def main() -> None:
             apply = {"dry_run": "false", "expected_plan": dry["plan"]["plan_hash"]}
             if args.profile:
                 profile(data)
-            took, n, _ = post(**apply)
+            with statements() as seen:
+                took, n, _ = post(**apply)
+            if args.statements:
+                for sql, times in Counter(" ".join(q.split())[:150] for q in seen).most_common(12):
+                    print(f"{times:6d}  {sql}")
             print(f"  apply:        {took:6.2f} s, {n} SQL statements")
             took, n, again = post(dry_run="false")
             print(f"  apply again:  {took:6.2f} s, {n} SQL statements (nothing to change: {not again['applied']})")

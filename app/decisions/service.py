@@ -229,16 +229,17 @@ class Known:
     linked: dict[uuid.UUID, list[uuid.UUID]]
     positions: Counter[uuid.UUID]
     principals: set[uuid.UUID]
+    held: list[object]  # the rows read: the session's identity map keeps only the rows someone refers to
 
     @classmethod
     def load(cls, session: Session, data: list[DecisionCreate]) -> "Known":
         item_ids = {d.agenda_item_id for d in data}
         items = list(session.exec(select(AgendaItem).where(col(AgendaItem.id).in_(item_ids))))
         meeting_ids = list({i.meeting_id for i in items})
-        list(session.exec(select(Meeting).where(col(Meeting.id).in_(meeting_ids))))
+        held: list[object] = [*items, *session.exec(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))]
         orgs = {b for d in data for b in (d.assignee_body_id, d.target_body_id) if b}
         if orgs:
-            list(session.exec(select(Organisation).where(col(Organisation.id).in_(orgs))))
+            held += session.exec(select(Organisation).where(col(Organisation.id).in_(orgs)))
         linked: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in item_ids}
         for item_id, case_id in session.exec(
             select(ItemCase.item_id, ItemCase.case_id).where(col(ItemCase.item_id).in_(item_ids))
@@ -251,6 +252,7 @@ class Known:
             linked=linked,
             positions=Counter(session.exec(taken)),
             principals=_principals(session) if any(d.kind is DecisionKind.recommendation for d in data) else set(),
+            held=held,
         )
 
 

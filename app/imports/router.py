@@ -1,18 +1,21 @@
 """HTTP for imports: upload a file, get the plan (dry run), or apply it."""
 
 import uuid
+from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Response, Security, UploadFile
 from pydantic import ValidationError as PydanticValidationError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.core import crud
-from app.core.deps import DbSession, Importer, Reader
-from app.core.errors import PayloadTooLarge, ValidationFailed
+from app.core.db import session_scope
+from app.core.deps import DbSession, Importer, Reader, UnlockedSession, authenticate, oauth2, require_role
+from app.core.errors import PayloadTooLarge, Unauthorized, ValidationFailed
 from app.core.http import list_response, with_etag
 from app.core.openapi import form_examples, problems
 from app.core.pagination import ListParams, Page, list_params, paginate, to_page
+from app.core.principal import Actor, Role
 from app.imports import common, folder
 from app.imports.attendance import importer as attendance_import
 from app.imports.models import ImportOut, ImportRecord, ImportResult, Resolutions
@@ -42,6 +45,26 @@ ERRORS = problems(
         415: "A file in the folder is not an allowed type, or does not match its name.",
     },
 )
+
+
+def _writing_when_used() -> Iterator[Session]:
+    yield from session_scope(writes=True, lazily=True)
+
+
+def _importer_unlocked(
+    session: UnlockedSession, background: BackgroundTasks, token: Annotated[str | None, Depends(oauth2)]
+) -> Actor:
+    if not token:
+        raise Unauthorized()
+    return require_role(Role.secretary)(authenticate(session, token, background))
+
+
+# Protocols and folders are read and parsed (in the parsing child, up to its time limit) before their writing
+# transaction begins: the caller is authenticated on a session of its own, and the import's session begins its
+# transaction (and takes SQLite's write lock) at its first statement, after the parse. No other writer waits on
+# a parse.
+ParsedFirstSession = Annotated[Session, Depends(_writing_when_used, scope="function")]
+ParsedFirstImporter = Annotated[Actor, Security(_importer_unlocked)]
 
 
 def _read(upload: UploadFile) -> bytes:
@@ -152,8 +175,8 @@ FolderConflictAnswers = Annotated[
     ),
 )
 def import_protocol(
-    session: DbSession,
-    actor: Importer,
+    session: ParsedFirstSession,
+    actor: ParsedFirstImporter,
     file: UploadedFile,
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
@@ -165,7 +188,10 @@ def import_protocol(
     value would change): answer conflicts in `resolutions` (409 `import_conflicts` otherwise).
     Secretaries of the meeting's body and admins."""
     answers = _conflict_answers(resolutions)
-    planned = protocol_import.plan(session, actor, _read(file), file.filename or "", answers)
+    data, name = _read(file), file.filename or ""
+    parsed = protocol_import.read(data, name)  # before the session's first statement: see ParsedFirstSession
+    info = common.file_info(data, name, layout="protocol")
+    planned = protocol_import.plan_parsed(session, actor, parsed, info, answers)
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
     common.check_expected(planned, expected_plan)
@@ -190,8 +216,8 @@ def import_protocol(
     ),
 )
 def import_folder(
-    session: DbSession,
-    actor: Importer,
+    session: ParsedFirstSession,
+    actor: ParsedFirstImporter,
     file: UploadedFile,
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
@@ -206,7 +232,9 @@ def import_folder(
     data = _read(file)
     files = folder.read_zip(data)
     people = _resolutions(resolve or [])
-    planned = folder.plan(session, actor, files, file.filename or "folder.zip", data, people, answers=answers)
+    parsed = folder.read_protocols(files)  # before the session's first statement: see ParsedFirstSession
+    name = file.filename or "folder.zip"
+    planned = folder.plan(session, actor, files, name, data, people, answers=answers, parsed=parsed)
     if dry_run:
         return ImportResult(applied=False, plan=planned)
     common.check_expected(planned, expected_plan)

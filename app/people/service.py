@@ -322,7 +322,8 @@ def _check_memberships(session: Session, ms: list[Membership]) -> None:
     ids = {m.person_id for m in ms}
     people = {p.id: p for p in session.execute(select(Person).where(col(Person.id).in_(ids))).scalars()}
     orgs = {m.body_id for m in ms} | {m.on_behalf_of_id for m in ms if m.on_behalf_of_id}
-    list(session.execute(select(Organisation).where(col(Organisation.id).in_(orgs))).scalars())
+    # Held while checking: the session's identity map keeps only the rows someone refers to.
+    _held_orgs = list(session.execute(select(Organisation).where(col(Organisation.id).in_(orgs))).scalars())
     for m in ms:
         person = people.get(m.person_id)
         if person is None or person.deleted_at is not None:
@@ -341,13 +342,17 @@ def _check_memberships(session: Session, ms: list[Membership]) -> None:
             col(Membership.deleted_at).is_(None),
         )
     ).scalars()
-    held = list(others)
-    for i, m in enumerate(ms):
-        if any(_overlap(m, o) for o in held) or any(_overlap(m, o) for o in ms[:i]):
+    seats: dict[tuple[uuid.UUID, uuid.UUID, MembershipRole], list[Membership]] = {}
+    for o in others:
+        seats.setdefault((o.person_id, o.body_id, o.role), []).append(o)
+    for m in ms:
+        same_seat = seats.setdefault((m.person_id, m.body_id, m.role), [])
+        if any(_overlap(m, o) for o in same_seat):
             raise Conflict(
                 "The person already holds this role in this body for an overlapping period.",
                 code="duplicate_membership",
             )
+        same_seat.append(m)
 
 
 def create_membership(

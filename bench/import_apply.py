@@ -15,8 +15,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta

@@ -239,7 +239,8 @@ class Known:
         held: list[object] = [*items, *session.exec(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))]
         orgs = {b for d in data for b in (d.assignee_body_id, d.target_body_id) if b}
         if orgs:
-            held += session.exec(select(Organisation).where(col(Organisation.id).in_(orgs)))
+            found = session.exec(select(Organisation).where(col(Organisation.id).in_(orgs)))
+            held += list(found)
         linked: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in item_ids}
         for item_id, case_id in session.exec(
             select(ItemCase.item_id, ItemCase.case_id).where(col(ItemCase.item_id).in_(item_ids))

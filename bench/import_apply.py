@@ -105,14 +105,17 @@ def admin_token() -> str:
 
 
 def profile(data: bytes) -> None:
-    """The plan and apply of the request's route, in this thread (pyinstrument samples one thread), rolled back."""
+    """The plan and apply of the request's route (after the parse), in this thread (pyinstrument samples one thread), rolled back."""
     from pyinstrument import Profiler
 
     from app.demo import SYSTEM
+    from app.imports import common
     from app.imports.protocol import apply, plan
 
+    parsed = plan.read(data, "big.txt")
     with Session(get_engine(), expire_on_commit=False, autoflush=False) as session, Profiler() as profiler:
-        planned = plan.plan(session, SYSTEM, data, "big.txt")
+        info = common.file_info(data, "big.txt", layout="protocol")
+        planned = plan.plan_parsed(session, SYSTEM, parsed, info, applying=True)
         apply.apply(session, SYSTEM, planned)
         session.rollback()
     print(profiler.output_text(color=False, show_all=False))

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session
 
-from app.core.audit import AuditAction, record
+from app.core.audit import AuditAction, record, record_many
 from app.core.db import utcnow
 from app.core.errors import AppError, ValidationFailed, not_found
 from app.core.models import Resource
@@ -59,8 +59,7 @@ def create_many(session: Session, actor: Actor | None, rows: list[tuple[R, dict[
         obj.updated_at = obj.created_at
     session.add_all([obj for obj, _ in rows])
     session.flush()
-    for obj, fields in rows:
-        record(session, actor, AuditAction.create, kind, obj.id, fields)
+    record_many(session, actor, AuditAction.create, kind, [(obj.id, fields) for obj, fields in rows])
     return [obj for obj, _ in rows]
 
 

@@ -191,7 +191,7 @@ def import_protocol(
     data, name = _read(file), file.filename or ""
     parsed = protocol_import.read(data, name)  # before the session's first statement: see ParsedFirstSession
     info = common.file_info(data, name, layout="protocol")
-    planned = protocol_import.plan_parsed(session, actor, parsed, info, answers)
+    planned = protocol_import.plan_parsed(session, actor, parsed, info, answers, applying=not dry_run)
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
     common.check_expected(planned, expected_plan)

@@ -82,6 +82,8 @@ def has_changes(planned: ProtocolPlan) -> bool:
 
 def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | None:
     """Write exactly the plan, through the services; returns the meeting's id. Nothing to write writes nothing."""
+    if planned.written is not None:  # its rehearsal in this transaction was kept: it is written
+        return planned.written[0]
     if planned.conflicts:
         raise Conflict(
             f"{len(planned.conflicts)} change(s) would overwrite what was entered by hand: resolve each "
@@ -132,9 +134,12 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
     return meeting.id
 
 
-def rehearse(session: Session, actor: Actor, planned: ProtocolPlan) -> list[PlanProblem]:
+def rehearse(session: Session, actor: Actor, planned: ProtocolPlan, keep: bool = False) -> list[PlanProblem]:
     """Apply the plan in a savepoint and roll it back: what applying would refuse, with its own status and
-    message. Conflicts not yet resolved are rehearsed as kept (the hand-entered value stays)."""
+    message. Conflicts not yet resolved are rehearsed as kept (the hand-entered value stays).
+    `keep` (an apply request): a plan with no conflict left that applies cleanly is kept, for the rehearsal was
+    the apply itself; `apply` then writes nothing more. Whatever refuses the request later still rolls it back."""
+    keep = keep and not planned.conflicts
     trial = planned.model_copy(deep=True)
     trial.conflicts = []
     for obj in [trial.meeting, *trial.items, *trial.attendance]:
@@ -145,13 +150,20 @@ def rehearse(session: Session, actor: Actor, planned: ProtocolPlan) -> list[Plan
             c.resolution = c.resolution or (Resolution.keep if c.conflict else None)
     savepoint = session.begin_nested()
     try:
-        apply(session, actor, trial)
+        meeting_id = apply(session, actor, trial)
     except AppError as exc:
+        savepoint.rollback()
         at = exc.extra.pop("at", None)
         return [
             PlanProblem(status=exc.status, code=exc.code, detail=exc.detail, at=at, errors=getattr(exc, "errors", []))
         ]
-    finally:
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if keep:
+        savepoint.commit()
+        planned.mark_written(meeting_id)
+    else:
         savepoint.rollback()
     return []
 

@@ -1,14 +1,16 @@
 """Create, update and soft-delete with auditing: the steps every domain service shares."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session
 
-from app.core.audit import AuditAction, record
+from app.core.audit import AuditAction, record, record_many
 from app.core.db import utcnow
-from app.core.errors import ValidationFailed, not_found
+from app.core.errors import AppError, ValidationFailed, not_found
 from app.core.models import Resource
 from app.core.principal import Actor
 
@@ -40,6 +42,37 @@ def create(session: Session, actor: Actor | None, obj: R, kind: str, fields: dic
     session.flush()
     record(session, actor, AuditAction.create, kind, obj.id, fields)
     return obj
+
+
+def add_new(session: Session, actor: Actor | None, obj: R, kind: str, fields: dict[str, Any]) -> R:
+    """A new object and its audit entry, left for the caller's one flush (a batch inserts its rows together)."""
+    obj.updated_at = obj.created_at
+    session.add(obj)
+    record(session, actor, AuditAction.create, kind, obj.id, fields)
+    return obj
+
+
+def create_many(session: Session, actor: Actor | None, rows: list[tuple[R, dict[str, Any]]], kind: str) -> list[R]:
+    """Many new objects of one kind, each with its audit entry, written in one flush (batched INSERTs): for
+    imports. The ORM's per-row hooks (sort keys) still run; the caller has checked the rules for the whole set."""
+    for obj, _ in rows:
+        obj.updated_at = obj.created_at
+    session.add_all([obj for obj, _ in rows])
+    session.flush()
+    record_many(session, actor, AuditAction.create, kind, [(obj.id, fields) for obj, fields in rows])
+    return [obj for obj, _ in rows]
+
+
+@contextmanager
+def for_row(index: int) -> Iterator[None]:
+    """A refusal while checking row `index` of a batch carries it (`exc.row`, not part of the problem), so the
+    caller can name the object (an import names `item/24`)."""
+    try:
+        yield
+    except AppError as exc:
+        if getattr(exc, "row", None) is None:
+            exc.row = index  # type: ignore[attr-defined]
+        raise
 
 
 def apply_changes(

@@ -102,12 +102,15 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(writes: bool = False) -> Iterator[Session]:
-    """One transaction per request: committed before the response leaves, rolled back on any error."""
+def session_scope(writes: bool = False, lazily: bool = False) -> Iterator[Session]:
+    """One transaction per request: committed before the response leaves, rolled back on any error.
+    `lazily`: a writing transaction that begins (and takes SQLite's write lock) at its first statement, not at
+    once: an import parses its upload first, and no writer waits on that."""
     # No autoflush: a service checks its rules before the database sees a change, so a broken rule is a
     # named 422/409 from the service, not an IntegrityError half-way through. Services flush explicitly.
-    with Session(get_engine(), expire_on_commit=False, autoflush=False) as session:
-        if writes:
+    bind = get_engine().execution_options(**{WRITE_LOCK: True}) if writes and lazily else get_engine()
+    with Session(bind, expire_on_commit=False, autoflush=False) as session:
+        if writes and not lazily:
             session.connection(execution_options={WRITE_LOCK: True})
         try:
             yield session

@@ -113,6 +113,32 @@ async def current_actor(context: Context, _token: HeaderToken) -> Actor:
     return _caller(context)
 
 
+def open_parsing_request(request: Request, background: BackgroundTasks) -> Iterator[RequestContext]:
+    """For a write that parses an upload first (imports): the caller is authenticated on a read of its own, and
+    the writing transaction begins (taking SQLite's write lock) at its first statement, after the parse, so no
+    other writer waits on a parse."""
+    token = bearer_token(request)
+    actor, refusal = None, None
+    with session_scope(writes=False) as reading:
+        try:
+            actor = authenticate(reading, token, background) if token else None
+        except Unauthorized as refused:
+            refusal = refused
+    with session_scope(writes=True, lazily=True) as session:
+        yield RequestContext(session, actor, refusal)
+
+
+ParsingContext = Annotated[RequestContext, Depends(open_parsing_request, scope="function")]
+
+
+async def parsing_session(context: ParsingContext) -> Session:
+    return context.session
+
+
+async def parsing_importer(context: ParsingContext, _token: HeaderToken) -> Actor:
+    return _holding(_caller(context), Role.secretary)
+
+
 def _reader(actor: Actor) -> Actor:
     if not actor.can_read:
         raise Forbidden("This token carries no role that may read.", code="missing_role")
@@ -125,11 +151,15 @@ async def require_read(actor: Annotated[Actor, Depends(current_actor)]) -> Actor
 
 def require_role(*roles: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     async def dependency(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-        if not actor.has_role(*roles):
-            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", code="missing_role")
-        return actor
+        return _holding(actor, *roles)
 
     return dependency
+
+
+def _holding(actor: Actor, *roles: Role) -> Actor:
+    if not actor.has_role(*roles):
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", code="missing_role")
+    return actor
 
 
 def reader_or_nobody(context: RequestContext) -> Actor | None:
@@ -164,3 +194,6 @@ Reader = Annotated[Actor, Security(require_read)]
 Admin = Annotated[Actor, Security(require_role(Role.admin))]
 # Imports: refused before an uploaded file is unpacked, since unpacking alone costs memory and time.
 Importer = Annotated[Actor, Security(require_role(Role.secretary))]
+# Imports: the upload is parsed before the writing transaction begins (see open_parsing_request).
+ParsedFirstSession = Annotated[Session, Depends(parsing_session)]
+ParsedFirstImporter = Annotated[Actor, Security(parsing_importer)]

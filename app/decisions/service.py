@@ -29,7 +29,7 @@ from app.decisions.models import (
     Tally,
 )
 from app.meetings import service as meetings
-from app.meetings.models import AgendaItem, ItemCase, RecordSource
+from app.meetings.models import AgendaItem, ItemCase, Meeting, RecordSource
 from app.organisations import service as organisations
 from app.organisations.models import Organisation
 from app.search import service as search
@@ -196,13 +196,12 @@ def _check_kind(session: Session, d: Decision, given: set[str]) -> None:
         d.assignment_status = AssignmentStatus.open
 
 
-def _recipients(session: Session, ids: list[uuid.UUID] | None) -> list[uuid.UUID]:
-    principals = {
-        o.id
-        for o in session.exec(
-            select(Organisation).where(col(Organisation.is_principal), col(Organisation.deleted_at).is_(None))
-        )
-    }
+def _principals(session: Session) -> set[uuid.UUID]:
+    live = select(Organisation.id).where(col(Organisation.is_principal), col(Organisation.deleted_at).is_(None))
+    return set(session.exec(live))
+
+
+def _recipients(principals: set[uuid.UUID], ids: list[uuid.UUID] | None) -> list[uuid.UUID]:
     if ids is None:
         return sorted(principals, key=str)
     for i, org_id in enumerate(ids):
@@ -211,33 +210,76 @@ def _recipients(session: Session, ids: list[uuid.UUID] | None) -> list[uuid.UUID
     return list(dict.fromkeys(ids))
 
 
-def _index(session: Session, d: Decision) -> None:
+def _indexed(d: Decision) -> search.Indexed:
     text = "\n".join(filter(None, [d.text, *d.clauses]))
-    search.index(
-        session,
-        SearchKind.decision,
-        d.id,
-        f"{d.kind.value}: {(d.text or ' '.join(d.clauses))[:200]}",
-        text,
-        d.body_id,
-        d.decided_on.year,
-    )
+    title = f"{d.kind.value}: {(d.text or ' '.join(d.clauses))[:200]}"
+    return search.Indexed(d.id, title, text, d.body_id, d.decided_on.year)
+
+
+def _index(session: Session, d: Decision) -> None:
+    search.index_many(session, SearchKind.decision, [_indexed(d)])
+
+
+@dataclass
+class Known:
+    """What the checks of a set of new decisions read, each kind in one query (the items, meetings and bodies
+    they name are read into the session, so the checks of each decision find them there)."""
+
+    bodies: dict[uuid.UUID, list[uuid.UUID]]
+    linked: dict[uuid.UUID, list[uuid.UUID]]
+    positions: Counter[uuid.UUID]
+    principals: set[uuid.UUID]
+    held: list[object]  # the rows read: the session's identity map keeps only the rows someone refers to
+
+    @classmethod
+    def load(cls, session: Session, data: list[DecisionCreate]) -> "Known":
+        item_ids = {d.agenda_item_id for d in data}
+        items = list(session.exec(select(AgendaItem).where(col(AgendaItem.id).in_(item_ids))))
+        meeting_ids = list({i.meeting_id for i in items})
+        held: list[object] = [*items, *session.exec(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))]
+        orgs = {b for d in data for b in (d.assignee_body_id, d.target_body_id) if b}
+        if orgs:
+            found = session.exec(select(Organisation).where(col(Organisation.id).in_(orgs)))
+            held += list(found)
+        linked: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in item_ids}
+        for item_id, case_id in session.exec(
+            select(ItemCase.item_id, ItemCase.case_id).where(col(ItemCase.item_id).in_(item_ids))
+        ):
+            linked[item_id].append(case_id)
+        # Positions count every decision ever on the item, deleted ones too (as they always have).
+        taken = select(Decision.agenda_item_id).where(col(Decision.agenda_item_id).in_(item_ids))
+        return cls(
+            bodies=meetings.body_ids_of(session, meeting_ids),
+            linked=linked,
+            positions=Counter(session.exec(taken)),
+            principals=_principals(session) if any(d.kind is DecisionKind.recommendation for d in data) else set(),
+            held=held,
+        )
 
 
 def create(
-    session: Session, actor: Actor, data: DecisionCreate, source: RecordSource = RecordSource.manual
+    session: Session,
+    actor: Actor,
+    data: DecisionCreate,
+    source: RecordSource = RecordSource.manual,
+    known: Known | None = None,
 ) -> Decision:
+    """One new decision. Given `known` (from create_many), it reads nothing more and leaves the flush and the
+    search index to the caller."""
+    if known is None:
+        return create_many(session, actor, [data], source)[0]
     item = crud.live_or_invalid(session, AgendaItem, data.agenda_item_id, "agenda_item_id", "agenda item")
     meeting = meetings.get(session, item.meeting_id)
     body_id = data.body_id or item.body_id
     _require_secretary(actor, body_id)
-    if body_id not in meetings.body_ids_of(session, [meeting.id])[meeting.id]:
+    if body_id not in known.bodies.get(meeting.id, []):
         raise ValidationFailed("body_id", "is not one of the meeting's bodies")
     case_id = data.case_id
     if case_id is None:
-        linked = list(session.exec(select(ItemCase.case_id).where(ItemCase.item_id == item.id)))
+        linked = known.linked.get(item.id, [])
         case_id = linked[0] if len(linked) == 1 else None
-    position = len(list(session.exec(select(Decision.id).where(Decision.agenda_item_id == item.id))))
+    position = known.positions[item.id]
+    known.positions[item.id] += 1
     fields = data.model_dump(exclude={"recipient_ids", "body_id", "case_id", "decided_on"})
     fields["clauses"] = fields["clauses"] or []
     decision = Decision(
@@ -252,13 +294,14 @@ def create(
     if data.recipient_ids is not None and data.kind is not DecisionKind.recommendation:
         raise ValidationFailed("recipient_ids", "only recommendations have recipients")
     _check_kind(session, decision, data.model_fields_set)
-    crud.create(session, actor, decision, KIND, data.model_dump(mode="json", exclude_none=True))
+    crud.add_new(session, actor, decision, KIND, data.model_dump(mode="json", exclude_none=True))
     if decision.kind is DecisionKind.recommendation:
-        for org_id in _recipients(session, data.recipient_ids):
+        for org_id in _recipients(known.principals, data.recipient_ids):
             session.add(
                 RecommendationResponse(decision_id=decision.id, organisation_id=org_id, status=ResponseStatus.pending)
             )
     if decision.kind is DecisionKind.referral and decision.case_id and decision.target_body_id:
+        session.flush()
         cases.refer(
             session,
             actor,
@@ -267,9 +310,25 @@ def create(
             decision.id,
             decision.decided_on,
         )
-    _index(session, decision)
-    session.flush()
     return decision
+
+
+def create_many(
+    session: Session, actor: Actor, data: list[DecisionCreate], source: RecordSource = RecordSource.manual
+) -> list[Decision]:
+    """New decisions, written together (an import records hundreds): each by `create`, with its rules, after one
+    query per kind of thing they refer to; inserted in one flush."""
+    if not data:
+        return []
+    known = Known.load(session, data)
+    made = []
+    for row, d in enumerate(data):
+        with crud.for_row(row):
+            made.append(create(session, actor, d, source, known))
+    session.flush()
+    search.index_many(session, SearchKind.decision, [_indexed(d) for d in made])
+    session.flush()
+    return made
 
 
 def update(

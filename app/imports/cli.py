@@ -109,16 +109,13 @@ def _remote(server: str, token: str | None, path: str, files: dict[str, Any], da
 
 
 def _local(run: Any) -> dict[str, Any]:
-    """Run plan (and apply) in one local transaction, as the API would."""
-    from sqlmodel import Session
-
+    """Run plan (and apply) in one local transaction, as the API would: it begins (and takes the write lock) at
+    the first statement, after the files are parsed."""
     import app.tables  # noqa: F401 - every table known before the first query
-    from app.core.db import WRITE_LOCK, get_engine
+    from app.core.db import session_scope
 
-    with Session(get_engine(), expire_on_commit=False, autoflush=False) as session:
-        session.connection(execution_options={WRITE_LOCK: True})
+    with session_scope(writes=True, lazily=True) as session:
         result = run(session)
-        session.commit()
     return json.loads(result.model_dump_json())
 
 

@@ -32,7 +32,7 @@ from app.imports.attendance import importer as attendance_import
 from app.imports.attendance.parse import AttendanceFormatError, parse_attendance
 from app.imports.matching import PeopleIndex, email_from_upn, person_name
 from app.imports.models import FolderEntry, FolderPlan, ImportKind, MatchStatus, ProtocolPlan, Resolutions
-from app.imports.parsed import ParsedAttendanceReport
+from app.imports.parsed import ParsedAttendanceReport, ParsedProtocol
 from app.imports.protocol import apply as protocol_apply
 from app.imports.protocol import merge
 from app.imports.protocol import plan as protocol_import
@@ -91,6 +91,34 @@ def read_zip(data: bytes) -> list[SourceFile]:
             raise ValidationFailed("file", "the zip is damaged or truncated") from exc
 
 
+def _is_protocol(f: SourceFile) -> bool:
+    suffix = PurePosixPath(f.path).suffix.lower()
+    return (
+        bool(f.data)
+        and not _IGNORED.search(f.path)
+        and suffix in TEXT_SUFFIXES
+        and "protokoll" in f.path.casefold()
+        and not _ATTACHMENT.search(PurePosixPath(f.path).name)
+    )
+
+
+ParsedProtocols = dict[str, ParsedProtocol | ValidationFailed]
+
+
+def read_protocols(files: list[SourceFile]) -> ParsedProtocols:
+    """The folder's protocols read and parsed (each within the file limits), by path: done before the import's
+    writing transaction begins. A file that is no protocol keeps its refusal (the plan lists it as skipped); a
+    limit exceeded refuses the folder."""
+    out: ParsedProtocols = {}
+    for f in sorted(files, key=lambda f: f.path):
+        if _is_protocol(f):
+            try:
+                out[f.path] = protocol_import.read(f.data, f.path)
+            except ValidationFailed as exc:
+                out[f.path] = exc
+    return out
+
+
 def plan(
     session: Session,
     actor: Actor,
@@ -100,11 +128,13 @@ def plan(
     resolutions: dict[str, uuid.UUID] | None = None,
     progress: Callable[[str], None] = lambda _path: None,
     answers: Resolutions | None = None,
+    parsed: ParsedProtocols | None = None,
 ) -> FolderPlan:
     """`resolutions` (`Name=person id`) apply to every attendance report of the folder; `answers` to the conflicts
     of every protocol (a key to each protocol that has that conflict); `progress` is told each file's path as it
-    is planned (the CLI's progress)."""
+    is planned (the CLI's progress); `parsed`: the protocols as read_protocols gives them (read here if not)."""
     common.require_importer(actor)
+    parsed = read_protocols(files) if parsed is None else parsed
     limits = FileLimits.current()
     chosen = attendance_import.check_resolutions(session, resolutions or {})
     entries: list[FolderEntry] = []
@@ -124,15 +154,13 @@ def plan(
             )
         elif suffix in ATTENDANCE_SUFFIXES:
             reports.append(f)
-        elif (
-            suffix in TEXT_SUFFIXES
-            and "protokoll" in f.path.casefold()
-            and not _ATTACHMENT.search(PurePosixPath(f.path).name)
-        ):
+        elif _is_protocol(f):
             try:
-                p = protocol_import.plan_parsed(session, actor, protocol_import.read(f.data, f.path),
-                                                common.file_info(f.data, f.path, layout="protocol"),
-                                                answers, strict=False)  # fmt: skip
+                read = parsed[f.path]
+                if isinstance(read, ValidationFailed):
+                    raise read
+                about = common.file_info(f.data, f.path, layout="protocol")
+                p = protocol_import.plan_parsed(session, actor, read, about, answers, strict=False)
             except ValidationFailed as exc:
                 entries.append(FolderEntry(path=f.path, action="skipped", reason=exc.errors[0]["msg"]))
             else:

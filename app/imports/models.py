@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field as ColumnField
 
@@ -305,6 +305,16 @@ class ProtocolPlan(BaseModel):
     warnings: list[str]
     counts: dict[str, int]
     plan_hash: str = ""
+    # Set when the rehearsal of an apply request was kept as the apply itself (not part of the plan or its hash).
+    _written: tuple[uuid.UUID | None] | None = PrivateAttr(default=None)
+
+    def mark_written(self, meeting_id: uuid.UUID | None) -> None:
+        self._written = (meeting_id,)
+
+    @property
+    def written(self) -> tuple[uuid.UUID | None] | None:
+        """(the meeting's id,) once the plan is written in this transaction; None before."""
+        return self._written
 
 
 class FolderEntry(BaseModel):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFil
 from pydantic import ValidationError as PydanticValidationError
 
 from app.core import crud
-from app.core.deps import DbSession, Importer, Reader
+from app.core.deps import DbSession, Importer, ParsedFirstImporter, ParsedFirstSession, Reader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.core.http import answer, list_response
 from app.core.openapi import form_examples, problems
@@ -152,8 +152,8 @@ FolderConflictAnswers = Annotated[
     ),
 )
 def import_protocol(
-    session: DbSession,
-    actor: Importer,
+    session: ParsedFirstSession,
+    actor: ParsedFirstImporter,
     file: UploadedFile,
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
@@ -165,7 +165,10 @@ def import_protocol(
     value would change): answer conflicts in `resolutions` (409 `import_conflicts` otherwise).
     Secretaries of the meeting's body and admins."""
     answers = _conflict_answers(resolutions)
-    planned = protocol_import.plan(session, actor, _read(file), file.filename or "", answers)
+    data, name = _read(file), file.filename or ""
+    parsed = protocol_import.read(data, name)  # before the session's first statement: see ParsedFirstSession
+    info = common.file_info(data, name, layout="protocol")
+    planned = protocol_import.plan_parsed(session, actor, parsed, info, answers, applying=not dry_run)
     if dry_run:
         return ImportResult(applied=False, meeting_id=planned.meeting.meeting_id, plan=planned)
     common.check_expected(planned, expected_plan)
@@ -190,8 +193,8 @@ def import_protocol(
     ),
 )
 def import_folder(
-    session: DbSession,
-    actor: Importer,
+    session: ParsedFirstSession,
+    actor: ParsedFirstImporter,
     file: UploadedFile,
     dry_run: DryRun = True,
     expected_plan: ExpectedPlan = None,
@@ -206,7 +209,9 @@ def import_folder(
     data = _read(file)
     files = folder.read_zip(data)
     people = _resolutions(resolve or [])
-    planned = folder.plan(session, actor, files, file.filename or "folder.zip", data, people, answers=answers)
+    parsed = folder.read_protocols(files)  # before the session's first statement: see ParsedFirstSession
+    name = file.filename or "folder.zip"
+    planned = folder.plan(session, actor, files, name, data, people, answers=answers, parsed=parsed)
     if dry_run:
         return ImportResult(applied=False, plan=planned)
     common.check_expected(planned, expected_plan)

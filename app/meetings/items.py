@@ -136,32 +136,55 @@ def next_number(session: Session, meeting: Meeting, body_id: uuid.UUID | None = 
 
 
 def _check_unique_number(session: Session, item: AgendaItem) -> None:
-    taken = select(AgendaItem.id).where(
-        AgendaItem.meeting_id == item.meeting_id,
-        AgendaItem.body_id == item.body_id,
-        AgendaItem.number == item.number,
-        AgendaItem.id != item.id,
+    _check_unique_numbers(session, [item])
+
+
+def _check_unique_numbers(session: Session, items: list[AgendaItem]) -> None:
+    """No two live items of a meeting and body share a number: against the stored ones in one query."""
+    taken = select(AgendaItem.meeting_id, AgendaItem.body_id, AgendaItem.number).where(
+        col(AgendaItem.meeting_id).in_({i.meeting_id for i in items}),
+        col(AgendaItem.number).in_({i.number for i in items}),
+        col(AgendaItem.id).not_in([i.id for i in items]),
         col(AgendaItem.deleted_at).is_(None),
     )
-    if session.exec(taken).first():
-        raise Conflict(f"Item {item.number} is already on this meeting's agenda.", code="duplicate_item_number")
+    seen = {tuple(row) for row in session.execute(taken)}
+    for row, item in enumerate(items):
+        key = (item.meeting_id, item.body_id, item.number)
+        if key in seen:
+            with crud.for_row(row):
+                raise Conflict(f"Item {item.number} is already on this meeting's agenda.", code="duplicate_item_number")
+        seen.add(key)
 
 
 def _check_links(session: Session, presenters: list[PresenterIn], case_ids: list[uuid.UUID]) -> None:
+    _check_links_of(session, [(presenters, case_ids)])
+
+
+def _check_links_of(session: Session, items: list[tuple[list[PresenterIn], list[uuid.UUID]]]) -> None:
+    """Presenters and cases of the items being written: one query for the people, one for the cases."""
     from app.cases.models import Case
 
-    for i, p in enumerate(presenters):
-        if p.person_id is None and p.name is None:
-            raise ValidationFailed(("body", "presenters", i), "needs a person_id or a name")
-    person_ids = [p.person_id for p in presenters if p.person_id]
-    found = set(session.exec(select(Person.id).where(col(Person.id).in_(person_ids))))
-    for i, p in enumerate(presenters):
-        if p.person_id and p.person_id not in found:
-            raise ValidationFailed(("body", "presenters", i, "person_id"), "no such person")
-    live_cases = set(session.exec(select(Case.id).where(col(Case.id).in_(case_ids), col(Case.deleted_at).is_(None))))
-    for i, cid in enumerate(case_ids):
-        if cid not in live_cases:
-            raise ValidationFailed(("body", "case_ids", i), "no such case")
+    for row, (presenters, _) in enumerate(items):
+        for i, p in enumerate(presenters):
+            if p.person_id is None and p.name is None:
+                with crud.for_row(row):
+                    raise ValidationFailed(("body", "presenters", i), "needs a person_id or a name")
+    person_ids = {p.person_id for presenters, _ in items for p in presenters if p.person_id}
+    found = set(session.exec(select(Person.id).where(col(Person.id).in_(person_ids)))) if person_ids else set()
+    all_cases = {c for _, case_ids in items for c in case_ids}
+    live_cases = (
+        set(session.exec(select(Case.id).where(col(Case.id).in_(all_cases), col(Case.deleted_at).is_(None))))
+        if all_cases
+        else set()
+    )
+    for row, (presenters, case_ids) in enumerate(items):
+        with crud.for_row(row):
+            for i, p in enumerate(presenters):
+                if p.person_id and p.person_id not in found:
+                    raise ValidationFailed(("body", "presenters", i, "person_id"), "no such person")
+            for i, cid in enumerate(case_ids):
+                if cid not in live_cases:
+                    raise ValidationFailed(("body", "case_ids", i), "no such case")
 
 
 def _store_links(
@@ -169,62 +192,99 @@ def _store_links(
 ) -> None:
     if presenters is not None:
         session.execute(delete(ItemPresenter).where(col(ItemPresenter.item_id) == item.id))
-        for position, p in enumerate(presenters):
-            name, organisation = (clean(t) if t else None for t in (p.name, p.organisation))
-            session.add(
-                ItemPresenter(
-                    item_id=item.id, position=position, person_id=p.person_id, name=name, organisation=organisation
-                )
-            )
     if case_ids is not None:
         session.execute(delete(ItemCase).where(col(ItemCase.item_id) == item.id))
-        for cid in dict.fromkeys(case_ids):
-            session.add(ItemCase(item_id=item.id, case_id=cid))
+    _add_links(session, item, presenters, case_ids)
+
+
+def _add_links(
+    session: Session, item: AgendaItem, presenters: list[PresenterIn] | None, case_ids: list[uuid.UUID] | None
+) -> None:
+    for position, p in enumerate(presenters or []):
+        name, organisation = (clean(t) if t else None for t in (p.name, p.organisation))
+        session.add(
+            ItemPresenter(
+                item_id=item.id, position=position, person_id=p.person_id, name=name, organisation=organisation
+            )
+        )
+    for cid in dict.fromkeys(case_ids or []):
+        session.add(ItemCase(item_id=item.id, case_id=cid))
+
+
+def _indexed(item: AgendaItem) -> search.Indexed:
+    return search.Indexed(item.id, f"{item.number}. {item.title}", item.minutes_text, item.body_id, item.year)
 
 
 def _index(session: Session, item: AgendaItem) -> None:
-    search.index(
-        session,
-        SearchKind.agenda_item,
-        item.id,
-        f"{item.number}. {item.title}",
-        item.minutes_text,
-        item.body_id,
-        item.year,
-    )
+    search.index_many(session, SearchKind.agenda_item, [_indexed(item)])
 
 
 def create(
     session: Session, actor: Actor, data: AgendaItemCreate, source: RecordSource = RecordSource.manual
 ) -> AgendaItem:
-    meeting = crud.live_or_invalid(session, Meeting, data.meeting_id, "meeting_id", "meeting")
-    meetings.require_secretary(session, actor, meeting)
-    body_id = data.body_id or meeting.lead_body_id
-    if body_id not in meetings.body_ids_of(session, [meeting.id])[meeting.id]:
-        raise ValidationFailed("body_id", "is not one of the meeting's bodies")
-    number = data.number or next_number(session, meeting, body_id).number
-    _check_links(session, data.presenters or [], data.case_ids or [])
-    position = data.position
-    if position is None:
-        last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)).one()
-        position = (last or 0) + 1
-    fields = data.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"})
-    item = AgendaItem(
-        **fields,
-        body_id=body_id,
-        number=number,
-        number_value=number_value(number),
-        position=position,
-        year=local(meeting.starts_at).year,
-        public=True if data.public is None else data.public,
-        source=source,
-    )
-    _check_unique_number(session, item)
-    crud.create(session, actor, item, KIND, data.model_dump(mode="json", exclude_none=True) | {"number": number})
-    _store_links(session, item, data.presenters or [], data.case_ids or [])
-    _index(session, item)
+    return create_many(session, actor, [data], source)[0]
+
+
+def create_many(
+    session: Session, actor: Actor, data: list[AgendaItemCreate], source: RecordSource = RecordSource.manual
+) -> list[AgendaItem]:
+    """New items, written together (an import writes hundreds): the same rules as for one, checked with one
+    query per kind of thing they refer to."""
+    if not data:
+        return []
+    found: dict[uuid.UUID, Meeting] = {}
+    for d in data:
+        if d.meeting_id not in found:
+            found[d.meeting_id] = crud.live_or_invalid(session, Meeting, d.meeting_id, "meeting_id", "meeting")
+            meetings.require_secretary(session, actor, found[d.meeting_id])
+    bodies = meetings.body_ids_of(session, list(found))
+    last: dict[uuid.UUID, int] = {}
+    numbered: dict[tuple[uuid.UUID, int], int] = {}
+    items = []
+    for row, d in enumerate(data):
+        meeting = found[d.meeting_id]
+        body_id = d.body_id or meeting.lead_body_id
+        if body_id not in bodies[meeting.id]:
+            with crud.for_row(row):
+                raise ValidationFailed("body_id", "is not one of the meeting's bodies")
+        year = local(meeting.starts_at).year
+        number = d.number
+        if number is None:  # the body's next number, past those this call has given already
+            value = max(int(next_number(session, meeting, body_id).number), numbered.get((body_id, year), 0) + 1)
+            numbered[(body_id, year)] = value
+            number = str(value)
+        position = d.position
+        if position is None:
+            if meeting.id not in last:
+                stmt = select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+                last[meeting.id] = session.exec(stmt).one() or 0
+            last[meeting.id] += 1
+            position = last[meeting.id]
+        fields = d.model_dump(exclude={"presenters", "case_ids", "number", "body_id", "position", "public"})
+        with crud.for_row(row):
+            value_of_number = number_value(number)
+        item = AgendaItem(
+            **fields,
+            body_id=body_id,
+            number=number,
+            number_value=value_of_number,
+            position=position,
+            year=year,
+            public=True if d.public is None else d.public,
+            source=source,
+        )
+        items.append(item)
+    _check_links_of(session, [(d.presenters or [], d.case_ids or []) for d in data])
+    _check_unique_numbers(session, items)
+    audit = [
+        d.model_dump(mode="json", exclude_none=True) | {"number": i.number} for i, d in zip(items, data, strict=True)
+    ]
+    crud.create_many(session, actor, list(zip(items, audit, strict=True)), KIND)
+    for item, d in zip(items, data, strict=True):
+        _add_links(session, item, d.presenters or [], d.case_ids or [])
+    search.index_many(session, SearchKind.agenda_item, [_indexed(i) for i in items])
     session.flush()
-    return item
+    return items
 
 
 def update(

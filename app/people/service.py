@@ -181,38 +181,63 @@ def _store_aliases(session: Session, person_id: uuid.UUID, aliases: list[str]) -
 
 
 def _check_person(session: Session, person: Person, aliases: list[str]) -> None:
-    for i, alias in enumerate(aliases):
-        if not clean(alias) or len(alias) > 254:
-            raise ValidationFailed(("body", "aliases", i), "must be 1 to 254 characters")
-    if person.employer_id is not None:
-        crud.live_or_invalid(session, Organisation, person.employer_id, "employer_id", "organisation")
-    if person.email:
-        person.email = person.email.lower()
-        taken = select(Person.id).where(
-            Person.email == person.email,
-            Person.id != person.id,
-            col(Person.deleted_at).is_(None),
+    _check_people(session, [(person, aliases)])
+
+
+def _check_people(session: Session, people: list[tuple[Person, list[str]]]) -> None:
+    """The rules for people being written, with one query per kind of thing they refer to."""
+    for _, aliases in people:
+        for i, alias in enumerate(aliases):
+            if not clean(alias) or len(alias) > 254:
+                raise ValidationFailed(("body", "aliases", i), "must be 1 to 254 characters")
+    employers = {p.employer_id for p, _ in people if p.employer_id is not None}
+    if employers:
+        live = select(Organisation.id).where(
+            col(Organisation.id).in_(employers), col(Organisation.deleted_at).is_(None)
         )
-        if session.execute(taken).first():
-            raise Conflict(f"Another person has the e-mail {person.email}.", code="duplicate_email", field="email")
+        if employers - set(session.execute(live).scalars()):
+            raise ValidationFailed("employer_id", "no such organisation")
+    for p, _ in people:
+        p.email = p.email.lower() if p.email else p.email
+    emails: dict[str, uuid.UUID] = {}
+    for p, _ in people:
+        if p.email and emails.setdefault(p.email, p.id) != p.id:
+            raise Conflict(f"Another person has the e-mail {p.email}.", code="duplicate_email", field="email")
+    if emails:
+        taken = select(Person.id, Person.email).where(
+            col(Person.email).in_(emails), col(Person.id).not_in(emails.values()), col(Person.deleted_at).is_(None)
+        )
+        if row := session.execute(taken).first():
+            raise Conflict(f"Another person has the e-mail {row.email}.", code="duplicate_email", field="email")
 
 
 def create_person(session: Session, actor: Actor, data: PersonCreate) -> Person:
+    return create_people(session, actor, [data])[0]
+
+
+def create_people(session: Session, actor: Actor, data: list[PersonCreate]) -> list[Person]:
+    """New people, written together (an import creates hundreds): the same rules as for one, checked for all."""
     _may_edit_people(actor)
-    contact = data.contact or Contact()
-    person = Person(
-        **data.model_dump(exclude={"contact", "aliases"}),
-        email=contact.email,
-        phone=contact.phone,
-        name_sort="",
-        search_text="",
-    )
-    _index_person(person)
-    _check_person(session, person, data.aliases)
-    crud.create(session, actor, person, PERSON, data.model_dump(mode="json", exclude_none=True))
-    _store_aliases(session, person.id, data.aliases)
+    people = []
+    for d in data:
+        contact = d.contact or Contact()
+        person = Person(
+            **d.model_dump(exclude={"contact", "aliases"}),
+            email=contact.email,
+            phone=contact.phone,
+            name_sort="",
+            search_text="",
+        )
+        _index_person(person)
+        people.append(person)
+    _check_people(session, [(p, d.aliases) for p, d in zip(people, data, strict=True)])
+    rows = [(p, d.model_dump(mode="json", exclude_none=True)) for p, d in zip(people, data, strict=True)]
+    crud.create_many(session, actor, rows, PERSON)
+    for p, d in zip(people, data, strict=True):
+        for alias in dict.fromkeys(clean(a) for a in d.aliases if clean(a)):
+            session.add(PersonAlias(person_id=p.id, alias=alias, alias_folded=fold(alias)))
     session.flush()
-    return person
+    return people
 
 
 def update_person(session: Session, actor: Actor, person: Person, data: PersonUpdate) -> Person:
@@ -335,39 +360,76 @@ def list_memberships(session: Session, flt: MembershipFilter, params: ListParams
 
 
 def _check_membership(session: Session, m: Membership) -> None:
-    m.person_sort = crud.live_or_invalid(session, Person, m.person_id, "person_id", "person").name_sort
-    organisations.require_body(session, m.body_id, "body_id")
-    if m.on_behalf_of_id is not None:
-        organisations.require_principal(session, m.on_behalf_of_id, "on_behalf_of_id")
-    if m.end_date and m.end_date < m.start_date:
-        raise ValidationFailed("end_date", "is before start_date")
-    overlapping = select(Membership.id).where(
-        Membership.person_id == m.person_id,
-        Membership.body_id == m.body_id,
-        Membership.role == m.role,
-        Membership.id != m.id,
-        col(Membership.deleted_at).is_(None),
-        or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= m.start_date),
-        col(Membership.start_date) <= (m.end_date or date.max),
+    _check_memberships(session, [m])
+
+
+def _overlap(a: Membership, b: Membership) -> bool:
+    return (a.person_id, a.body_id, a.role) == (b.person_id, b.body_id, b.role) and (
+        (b.end_date is None or b.end_date >= a.start_date) and b.start_date <= (a.end_date or date.max)
     )
-    if session.execute(overlapping).first():
-        raise Conflict(
-            "The person already holds this role in this body for an overlapping period.",
-            code="duplicate_membership",
+
+
+def _check_memberships(session: Session, ms: list[Membership]) -> None:
+    """The rules for memberships being written, with one query per kind of thing they refer to (the rows read
+    first, so the checks of each find them in the session)."""
+    ids = {m.person_id for m in ms}
+    people = {p.id: p for p in session.execute(select(Person).where(col(Person.id).in_(ids))).scalars()}
+    orgs = {m.body_id for m in ms} | {m.on_behalf_of_id for m in ms if m.on_behalf_of_id}
+    # Held while checking: the session's identity map keeps only the rows someone refers to.
+    _held_orgs = list(session.execute(select(Organisation).where(col(Organisation.id).in_(orgs))).scalars())
+    for m in ms:
+        person = people.get(m.person_id)
+        if person is None or person.deleted_at is not None:
+            raise ValidationFailed("person_id", "no such person")
+        m.person_sort = person.name_sort
+        organisations.require_body(session, m.body_id, "body_id")
+        if m.on_behalf_of_id is not None:
+            organisations.require_principal(session, m.on_behalf_of_id, "on_behalf_of_id")
+        if m.end_date and m.end_date < m.start_date:
+            raise ValidationFailed("end_date", "is before start_date")
+    others = session.execute(
+        select(Membership).where(
+            col(Membership.person_id).in_({m.person_id for m in ms}),
+            col(Membership.body_id).in_({m.body_id for m in ms}),
+            col(Membership.id).not_in([m.id for m in ms]),
+            col(Membership.deleted_at).is_(None),
         )
+    ).scalars()
+    seats: dict[tuple[uuid.UUID, uuid.UUID, MembershipRole], list[Membership]] = {}
+    for o in others:
+        seats.setdefault((o.person_id, o.body_id, o.role), []).append(o)
+    for m in ms:
+        same_seat = seats.setdefault((m.person_id, m.body_id, m.role), [])
+        if any(_overlap(m, o) for o in same_seat):
+            raise Conflict(
+                "The person already holds this role in this body for an overlapping period.",
+                code="duplicate_membership",
+            )
+        same_seat.append(m)
 
 
 def create_membership(
     session: Session, actor: Actor, data: MembershipCreate, source: MembershipSource = MembershipSource.manual
 ) -> Membership:
-    _may_edit_body(actor, data.body_id)
-    fields = data.model_dump()
-    if fields["voting_right"] is None:
-        fields["voting_right"] = data.role in VOTING_ROLES
-    m = Membership(**fields, source=source, person_sort="")
-    _check_membership(session, m)
-    crud.create(session, actor, m, MEMBERSHIP, data.model_dump(mode="json", exclude_none=True))
-    return m
+    return create_memberships(session, actor, [data], source)[0]
+
+
+def create_memberships(
+    session: Session, actor: Actor, data: list[MembershipCreate], source: MembershipSource = MembershipSource.manual
+) -> list[Membership]:
+    """New memberships, written together (an import infers hundreds): the same rules as for one."""
+    if not data:
+        return []
+    ms = []
+    for d in data:
+        _may_edit_body(actor, d.body_id)
+        fields = d.model_dump()
+        if fields["voting_right"] is None:
+            fields["voting_right"] = d.role in VOTING_ROLES
+        ms.append(Membership(**fields, source=source, person_sort=""))
+    _check_memberships(session, ms)
+    rows = [(m, d.model_dump(mode="json", exclude_none=True)) for m, d in zip(ms, data, strict=True)]
+    return crud.create_many(session, actor, rows, MEMBERSHIP)
 
 
 def update_membership(

@@ -29,15 +29,37 @@ def index(
     year: int | None,
 ) -> None:
     """Add or refresh one object's entry (called by the services that write searchable objects)."""
-    entry = session.exec(
-        select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id == object_id)
-    ).one_or_none()
-    if entry is None:
-        entry = SearchEntry(kind=kind, object_id=object_id, title=title)
-    entry.title, entry.body_text = nfc(title)[:500], nfc(body_text or "")
-    entry.title_stems, entry.text_stems = swedish.stemmed_text(entry.title), swedish.stemmed_text(entry.body_text)
-    entry.body_id, entry.year, entry.updated_at = body_id, year, utcnow()
-    session.add(entry)
+    index_many(session, kind, [Indexed(object_id, title, body_text, body_id, year)])
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What the index holds of one object."""
+
+    object_id: uuid.UUID
+    title: str
+    body_text: str | None
+    body_id: uuid.UUID | None
+    year: int | None
+
+
+def index_many(session: Session, kind: SearchKind, objects: list[Indexed]) -> None:
+    """Add or refresh the entries of many objects of one kind, finding the existing ones in one query."""
+    if not objects:
+        return
+    ids = [o.object_id for o in objects]
+    existing = {
+        e.object_id: e
+        for e in session.exec(select(SearchEntry).where(SearchEntry.kind == kind, col(SearchEntry.object_id).in_(ids)))
+    }
+    now = utcnow()
+    for o in objects:
+        entry = existing.get(o.object_id) or SearchEntry(kind=kind, object_id=o.object_id, title=o.title)
+        entry.title, entry.body_text = nfc(o.title)[:500], nfc(o.body_text or "")
+        entry.title_stems = swedish.stemmed_text(entry.title)
+        entry.text_stems = swedish.stemmed_text(entry.body_text)
+        entry.body_id, entry.year, entry.updated_at = o.body_id, o.year, now
+        session.add(entry)
 
 
 def unindex(session: Session, kind: SearchKind, object_id: uuid.UUID) -> None:

@@ -82,6 +82,8 @@ def has_changes(planned: ProtocolPlan) -> bool:
 
 def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | None:
     """Write exactly the plan, through the services; returns the meeting's id. Nothing to write writes nothing."""
+    if planned.written is not None:  # its rehearsal in this transaction was kept: it is written
+        return planned.written[0]
     if planned.conflicts:
         raise Conflict(
             f"{len(planned.conflicts)} change(s) would overwrite what was entered by hand: resolve each "
@@ -92,8 +94,8 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
     if not has_changes(planned):
         return planned.meeting.meeting_id
     _require_unchanged(session, planned)
-    person_ids = _apply_people(session, actor, planned)
     index = PeopleIndex.load(session)
+    person_ids = _apply_people(session, actor, planned, index)
 
     def person_of(name: str | None) -> uuid.UUID | None:
         if not name:
@@ -102,13 +104,8 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
 
     with _at("meeting"):
         meeting = _apply_meeting(session, actor, planned, person_of)
-    rows = {i.id: i for i in agenda.items_of(session, meeting.id)}
-    for item in planned.items:
-        with _at(f"item/{item.number}"):
-            row = _apply_item(session, actor, meeting, item, rows, person_of)
-        for d in item.decisions:
-            with _at(f"item/{item.number}/decision/{d.kind}"):
-                _apply_decision(session, actor, row, d)
+    rows = _apply_items(session, actor, meeting, planned.items, person_of)
+    _apply_decisions(session, actor, planned.items, rows)
     with _at("attendance"):
         _apply_attendance(session, actor, meeting, planned, person_ids, person_of)
     in_protocol = planned.model_copy(update={"attendance": [a for a in planned.attendance if a.in_protocol]})
@@ -137,9 +134,12 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
     return meeting.id
 
 
-def rehearse(session: Session, actor: Actor, planned: ProtocolPlan) -> list[PlanProblem]:
+def rehearse(session: Session, actor: Actor, planned: ProtocolPlan, keep: bool = False) -> list[PlanProblem]:
     """Apply the plan in a savepoint and roll it back: what applying would refuse, with its own status and
-    message. Conflicts not yet resolved are rehearsed as kept (the hand-entered value stays)."""
+    message. Conflicts not yet resolved are rehearsed as kept (the hand-entered value stays).
+    `keep` (an apply request): a plan with no conflict left that applies cleanly is kept, for the rehearsal was
+    the apply itself; `apply` then writes nothing more. Whatever refuses the request later still rolls it back."""
+    keep = keep and not planned.conflicts
     trial = planned.model_copy(deep=True)
     trial.conflicts = []
     for obj in [trial.meeting, *trial.items, *trial.attendance]:
@@ -150,13 +150,20 @@ def rehearse(session: Session, actor: Actor, planned: ProtocolPlan) -> list[Plan
             c.resolution = c.resolution or (Resolution.keep if c.conflict else None)
     savepoint = session.begin_nested()
     try:
-        apply(session, actor, trial)
+        meeting_id = apply(session, actor, trial)
     except AppError as exc:
+        savepoint.rollback()
         at = exc.extra.pop("at", None)
         return [
             PlanProblem(status=exc.status, code=exc.code, detail=exc.detail, at=at, errors=getattr(exc, "errors", []))
         ]
-    finally:
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if keep:
+        savepoint.commit()
+        planned.mark_written(meeting_id)
+    else:
         savepoint.rollback()
     return []
 
@@ -181,6 +188,17 @@ def _at(key: str) -> Iterator[None]:
         raise failed from None
 
 
+@contextmanager
+def _at_row(keys: list[str]) -> Iterator[None]:
+    """Name the object of a batch that a refusal is about: the row the service names, else the batch's first."""
+    try:
+        yield
+    except AppError as exc:
+        row = getattr(exc, "row", None)
+        exc.extra.setdefault("at", keys[row] if row is not None and row < len(keys) else keys[0])
+        raise
+
+
 def _require_unchanged(session: Session, planned: ProtocolPlan) -> None:
     if planned.meeting.meeting_id is None:
         return
@@ -196,25 +214,31 @@ def _split_name(name: str) -> tuple[str, str]:
     return given, family or given
 
 
-def _apply_people(session: Session, actor: Actor, planned: ProtocolPlan) -> dict[str, uuid.UUID]:
+def _apply_people(session: Session, actor: Actor, planned: ProtocolPlan, index: PeopleIndex) -> dict[str, uuid.UUID]:
     """A person planned as created is matched again first: the plan was made before anything was written, and an
-    earlier protocol of the same folder may have created them in this transaction (reused, never duplicated)."""
+    earlier protocol of the same folder may have created them in this transaction (reused, never duplicated).
+    The new people are created together; `index` learns them."""
     ids: dict[str, uuid.UUID] = {}
-    index = PeopleIndex.load(session) if any(p.match.status is MatchStatus.created for p in planned.people) else None
+    pending = PeopleIndex()  # the people about to be created: a second spelling of one is the same person
+    new: dict[uuid.UUID, PersonCreate] = {}
     for p in planned.people:
         if p.match.status is MatchStatus.matched and p.match.person_id:
             ids[p.name] = p.match.person_id
-        elif p.match.status is MatchStatus.created and index is not None:
+        elif p.match.status is MatchStatus.created:
             again = index.match(p.name)
+            if again.status is not MatchStatus.matched:
+                again = pending.match(p.name)
             if again.status is MatchStatus.matched and again.person_id:
                 ids[p.name] = again.person_id
                 continue
             given, family = _split_name(p.name)
-            ids[p.name] = people.create_person(
-                session, actor, PersonCreate(given_name=given, family_name=family, party=p.party)
-            ).id
-            index.add(ids[p.name], given, family, None)
-    return ids
+            ids[p.name] = placeholder = uuid.uuid4()
+            new[placeholder] = PersonCreate(given_name=given, family_name=family, party=p.party)
+            pending.add(placeholder, given, family, None)
+    created = dict(zip(new, people.create_people(session, actor, list(new.values())), strict=True))
+    for person in created.values():
+        index.add(person.id, person.given_name, person.family_name, None)
+    return {name: created[i].id if i in created else i for name, i in ids.items()}
 
 
 def _apply_meeting(session: Session, actor: Actor, planned: ProtocolPlan, person_of: PersonOf) -> Meeting:
@@ -254,28 +278,46 @@ def _presenter_in(person_of: PersonOf, name: str, organisation: str | None, pers
     return PresenterIn(name=name, organisation=organisation)
 
 
-def _apply_item(
-    session: Session,
-    actor: Actor,
-    meeting: Meeting,
-    item: PlannedItem,
-    rows: dict[uuid.UUID, AgendaItem],
-    person_of: PersonOf,
+def _apply_items(
+    session: Session, actor: Actor, meeting: Meeting, items: list[PlannedItem], person_of: PersonOf
+) -> list[AgendaItem]:
+    """The items in the plan's order, as rows: the changed ones updated, the new ones created together."""
+    stored = {i.id: i for i in agenda.items_of(session, meeting.id)}
+    out: list[AgendaItem | None] = []
+    new: list[tuple[int, str, AgendaItemCreate]] = []
+    for item in items:
+        with _at(f"item/{item.number}"):
+            if item.action is Action.create:
+                new.append((len(out), f"item/{item.number}", _new_item(meeting, item, person_of)))
+                out.append(None)
+            else:
+                out.append(_update_item(session, actor, item, stored, person_of))
+    if new:
+        with _at_row([key for _, key, _ in new]):
+            made = agenda.create_many(session, actor, [data for *_, data in new], source=RecordSource.protocol)
+        for (n, _, _), row in zip(new, made, strict=True):
+            out[n] = row
+    return [row for row in out if row is not None]
+
+
+def _new_item(meeting: Meeting, item: PlannedItem, person_of: PersonOf) -> AgendaItemCreate:
+    presenters = [_presenter_in(person_of, p.name, p.organisation, p.person) for p in item.presenters]
+    return AgendaItemCreate(
+        meeting_id=meeting.id,
+        number=item.number,
+        title=item.title,
+        kind=item.kind,  # type: ignore[arg-type]
+        format=item.format,  # type: ignore[arg-type]
+        section=item.section,
+        minutes_text=item.minutes_text,
+        presenters=presenters,
+        position=item.position,
+    )
+
+
+def _update_item(
+    session: Session, actor: Actor, item: PlannedItem, rows: dict[uuid.UUID, AgendaItem], person_of: PersonOf
 ) -> AgendaItem:
-    if item.action is Action.create:
-        presenters = [_presenter_in(person_of, p.name, p.organisation, p.person) for p in item.presenters]
-        new = AgendaItemCreate(
-            meeting_id=meeting.id,
-            number=item.number,
-            title=item.title,
-            kind=item.kind,  # type: ignore[arg-type]
-            format=item.format,  # type: ignore[arg-type]
-            section=item.section,
-            minutes_text=item.minutes_text,
-            presenters=presenters,
-            position=item.position,
-        )
-        return agenda.create(session, actor, new, source=RecordSource.protocol)
     assert item.item_id is not None
     row = rows[item.item_id]
     if item.action not in WRITES:
@@ -303,21 +345,34 @@ def _presenters_after(session: Session, row: AgendaItem, item: PlannedItem, pers
     return out
 
 
-def _apply_decision(session: Session, actor: Actor, item: AgendaItem, d: PlannedDecision) -> None:
-    if d.action is Action.create:
-        data = DecisionCreate(
-            agenda_item_id=item.id,
-            kind=d.kind,  # type: ignore[arg-type]
-            text=d.text,
-            clauses=d.clauses,
-            body_id=d.body_id,
-            assignee_body_id=d.assignee_body_id,
-            target_body_id=d.target_body_id,
-        )
-        decisions.create(session, actor, data, source=RecordSource.protocol)
-    elif d.action in WRITES and d.decision_id is not None and (fields := merge.writes(d.changes)):
-        row = decisions.get(session, d.decision_id)
-        decisions.update(session, actor, row, DecisionUpdate.model_validate(fields), source=_source(d))
+def _apply_decisions(session: Session, actor: Actor, items: list[PlannedItem], rows: list[AgendaItem]) -> None:
+    """The changed decisions updated, the new ones created together."""
+    new: list[tuple[str, DecisionCreate]] = []
+    for item, row in zip(items, rows, strict=True):
+        for d in item.decisions:
+            key = f"item/{item.number}/decision/{d.kind}"
+            with _at(key):
+                if d.action is Action.create:
+                    new.append((key, _new_decision(row, d)))
+                elif d.action in WRITES and d.decision_id is not None and (fields := merge.writes(d.changes)):
+                    stored = decisions.get(session, d.decision_id)
+                    change = DecisionUpdate.model_validate(fields)
+                    decisions.update(session, actor, stored, change, source=_source(d))
+    if new:
+        with _at_row([key for key, _ in new]):
+            decisions.create_many(session, actor, [data for _, data in new], source=RecordSource.protocol)
+
+
+def _new_decision(item: AgendaItem, d: PlannedDecision) -> DecisionCreate:
+    return DecisionCreate(
+        agenda_item_id=item.id,
+        kind=d.kind,  # type: ignore[arg-type]
+        text=d.text,
+        clauses=d.clauses,
+        body_id=d.body_id,
+        assignee_body_id=d.assignee_body_id,
+        target_body_id=d.target_body_id,
+    )
 
 
 def _apply_attendance(

@@ -71,7 +71,7 @@ def seats(attendance: list[PlannedAttendee], persons: list[PlannedPerson]) -> li
 def infer(session: Session, actor: Actor, found: list[Seat], day: date, warnings: list[str]) -> list[PlannedMembership]:
     """What the seats shown on `day` mean for memberships: create, extend, or nothing (already seated)."""
     allowed = [s for s in found if actor.holds(Role.secretary, s.body_id)]
-    for body_id in dict.fromkeys(s.body_id for s in found if s not in allowed):
+    for body_id in dict.fromkeys(s.body_id for s in found if not actor.holds(Role.secretary, s.body_id)):
         body = session.get(Organisation, body_id)
         name = body.name if body else str(body_id)
         warnings.append(f"memberships of {name} are not inferred: only its secretary may change them")
@@ -130,7 +130,9 @@ def _memberships(session: Session, found: list[Seat]) -> dict[tuple[uuid.UUID, u
 
 
 def apply(session: Session, actor: Actor, planned: list[PlannedMembership], person_ids: dict[str, uuid.UUID]) -> None:
-    """Write the memberships through the people service (its rules and the audit log), marked inferred."""
+    """Write the memberships through the people service (its rules and the audit log), marked inferred: the new
+    ones together, checked and written as one set."""
+    new = []
     for p in planned:
         person_id = p.person_id or person_ids.get(p.name)
         if person_id is None:
@@ -141,12 +143,14 @@ def apply(session: Session, actor: Actor, planned: list[PlannedMembership], pers
                 session, actor, people.get_membership(session, p.membership_id), change, MembershipSource.inferred
             )
             continue
-        new = MembershipCreate(
-            person_id=person_id,
-            body_id=p.body_id,
-            role=p.role,
-            on_behalf_of_id=p.on_behalf_of_id,
-            start_date=p.start_date,
-            end_date=p.end_date,
+        new.append(
+            MembershipCreate(
+                person_id=person_id,
+                body_id=p.body_id,
+                role=p.role,
+                on_behalf_of_id=p.on_behalf_of_id,
+                start_date=p.start_date,
+                end_date=p.end_date,
+            )
         )
-        people.create_membership(session, actor, new, MembershipSource.inferred)
+    people.create_memberships(session, actor, new, MembershipSource.inferred)

@@ -67,9 +67,11 @@ def plan_parsed(
     info: "common.FileInfo",
     resolutions: Resolutions | None = None,
     strict: bool = True,
+    applying: bool = False,
 ) -> ProtocolPlan:
     """`strict`: every key of `resolutions` must be a conflict of this plan (not so for one protocol of a folder,
-    which checks the keys against all its protocols)."""
+    which checks the keys against all its protocols). `applying`: the plan is made to be applied in this
+    transaction, so a clean rehearsal is kept as the apply (the rows are written once; see apply.rehearse)."""
     orgs, index = OrganisationIndex.load(session), PeopleIndex.load(session)
     warnings = list(parsed.warnings)
     lead = orgs.find(parsed.body)
@@ -157,7 +159,7 @@ def plan_parsed(
         warnings=warnings,
         counts=counts,
     )
-    result.problems = protocol_apply.rehearse(session, actor, result)
+    result.problems = protocol_apply.rehearse(session, actor, result, keep=applying)
     common.seal(result)
     return result
 

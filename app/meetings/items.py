@@ -2,15 +2,19 @@
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, null
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor
+from app.core.reads import execute, id_array, shape
 from app.core.text import clean
 from app.core.time import local
 from app.meetings import service as meetings
@@ -25,7 +29,6 @@ from app.meetings.models import (
     Meeting,
     NextNumber,
     PresenterIn,
-    PresenterOut,
     RecordSource,
 )
 from app.people.models import Person
@@ -40,6 +43,18 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(AgendaItem.updated_at),
 }
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+# An item as it is shown: its cases in the row's own statement; its presenters (objects, not ids) come from one
+# query for all the rows read (`with_presenters`).
+SHAPE = shape(
+    AgendaItem,
+    AgendaItemOut,
+    computed={
+        "presenters": null(),  # filled in by with_presenters
+        "case_ids": id_array(
+            select(ItemCase.case_id).where(ItemCase.item_id == AgendaItem.id).order_by(col(ItemCase.case_id))
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -57,61 +72,75 @@ def get(session: Session, ident: uuid.UUID) -> AgendaItem:
 
 
 def list_page(session: Session, flt: ItemFilter, params: ListParams) -> PageResult:
-    stmt = select(AgendaItem)
+    stmt = SHAPE.select()
     if flt.meeting_id:
-        stmt = stmt.where(AgendaItem.meeting_id == flt.meeting_id)
+        stmt = stmt.where(col(AgendaItem.meeting_id) == flt.meeting_id)
     if flt.case_id:
         stmt = stmt.where(col(AgendaItem.id).in_(select(ItemCase.item_id).where(ItemCase.case_id == flt.case_id)))
     if flt.body_id:
-        stmt = stmt.where(AgendaItem.body_id == flt.body_id)
+        stmt = stmt.where(col(AgendaItem.body_id) == flt.body_id)
     if flt.year:
-        stmt = stmt.where(AgendaItem.year == flt.year)
+        stmt = stmt.where(col(AgendaItem.year) == flt.year)
     if flt.kind:
         stmt = stmt.where(col(AgendaItem.kind).in_(flt.kind))
     if flt.public_only:
         published = select(Meeting.id).where(col(Meeting.status).in_(meetings.PUBLISHED))
         stmt = stmt.where(col(AgendaItem.public), col(AgendaItem.meeting_id).in_(published))
-    return paginate(session, stmt, AgendaItem, params, SORT_COLUMNS)
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
 def items_of(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[AgendaItem]:
-    stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
+    """A meeting's live items as stored objects, in agenda order: for the writes that change them (imports)."""
+    return list(session.exec(_live_items(select(AgendaItem), meeting_id, public_only)))
+
+
+def item_ids_of(meeting_id: uuid.UUID, public_only: bool = False) -> Any:
+    """The ids of a meeting's live items (the public ones only, for public reading), as a subquery."""
+    stmt = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
+    return stmt.where(col(AgendaItem.public)) if public_only else stmt
+
+
+def _live_items(stmt: Any, meeting_id: uuid.UUID, public_only: bool) -> Any:
+    stmt = stmt.where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
     if public_only:
         stmt = stmt.where(col(AgendaItem.public))
-    return list(session.exec(stmt.order_by(col(AgendaItem.position), col(AgendaItem.id))))
+    return stmt.order_by(col(AgendaItem.position), col(AgendaItem.id))
 
 
-def render_many(session: Session, items: list[AgendaItem]) -> dict[uuid.UUID, AgendaItemOut]:
-    """Presenters (with names) and cases of a page in a constant number of queries."""
-    ids = [i.id for i in items]
-    presenters: dict[uuid.UUID, list[PresenterOut]] = {i: [] for i in ids}
-    cases: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    if ids:
-        rows = list(
-            session.exec(
-                select(ItemPresenter).where(col(ItemPresenter.item_id).in_(ids)).order_by(col(ItemPresenter.position))
-            )
+def shown_items(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[dict[str, Any]]:
+    """A meeting's live items as they are shown, in agenda order (the protocol read)."""
+    return with_presenters(session, SHAPE.rows(session, _live_items(SHAPE.select(), meeting_id, public_only)))
+
+
+def with_presenters(session: Session, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill in the items' presenters (with a known person's name) from one query for them all."""
+    items = list(items)
+    by_item: dict[uuid.UUID, list[dict[str, Any]]] = {i["id"]: [] for i in items}
+    if by_item:
+        person_name = col(Person.given_name) + " " + col(Person.family_name)
+        columns = [
+            col(ItemPresenter.item_id).label("item_id"),
+            col(ItemPresenter.person_id).label("person_id"),
+            func.coalesce(func.nullif(ItemPresenter.name, ""), person_name, "").label("name"),
+            col(ItemPresenter.organisation).label("organisation"),
+        ]
+        rows = execute(
+            session,
+            sql_select(*columns)
+            .outerjoin(Person, col(Person.id) == ItemPresenter.person_id)
+            .where(col(ItemPresenter.item_id).in_(by_item))
+            .order_by(col(ItemPresenter.position)),
         )
-        person_ids = {r.person_id for r in rows if r.person_id}
-        names = {
-            p.id: f"{p.given_name} {p.family_name}"
-            for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))
-        }
-        for r in rows:
-            name = r.name or (names.get(r.person_id, "") if r.person_id else "")
-            presenters[r.item_id].append(PresenterOut(person_id=r.person_id, name=name, organisation=r.organisation))
-        for link in session.exec(select(ItemCase).where(col(ItemCase.item_id).in_(ids))):
-            cases[link.item_id].append(link.case_id)
-    return {
-        i.id: AgendaItemOut.model_validate(
-            i, update={"presenters": presenters[i.id], "case_ids": sorted(cases[i.id], key=str)}
-        )
-        for i in items
-    }
+        for row in rows:
+            presenter = dict(row._mapping)
+            by_item[presenter.pop("item_id")].append(presenter)
+    for item in items:
+        item["presenters"] = by_item[item["id"]]
+    return items
 
 
-def render(session: Session, item: AgendaItem) -> AgendaItemOut:
-    return render_many(session, [item])[item.id]
+def render(session: Session, item: AgendaItem) -> dict[str, Any]:
+    return with_presenters(session, [SHAPE.one(session, item.id)])[0]
 
 
 def number_value(number: str) -> int:

@@ -105,6 +105,9 @@ def select_shown() -> Select[Any]:
     return SHAPE.select().add_columns(*(count.label(f"_tally_{name}") for name, count in _TALLY.items()))
 
 
+_ONE = select_shown().where(col(Decision.id) == bindparam("id"))
+
+
 def render(row: Row[Any]) -> dict[str, Any]:
     out = SHAPE.render(row)
     if out["kind"] == DecisionKind.recommendation:
@@ -118,7 +121,7 @@ def render(row: Row[Any]) -> dict[str, Any]:
 def shown(session: Session, ident: uuid.UUID) -> dict[str, Any]:
     """One decision as it is shown (after a write, in the same transaction, or for a GET)."""
     session.flush()
-    return render(execute(session, select_shown().where(col(Decision.id) == ident)).one())
+    return render(execute(session, _ONE, {"id": ident}).one())
 
 
 @dataclass(frozen=True)

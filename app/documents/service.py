@@ -2,12 +2,14 @@
 
 import re
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from sqlalchemy import Boolean, Label, and_, delete, null, type_coerce
+from sqlalchemy import Boolean, Label, and_, bindparam, delete, null, type_coerce
 from sqlalchemy import select as sql_select
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.core import crud
@@ -85,37 +87,36 @@ def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> Page
     return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
+# Built once: the links of the documents given as the `document_ids` parameter, each one's by target type and id.
+_LINK_COLUMNS: list[Label[Any]] = [
+    col(DocumentLink.document_id).label("document_id"),
+    col(DocumentLink.target_type).label("target_type"),
+    col(DocumentLink.target_id).label("target_id"),
+]
+_LINKS = (
+    sql_select(*_LINK_COLUMNS)
+    .where(col(DocumentLink.document_id).in_(bindparam("document_ids", expanding=True)))
+    .order_by(col(DocumentLink.target_type), col(DocumentLink.target_id))
+)
+
+
+def _links(session: Session, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in execute(session, _LINKS, {"document_ids": ids})] if ids else []
+
+
 def links_of(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[LinkIn]]:
     out: dict[uuid.UUID, list[LinkIn]] = {i: [] for i in ids}
-    for document_id, target in _links(session, ids):
-        out[document_id].append(LinkIn.model_validate(target))
+    for link in _links(session, ids):
+        out[link.pop("document_id")].append(LinkIn.model_validate(link))
     return out
 
 
-def _links(session: Session, ids: Any) -> list[tuple[uuid.UUID, dict[str, Any]]]:
-    """The links of these documents, each document's by target type and id, as plain data."""
-    if not ids:
-        return []
-    columns: list[Label[Any]] = [
-        col(DocumentLink.document_id).label("document_id"),
-        col(DocumentLink.target_type).label("target_type"),
-        col(DocumentLink.target_id).label("target_id"),
-    ]
-    stmt = (
-        sql_select(*columns)
-        .where(col(DocumentLink.document_id).in_(ids))
-        .order_by(col(DocumentLink.target_type), col(DocumentLink.target_id))
-    )
-    links = [dict(row._mapping) for row in execute(session, stmt)]
-    return [(link.pop("document_id"), link) for link in links]
-
-
-def with_links(session: Session, docs: Any) -> list[dict[str, Any]]:
+def with_links(session: Session, docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill in the documents' links from one query for them all."""
     docs = list(docs)
     by_doc: dict[uuid.UUID, list[dict[str, Any]]] = {d["id"]: [] for d in docs}
-    for document_id, target in _links(session, list(by_doc)):
-        by_doc[document_id].append(target)
+    for link in _links(session, list(by_doc)):
+        by_doc[link.pop("document_id")].append(link)
     for doc in docs:
         doc["links"] = by_doc[doc["id"]]
     return docs
@@ -125,12 +126,17 @@ def render(session: Session, doc: Document) -> dict[str, Any]:
     return with_links(session, [SHAPE.one(session, doc.id)])[0]
 
 
-def for_targets(session: Session, target_ids: Any) -> list[dict[str, Any]]:
-    """The documents linked to any of these objects (a meeting and its items; ids or a subquery of them), as they
-    are shown, oldest first."""
-    linked = select(DocumentLink.document_id).where(col(DocumentLink.target_id).in_(target_ids))
+def linked_to(targets: Any) -> Select[Any]:
+    """The statement of the live documents linked to any of `targets` (a subquery of ids, which may take
+    parameters), as they are shown, oldest first."""
+    linked = sql_select(col(DocumentLink.document_id)).where(col(DocumentLink.target_id).in_(targets))
     stmt = SHAPE.select().where(col(Document.id).in_(linked), col(Document.deleted_at).is_(None))
-    return with_links(session, SHAPE.rows(session, stmt.order_by(col(Document.created_at), col(Document.id))))
+    return stmt.order_by(col(Document.created_at), col(Document.id))
+
+
+def for_targets(session: Session, stmt: Select[Any], params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The documents a `linked_to` statement reads, with their links."""
+    return with_links(session, [SHAPE.render(row) for row in execute(session, stmt, params)])
 
 
 def _target_model(target: LinkTarget) -> type:

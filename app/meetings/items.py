@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, null
+from sqlalchemy import Label, bindparam, delete, func, null
 from sqlalchemy import select as sql_select
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.core import crud
@@ -89,49 +90,56 @@ def list_page(session: Session, flt: ItemFilter, params: ListParams) -> PageResu
     return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
-def items_of(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[AgendaItem]:
+def _of_meeting(public_only: bool) -> list[Any]:
+    """The live items (the public ones only, for public reading) of the meeting given as the statement's
+    `meeting_id` parameter."""
+    live = [col(AgendaItem.meeting_id) == bindparam("meeting_id"), col(AgendaItem.deleted_at).is_(None)]
+    return [*live, col(AgendaItem.public)] if public_only else live
+
+
+def item_ids_of(public_only: bool = False) -> Select[Any]:
+    """The ids of the items a protocol read shows (see _of_meeting), as a subquery."""
+    return sql_select(col(AgendaItem.id)).where(*_of_meeting(public_only))
+
+
+_IN_ORDER = (col(AgendaItem.position), col(AgendaItem.id))
+# Built once: the statements of a protocol read run with the meeting's id as their one parameter.
+_LIVE = select(AgendaItem).where(*_of_meeting(False)).order_by(*_IN_ORDER)
+_SHOWN = {p: SHAPE.select().where(*_of_meeting(p)).order_by(*_IN_ORDER) for p in (False, True)}
+_PRESENTER_COLUMNS: list[Label[Any]] = [
+    col(ItemPresenter.item_id).label("item_id"),
+    col(ItemPresenter.person_id).label("person_id"),
+    # A presenter named as free text, else the person's name.
+    func.coalesce(
+        func.nullif(ItemPresenter.name, ""), col(Person.given_name) + " " + col(Person.family_name), ""
+    ).label("name"),
+    col(ItemPresenter.organisation).label("organisation"),
+]
+_PRESENTERS = (
+    sql_select(*_PRESENTER_COLUMNS)
+    .outerjoin(Person, col(Person.id) == ItemPresenter.person_id)
+    .where(col(ItemPresenter.item_id).in_(bindparam("item_ids", expanding=True)))
+    .order_by(col(ItemPresenter.position))
+)
+
+
+def items_of(session: Session, meeting_id: uuid.UUID) -> list[AgendaItem]:
     """A meeting's live items as stored objects, in agenda order: for the writes that change them (imports)."""
-    return list(session.exec(_live_items(select(AgendaItem), meeting_id, public_only)))
-
-
-def item_ids_of(meeting_id: uuid.UUID, public_only: bool = False) -> Any:
-    """The ids of a meeting's live items (the public ones only, for public reading), as a subquery."""
-    stmt = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
-    return stmt.where(col(AgendaItem.public)) if public_only else stmt
-
-
-def _live_items(stmt: Any, meeting_id: uuid.UUID, public_only: bool) -> Any:
-    stmt = stmt.where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
-    if public_only:
-        stmt = stmt.where(col(AgendaItem.public))
-    return stmt.order_by(col(AgendaItem.position), col(AgendaItem.id))
+    return list(session.exec(_LIVE, params={"meeting_id": meeting_id}))
 
 
 def shown_items(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[dict[str, Any]]:
-    """A meeting's live items as they are shown, in agenda order (the protocol read)."""
-    return with_presenters(session, SHAPE.rows(session, _live_items(SHAPE.select(), meeting_id, public_only)))
+    """A meeting's live items (only the public ones, for public reading) as they are shown, in agenda order."""
+    rows = execute(session, _SHOWN[public_only], {"meeting_id": meeting_id})
+    return with_presenters(session, [SHAPE.render(row) for row in rows])
 
 
 def with_presenters(session: Session, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Fill in the items' presenters (with a known person's name) from one query for them all."""
+    """Fill in the items' presenters from one query for them all."""
     items = list(items)
     by_item: dict[uuid.UUID, list[dict[str, Any]]] = {i["id"]: [] for i in items}
     if by_item:
-        person_name = col(Person.given_name) + " " + col(Person.family_name)
-        columns = [
-            col(ItemPresenter.item_id).label("item_id"),
-            col(ItemPresenter.person_id).label("person_id"),
-            func.coalesce(func.nullif(ItemPresenter.name, ""), person_name, "").label("name"),
-            col(ItemPresenter.organisation).label("organisation"),
-        ]
-        rows = execute(
-            session,
-            sql_select(*columns)
-            .outerjoin(Person, col(Person.id) == ItemPresenter.person_id)
-            .where(col(ItemPresenter.item_id).in_(by_item))
-            .order_by(col(ItemPresenter.position)),
-        )
-        for row in rows:
+        for row in execute(session, _PRESENTERS, {"item_ids": list(by_item)}):
             presenter = dict(row._mapping)
             by_item[presenter.pop("item_id")].append(presenter)
     for item in items:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, func
+from sqlalchemy import String, bindparam, case, cast, delete, func
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
@@ -15,7 +15,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
-from app.core.reads import id_array, shape
+from app.core.reads import execute, id_array, shape
 from app.core.textsearch import TextFields, matching
 from app.core.time import STOCKHOLM, local, to_utc
 from app.meetings.models import (
@@ -300,15 +300,18 @@ ATTENDANCE_SHAPE = shape(
 )
 
 
+# Built once, run with the meeting's id as its parameter.
+_ATTENDANCE = (
+    ATTENDANCE_SHAPE.select()
+    .join(Person, col(Person.id) == Attendance.person_id)
+    .where(col(Attendance.meeting_id) == bindparam("meeting_id"))
+    .order_by(col(Attendance.position))
+)
+
+
 def attendance_of(session: Session, meeting_id: uuid.UUID) -> list[dict[str, Any]]:
     """A meeting's attendance list as it is shown, with names, in one statement."""
-    stmt = (
-        ATTENDANCE_SHAPE.select()
-        .join(Person, col(Person.id) == Attendance.person_id)
-        .where(col(Attendance.meeting_id) == meeting_id)
-        .order_by(col(Attendance.position))
-    )
-    return ATTENDANCE_SHAPE.rows(session, stmt)
+    return [ATTENDANCE_SHAPE.render(row) for row in execute(session, _ATTENDANCE, {"meeting_id": meeting_id})]
 
 
 def _check_attendance(session: Session, meeting: Meeting, entries: list[AttendanceIn]) -> None:

@@ -515,9 +515,7 @@ def test_list_statements_do_not_grow_with_the_number_of_items(
     assert few() == many()
 
 
-def test_the_list_takes_a_constant_number_of_statements(
-    client: TestClient, admin: Headers, count_queries: Any
-) -> None:
+def test_the_list_takes_a_constant_number_of_statements(client: TestClient, admin: Headers, count_queries: Any) -> None:
     council = body(client, admin)
     m = meeting(client, admin, council)
     linked, katarina = case(client, admin), person(client, admin, "Katarina", "Åström")

@@ -21,7 +21,7 @@ from tests.conftest import DatabaseInfo
 from tests.golden_json import check
 from tests.golden_world import API, GoldenWorld, build
 
-# Every list endpoint (each `paginate(` in app), with the filter that makes it the list a client reads.
+# Every list endpoint (each `read_page(` in app), with the filter that makes it the list a client reads.
 LISTS = {
     "meetings": "/meetings",
     "agenda_items": "/agenda-items?meeting_id={meeting}",

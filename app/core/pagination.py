@@ -189,47 +189,6 @@ class PageResult:
     limit: int
 
 
-def paginate(
-    session: Session,
-    stmt: Select[Any],
-    model: Any,
-    params: ListParams,
-    sort_columns: SortColumns,
-) -> PageResult:
-    """Run one page of `stmt` (already filtered) with keyset pagination on (sort column, id).
-
-    Without `updated_since` soft-deleted rows are left out; with it they come back, to be shown as tombstones.
-    """
-    if params.updated_since is not None:
-        stmt = stmt.where(getattr(model, "updated_at", model.created_at) >= params.updated_since)
-    elif hasattr(model, "deleted_at"):
-        stmt = stmt.where(model.deleted_at.is_(None))
-    if params.created_since is not None:
-        stmt = stmt.where(model.created_at >= params.created_since)
-
-    total = None
-    if params.count:
-        total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-
-    descending = params.sort.startswith("-")
-    field = params.sort.lstrip("-")
-    column = sort_columns[field]
-    if params.cursor:
-        value, ident = decode_cursor(params.cursor, params.binding, params.sort, _python_type(column))
-        # A row-value comparison lets both databases seek the index instead of scanning an OR.
-        key, bound = tuple_(column, model.id), tuple_(literal(value, column.type), literal(ident, model.id.type))
-        stmt = stmt.where(key < bound if descending else key > bound)
-    order = (column.desc(), model.id.desc()) if descending else (column.asc(), model.id.asc())
-    rows = list(session.execute(stmt.order_by(*order).limit(params.limit + 1)).scalars().unique())
-
-    next_cursor = None
-    if len(rows) > params.limit:
-        rows = rows[: params.limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(params.binding, params.sort, _sort_value(last, column, field), last.id)
-    return PageResult(rows, next_cursor, total, params.limit)
-
-
 def read_page(
     session: Session, shape: Shape, stmt: Select[Any], params: ListParams, sort_columns: SortColumns
 ) -> PageResult:
@@ -304,11 +263,6 @@ def _python_type(column: Any) -> type:
     return expected
 
 
-def _sort_value(row: Any, column: Any, field: str) -> Any:
-    key = getattr(column, "key", None) or field
-    return getattr(row, key)
-
-
 def page_links(request: Request, next_cursor: str | None) -> Links:
     """`links.next` is this very request with only the cursor replaced, so every filter is carried along."""
     next_url = None
@@ -317,18 +271,6 @@ def page_links(request: Request, next_cursor: str | None) -> Links:
         params.append(("cursor", next_cursor))
         next_url = str(request.url.replace(query=urlencode(params)))
     return Links(self=str(request.url), next=next_url)
-
-
-def to_page(request: Request, result: PageResult, render: Callable[[Any], Any]) -> dict[str, Any]:
-    data = [
-        Tombstone(id=row.id, updated_at=row.updated_at) if getattr(row, "deleted_at", None) is not None else render(row)
-        for row in result.items
-    ]
-    return {
-        "data": data,
-        "links": page_links(request, result.next_cursor),
-        "pagination": PaginationInfo(limit=result.limit, total=result.total),
-    }
 
 
 def whole_list(request: Request, rows: list[Any], limit: int | None = None) -> dict[str, Any]:

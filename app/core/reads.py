@@ -67,10 +67,12 @@ def id_array(inner: Select[Any]) -> ColumnElement[list[uuid.UUID]]:
     return _IdArray(inner)
 
 
-def execute(session: Session, stmt: Select[Any]) -> Result[Any]:
+def execute(session: Session, stmt: Select[Any], params: Mapping[str, Any] | None = None) -> Result[Any]:
     """Run a read of plain columns on the session's connection (its transaction), past the ORM: the ORM's row
-    loading costs more than the query itself when no object is wanted."""
-    return session.connection().execute(stmt)
+    loading costs more than the query itself when no object is wanted. `params`: values of the statement's
+    `bindparam`s, for a statement built once and run many times (building one and computing its cache key cost
+    more than running it on a small read)."""
+    return session.connection().execute(stmt, params)
 
 
 @dataclass(frozen=True)

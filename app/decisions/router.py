@@ -1,15 +1,15 @@
 """HTTP for decisions and the answers to recommendations."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
-from app.core.pagination import ListParams, Page, list_params, to_page, whole_list
+from app.core.pagination import ListParams, Page, list_params, page_of, whole_list
 from app.core.textsearch import text_query
 from app.core.time import QueryDate
 from app.decisions import service
@@ -29,7 +29,14 @@ router = APIRouter(prefix="/decisions", tags=["decisions"])
 Params = Annotated[ListParams, Depends(list_params("Decision", list(service.SORT_COLUMNS), "-decided_on"))]
 
 
-@router.get("", name="decisions_list", summary="List decisions", responses=CSV_LIST, openapi_extra=PUBLIC_READ)
+@router.get(
+    "",
+    name="decisions_list",
+    summary="List decisions",
+    response_model=Page[DecisionOut],
+    responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
+)
 def list_decisions(
     request: Request,
     session: DbSession,
@@ -51,7 +58,7 @@ def list_decisions(
     assignee_body_id: uuid.UUID | None = None,
     target_body_id: uuid.UUID | None = None,
     q: Annotated[str | None, text_query("decision's text")] = None,
-) -> Page[DecisionOut]:
+) -> Response:
     """Decisions (beslut) with many filters: by body, meeting, item, case and date; recommendations not
     yet answered by a principal or past their deadline; assignments by status, due date and assignee. Any reader
     (and without a token, decisions of held meetings, when public reading is on); also as CSV."""
@@ -73,8 +80,7 @@ def list_decisions(
         q=q,
     )
     result = service.list_page(session, flt, params)
-    rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "decisions")
+    return list_response(request, page_of(request, result, service.render), "decisions")
 
 
 @router.post(
@@ -85,30 +91,35 @@ def create_decision(request: Request, session: DbSession, actor: Reader, body: D
     (with a deadline for their answers), an assignment (with assignee and report-back) or a referral. Secretaries of
     the deciding body and admins."""
     decision = service.create(session, actor, body)
-    return created(request, decision, service.render(session, decision), "decisions_get")  # type: ignore[return-value]
+    return created(request, decision, service.shown(session, decision.id), "decisions_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="decisions_get", summary="Get a decision, with its tally", openapi_extra=PUBLIC_READ)
-def get_decision(id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response) -> DecisionOut:
+@router.get(
+    "/{id}",
+    name="decisions_get",
+    summary="Get a decision, with its tally",
+    response_model=DecisionOut,
+    openapi_extra=PUBLIC_READ,
+)
+def get_decision(id: uuid.UUID, session: DbSession, actor: PublicReader) -> Response:
     """One decision, with its tally of answers when it is a recommendation. Any reader (and without a token,
     when public reading is on and the meeting is held)."""
     decision = service.get(session, id)
     if actor is None and meetings.get(session, decision.meeting_id).status not in meetings.PUBLISHED:
         raise not_found("decision", id)
-    with_etag(response, decision)
-    return service.render(session, decision)
+    return answer(service.shown(session, decision.id), decision)
 
 
-@router.patch("/{id}", name="decisions_update", summary="Update a decision")
+@router.patch("/{id}", name="decisions_update", summary="Update a decision", response_model=DecisionOut)
 def update_decision(
     id: uuid.UUID, body: DecisionUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
-) -> DecisionOut:
+) -> dict[str, Any]:
     """Change the fields sent. Secretaries of the deciding body and admins."""
     decision = service.get(session, id)
     check_if_match(if_match, decision)
     service.update(session, actor, decision, body)
     with_etag(response, decision)
-    return service.render(session, decision)
+    return service.shown(session, decision.id)
 
 
 @router.delete("/{id}", name="decisions_delete", summary="Delete a decision", status_code=204)
@@ -120,22 +131,32 @@ def delete_decision(id: uuid.UUID, session: DbSession, actor: Reader, if_match: 
     return Response(status_code=204)
 
 
-@router.get("/{id}/responses", name="responses_list", summary="Every recipient's answer to a recommendation")
+@router.get(
+    "/{id}/responses",
+    name="responses_list",
+    summary="Every recipient's answer to a recommendation",
+    response_model=Page[ResponseOut],
+)
 def list_responses(
     request: Request,
     id: uuid.UUID,
     session: DbSession,
     _actor: Reader,
     status: Annotated[list[ResponseStatus] | None, Query(description="Only answers with these statuses.")] = None,
-) -> Page[ResponseOut]:
+) -> Response:
     """Every recipient principal's answer to a recommendation (adopted, rejected, pending, …), including
     those not yet answered. Any reader."""
     rows = service.responses_of(session, service.get(session, id), status)
     return list_response(request, whole_list(request, rows), "responses")
 
 
-@router.post("/{id}/responses", name="responses_answer", summary="Answer a recommendation for a principal")
-def answer(id: uuid.UUID, body: ResponseIn, session: DbSession, actor: Reader) -> ResponseOut:
+@router.post(
+    "/{id}/responses",
+    name="responses_answer",
+    summary="Answer a recommendation for a principal",
+    response_model=ResponseOut,
+)
+def answer_recommendation(id: uuid.UUID, body: ResponseIn, session: DbSession, actor: Reader) -> dict[str, Any]:
     """Answer a recommendation for one principal organisation (e.g. Umeå kommun adopts it). Editors of that
     principal and admins."""
     return service.answer(session, actor, service.get(session, id), body)

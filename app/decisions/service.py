@@ -4,15 +4,20 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Date, bindparam, case, func, null
+from sqlalchemy.engine import Row
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col, select
 
 from app.cases import service as cases
 from app.cases.models import Case
 from app.core import crud
 from app.core.errors import Forbidden, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import execute, id_array, shape
 from app.core.textsearch import TextFields, matching
 from app.core.time import local_date, today
 from app.decisions.models import (
@@ -60,6 +65,66 @@ TEXT_FIELDS: TextFields = (col(Decision.text),)
 OPEN_ASSIGNMENT = (AssignmentStatus.open, AssignmentStatus.in_progress)
 
 
+# Today in Stockholm, taken when a statement runs (not when it is built): "overdue" moves with the calendar.
+_TODAY = bindparam("today", callable_=today, type_=Date)
+_LIVE_ANSWER = (
+    col(RecommendationResponse.decision_id) == Decision.id,
+    col(RecommendationResponse.deleted_at).is_(None),
+)
+_OVERDUE = (col(RecommendationResponse.status) == ResponseStatus.pending, col(Decision.response_deadline) < _TODAY)
+
+
+def _count(*where: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many live answers of the row's decision match; for recommendations only (null for the rest, and the
+    database does not count them)."""
+    counted = select(func.count()).where(*_LIVE_ANSWER, *where).scalar_subquery()
+    return case((col(Decision.kind) == DecisionKind.recommendation, counted))
+
+
+# The tally's counts, in Tally's order, read in the row's own statement beside the decision's fields.
+_TALLY = {
+    name: _count(col(RecommendationResponse.status) == ResponseStatus(name)) if name != "overdue" else _count(*_OVERDUE)
+    for name in Tally.model_fields
+}
+# A decision as it is shown. Its tally is assembled from the _TALLY columns (see render).
+SHAPE = shape(
+    Decision,
+    DecisionOut,
+    computed={
+        "tally": null(),
+        "overdue_principal_ids": id_array(
+            select(RecommendationResponse.organisation_id)
+            .where(*_LIVE_ANSWER, *_OVERDUE)
+            .order_by(col(RecommendationResponse.organisation_id))
+        ),
+    },
+)
+
+
+def select_shown() -> Select[Any]:
+    """The statement a decision is shown from (add filters and order)."""
+    return SHAPE.select().add_columns(*(count.label(f"_tally_{name}") for name, count in _TALLY.items()))
+
+
+_ONE = select_shown().where(col(Decision.id) == bindparam("id"))
+
+
+def render(row: Row[Any]) -> dict[str, Any]:
+    out = SHAPE.render(row)
+    if out["kind"] == DecisionKind.recommendation:
+        values = row._mapping
+        out["tally"] = {name: values[f"_tally_{name}"] for name in _TALLY}
+    else:
+        out["overdue_principal_ids"] = None
+    return out
+
+
+def shown(session: Session, ident: uuid.UUID) -> dict[str, Any]:
+    """One decision as it is shown (after a write, in the same transaction, or for a GET)."""
+    session.flush()
+    return render(execute(session, _ONE, {"id": ident}).one())
+
+
 @dataclass(frozen=True)
 class DecisionFilter:
     kind: list[DecisionKind] | None = None
@@ -84,7 +149,7 @@ def get(session: Session, ident: uuid.UUID) -> Decision:
 
 
 def list_page(session: Session, flt: DecisionFilter, params: ListParams) -> PageResult:
-    stmt = matching(select(Decision), TEXT_FIELDS, flt.q)
+    stmt = matching(select_shown(), TEXT_FIELDS, flt.q)
     if flt.kind:
         stmt = stmt.where(col(Decision.kind).in_(flt.kind))
     for field in ("body_id", "meeting_id", "agenda_item_id", "case_id", "assignee_body_id", "target_body_id"):
@@ -107,64 +172,20 @@ def list_page(session: Session, flt: DecisionFilter, params: ListParams) -> Page
         elif flt.overdue:
             stmt = stmt.where(late)
         else:
-            stmt = stmt.where(Decision.kind == DecisionKind.recommendation, ~late)
+            stmt = stmt.where(col(Decision.kind) == DecisionKind.recommendation, ~late)
     if flt.assignment_status:
         stmt = stmt.where(col(Decision.assignment_status).in_(flt.assignment_status))
     if flt.due_by:
         # "Assignments due or overdue": still open, due on or before the date.
         stmt = stmt.where(
-            Decision.kind == DecisionKind.assignment,
+            col(Decision.kind) == DecisionKind.assignment,
             col(Decision.due_date) <= flt.due_by,
             col(Decision.assignment_status).in_(OPEN_ASSIGNMENT),
         )
     if flt.published_only:
         published = select(meetings.Meeting.id).where(col(meetings.Meeting.status).in_(meetings.PUBLISHED))
         stmt = stmt.where(col(Decision.meeting_id).in_(published))
-    return paginate(session, stmt, Decision, params, SORT_COLUMNS)
-
-
-def render_many(session: Session, decisions: list[Decision]) -> dict[uuid.UUID, DecisionOut]:
-    """Tallies and overdue principals of a page from one query over the responses."""
-    rec_ids = [d.id for d in decisions if d.kind is DecisionKind.recommendation]
-    counts: dict[uuid.UUID, Counter[str]] = {i: Counter() for i in rec_ids}
-    overdue: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in rec_ids}
-    deadlines = {d.id: d.response_deadline for d in decisions}
-    if rec_ids:
-        rows = session.exec(
-            select(
-                RecommendationResponse.decision_id,
-                RecommendationResponse.organisation_id,
-                RecommendationResponse.status,
-            ).where(
-                col(RecommendationResponse.decision_id).in_(rec_ids), col(RecommendationResponse.deleted_at).is_(None)
-            )
-        )
-        for decision_id, org_id, status in rows:
-            counts[decision_id][ResponseStatus(status).value] += 1
-            deadline = deadlines[decision_id]
-            if status is ResponseStatus.pending and deadline is not None and deadline < today():
-                counts[decision_id]["overdue"] += 1
-                overdue[decision_id].append(org_id)
-    out = {}
-    for d in decisions:
-        tally = None
-        if d.kind is DecisionKind.recommendation:
-            c = counts[d.id]
-            tally = Tally(**{k: c[k] for k in Tally.model_fields})
-        out[d.id] = DecisionOut.model_validate(
-            d,
-            update={
-                "tally": tally,
-                "overdue_principal_ids": sorted(overdue[d.id], key=str)
-                if d.kind is DecisionKind.recommendation
-                else None,
-            },
-        )
-    return out
-
-
-def render(session: Session, decision: Decision) -> DecisionOut:
-    return render_many(session, [decision])[decision.id]
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
 def _require_secretary(actor: Actor, body_id: uuid.UUID) -> None:
@@ -356,30 +377,38 @@ def remove(session: Session, actor: Actor, decision: Decision) -> None:
 # --- responses ---
 
 
+# An answer as it is shown, with its principal's name joined in the same statement; `overdue` depends on the
+# decision's deadline (see responses_of).
+RESPONSE_SHAPE = shape(
+    RecommendationResponse,
+    ResponseOut,
+    computed={"organisation_name": col(Organisation.name).label("organisation_name"), "overdue": null()},
+)
+
+
 def responses_of(
-    session: Session, decision: Decision, statuses: list[ResponseStatus] | None = None
-) -> list[ResponseOut]:
+    session: Session, decision: Decision, statuses: list[ResponseStatus] | None = None, ident: uuid.UUID | None = None
+) -> list[dict[str, Any]]:
+    """The live answers to a recommendation (those with these statuses, or the one answer `ident`), by name."""
     stmt = (
-        select(RecommendationResponse, Organisation)
+        RESPONSE_SHAPE.select()
         .join(Organisation, col(Organisation.id) == RecommendationResponse.organisation_id)
-        .where(RecommendationResponse.decision_id == decision.id, col(RecommendationResponse.deleted_at).is_(None))
+        .where(col(RecommendationResponse.decision_id) == decision.id)
     )
+    if ident is not None:
+        stmt = stmt.where(col(RecommendationResponse.id) == ident)
+    else:
+        stmt = stmt.where(col(RecommendationResponse.deleted_at).is_(None))
     if statuses:
         stmt = stmt.where(col(RecommendationResponse.status).in_(statuses))
-    rows = session.exec(stmt.order_by(col(Organisation.name_sort))).all()
-    return [_response_out(decision, r, o.name) for r, o in rows]
+    late = decision.response_deadline is not None and decision.response_deadline < today()
+    rows = RESPONSE_SHAPE.rows(session, stmt.order_by(col(Organisation.name_sort)))
+    for row in rows:
+        row["overdue"] = late and row["status"] == ResponseStatus.pending
+    return rows
 
 
-def _response_out(decision: Decision, r: RecommendationResponse, org_name: str) -> ResponseOut:
-    late = (
-        r.status is ResponseStatus.pending
-        and decision.response_deadline is not None
-        and decision.response_deadline < today()
-    )
-    return ResponseOut.model_validate(r, update={"organisation_name": org_name, "overdue": late})
-
-
-def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn) -> ResponseOut:
+def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn) -> dict[str, Any]:
     """A principal's answer: only an editor of that principal (or an admin) may give it."""
     if decision.kind is not DecisionKind.recommendation:
         raise ValidationFailed(("body",), "only recommendations are answered")
@@ -402,5 +431,6 @@ def answer(session: Session, actor: Actor, decision: Decision, data: ResponseIn)
     # Answering again changes what is sent and keeps the rest (a later answer may only add the reference).
     diff = crud.apply_changes(row, data.model_dump(exclude={"organisation_id"}, exclude_unset=True))
     crud.save_update(session, actor, row, RESPONSE, diff)
-    org = session.get(Organisation, data.organisation_id)
-    return _response_out(decision, row, org.name if org else "")
+    session.flush()
+    (shown,) = responses_of(session, decision, ident=row.id)
+    return shown

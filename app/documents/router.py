@@ -1,7 +1,7 @@
 """HTTP for documents: multipart upload, metadata, download with ranges."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse, PlainTextResponse
@@ -12,6 +12,7 @@ from app.core.http import (
     CSV_LIST,
     IfMatch,
     OpenedFileResponse,
+    answer,
     check_if_match,
     check_range,
     created,
@@ -19,7 +20,7 @@ from app.core.http import (
     with_etag,
 )
 from app.core.openapi import form_examples, problems
-from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of
 from app.core.textsearch import text_query
 from app.documents import extract, service
 from app.documents.models import DocumentOut, DocumentRole, DocumentUpdate, LinkIn, LinkTarget
@@ -54,7 +55,7 @@ def _parse_links(values: list[str]) -> list[LinkIn]:
     return links
 
 
-@router.get("", name="documents_list", summary="List documents", responses=CSV_LIST)
+@router.get("", name="documents_list", summary="List documents", response_model=Page[DocumentOut], responses=CSV_LIST)
 def list_documents(
     request: Request,
     session: DbSession,
@@ -67,12 +68,13 @@ def list_documents(
     role: DocumentRole | None = None,
     sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
     q: Annotated[str | None, text_query("file name or label")] = None,
-) -> Page[DocumentOut]:
+) -> Response:
     """Documents (protocols, attachments, presentations) with their links to meetings, items, cases and
     decisions. Any reader; also as CSV."""
     result = service.list_page(session, service.DocumentFilter(target_type, target_id, role, sha256, q), params)
-    rendered = service.render_many(session, [d for d in result.items if d.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda d: rendered[d.id]), "documents")
+    page = page_of(request, result, service.SHAPE.render)
+    service.with_links(session, (d for d in page["data"] if "links" in d))
+    return list_response(request, page, "documents")
 
 
 @router.post(
@@ -111,12 +113,11 @@ def upload_document(
     return created(request, doc, service.render(session, doc), "documents_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="documents_get", summary="Get a document's metadata")
-def get_document(id: uuid.UUID, session: DbSession, _actor: Reader, response: Response) -> DocumentOut:
+@router.get("/{id}", name="documents_get", summary="Get a document's metadata", response_model=DocumentOut)
+def get_document(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """One document's metadata and links. Any reader."""
     doc = service.get(session, id)
-    with_etag(response, doc)
-    return service.render(session, doc)
+    return answer(service.render(session, doc), doc)
 
 
 @router.get(
@@ -166,10 +167,15 @@ def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response
     return Response(doc.text or "", media_type="text/plain; charset=utf-8")
 
 
-@router.patch("/{id}", name="documents_update", summary="Update a document's name, label, role or links")
+@router.patch(
+    "/{id}",
+    name="documents_update",
+    summary="Update a document's name, label, role or links",
+    response_model=DocumentOut,
+)
 def update_document(
     id: uuid.UUID, body: DocumentUpdate, session: DbSession, actor: Reader, response: Response, if_match: IfMatch = None
-) -> DocumentOut:
+) -> dict[str, Any]:
     """Change a document's file name, label, role or links (`links` replaces the list). Admins, and secretaries
     of the bodies that keep the linked objects."""
     doc = service.get(session, id)

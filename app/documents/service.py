@@ -2,19 +2,22 @@
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from sqlalchemy import delete
+from sqlalchemy import Boolean, Label, and_, bindparam, delete, null, type_coerce
+from sqlalchemy import select as sql_select
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed
 from app.core.file_limits import FileLimits, run_budgeted
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
+from app.core.reads import execute, shape
 from app.core.settings import get_settings
 from app.core.text import clean
 from app.core.textsearch import TextFields, matching
@@ -43,6 +46,16 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(Document.updated_at),
 }
 TEXT_FIELDS: TextFields = (col(Document.filename), col(Document.label))
+# A document as it is shown: whether it has text, not the text itself; its links (objects, not ids) come from one
+# query for all the rows read (`with_links`).
+SHAPE = shape(
+    Document,
+    DocumentOut,
+    computed={
+        "links": null(),
+        "has_text": type_coerce(and_(col(Document.text).is_not(None), col(Document.text) != ""), Boolean),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,7 @@ def get(session: Session, ident: uuid.UUID) -> Document:
 
 
 def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> PageResult:
-    stmt = matching(select(Document), TEXT_FIELDS, flt.q)
+    stmt = matching(SHAPE.select(), TEXT_FIELDS, flt.q)
     if flt.target_id or flt.target_type:
         linked = select(DocumentLink.document_id)
         if flt.target_id:
@@ -68,45 +81,62 @@ def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> Page
             linked = linked.where(DocumentLink.target_type == flt.target_type)
         stmt = stmt.where(col(Document.id).in_(linked))
     if flt.role:
-        stmt = stmt.where(Document.role == flt.role)
+        stmt = stmt.where(col(Document.role) == flt.role)
     if flt.sha256:
-        stmt = stmt.where(Document.sha256 == flt.sha256.lower())
-    return paginate(session, stmt, Document, params, SORT_COLUMNS)
+        stmt = stmt.where(col(Document.sha256) == flt.sha256.lower())
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
+
+
+# Built once: the links of the documents given as the `document_ids` parameter, each one's by target type and id.
+_LINK_COLUMNS: list[Label[Any]] = [
+    col(DocumentLink.document_id).label("document_id"),
+    col(DocumentLink.target_type).label("target_type"),
+    col(DocumentLink.target_id).label("target_id"),
+]
+_LINKS = (
+    sql_select(*_LINK_COLUMNS)
+    .where(col(DocumentLink.document_id).in_(bindparam("document_ids", expanding=True)))
+    .order_by(col(DocumentLink.target_type), col(DocumentLink.target_id))
+)
+
+
+def _links(session: Session, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in execute(session, _LINKS, {"document_ids": ids})] if ids else []
 
 
 def links_of(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[LinkIn]]:
     out: dict[uuid.UUID, list[LinkIn]] = {i: [] for i in ids}
-    if ids:
-        for link in session.exec(select(DocumentLink).where(col(DocumentLink.document_id).in_(ids))):
-            out[link.document_id].append(LinkIn(target_type=link.target_type, target_id=link.target_id))
+    for link in _links(session, ids):
+        out[link.pop("document_id")].append(LinkIn.model_validate(link))
     return out
 
 
-def render_many(session: Session, docs: list[Document]) -> dict[uuid.UUID, DocumentOut]:
-    links = links_of(session, [d.id for d in docs])
-    return {
-        d.id: DocumentOut.model_validate(
-            d,
-            update={
-                "links": sorted(links[d.id], key=lambda lk: (lk.target_type, str(lk.target_id))),
-                "has_text": bool(d.text),
-            },
-        )
-        for d in docs
-    }
+def with_links(session: Session, docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill in the documents' links from one query for them all."""
+    docs = list(docs)
+    by_doc: dict[uuid.UUID, list[dict[str, Any]]] = {d["id"]: [] for d in docs}
+    for link in _links(session, list(by_doc)):
+        by_doc[link.pop("document_id")].append(link)
+    for doc in docs:
+        doc["links"] = by_doc[doc["id"]]
+    return docs
 
 
-def render(session: Session, doc: Document) -> DocumentOut:
-    return render_many(session, [doc])[doc.id]
+def render(session: Session, doc: Document) -> dict[str, Any]:
+    return with_links(session, [SHAPE.one(session, doc.id)])[0]
 
 
-def for_targets(session: Session, target_ids: list[uuid.UUID]) -> list[Document]:
-    """The documents linked to any of these objects (a meeting and its items), oldest first."""
-    if not target_ids:
-        return []
-    linked = select(DocumentLink.document_id).where(col(DocumentLink.target_id).in_(target_ids))
-    stmt = select(Document).where(col(Document.id).in_(linked), col(Document.deleted_at).is_(None))
-    return list(session.exec(stmt.order_by(col(Document.created_at), col(Document.id))))
+def linked_to(targets: Any) -> Select[Any]:
+    """The statement of the live documents linked to any of `targets` (a subquery of ids, which may take
+    parameters), as they are shown, oldest first."""
+    linked = sql_select(col(DocumentLink.document_id)).where(col(DocumentLink.target_id).in_(targets))
+    stmt = SHAPE.select().where(col(Document.id).in_(linked), col(Document.deleted_at).is_(None))
+    return stmt.order_by(col(Document.created_at), col(Document.id))
+
+
+def for_targets(session: Session, stmt: Select[Any], params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The documents a `linked_to` statement reads, with their links."""
+    return with_links(session, [SHAPE.render(row) for row in execute(session, stmt, params)])
 
 
 def _target_model(target: LinkTarget) -> type:

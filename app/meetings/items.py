@@ -2,15 +2,20 @@
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import Label, bindparam, delete, func, null
+from sqlalchemy import select as sql_select
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
-from app.core.pagination import ListParams, PageResult, SortColumns, paginate
+from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor
+from app.core.reads import execute, id_array, shape
 from app.core.text import clean
 from app.core.time import local
 from app.meetings import service as meetings
@@ -25,7 +30,6 @@ from app.meetings.models import (
     Meeting,
     NextNumber,
     PresenterIn,
-    PresenterOut,
     RecordSource,
 )
 from app.people.models import Person
@@ -40,6 +44,18 @@ SORT_COLUMNS: SortColumns = {
     "updated_at": col(AgendaItem.updated_at),
 }
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+# An item as it is shown: its cases in the row's own statement; its presenters (objects, not ids) come from one
+# query for all the rows read (`with_presenters`).
+SHAPE = shape(
+    AgendaItem,
+    AgendaItemOut,
+    computed={
+        "presenters": null(),  # filled in by with_presenters
+        "case_ids": id_array(
+            select(ItemCase.case_id).where(ItemCase.item_id == AgendaItem.id).order_by(col(ItemCase.case_id))
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -57,61 +73,82 @@ def get(session: Session, ident: uuid.UUID) -> AgendaItem:
 
 
 def list_page(session: Session, flt: ItemFilter, params: ListParams) -> PageResult:
-    stmt = select(AgendaItem)
+    stmt = SHAPE.select()
     if flt.meeting_id:
-        stmt = stmt.where(AgendaItem.meeting_id == flt.meeting_id)
+        stmt = stmt.where(col(AgendaItem.meeting_id) == flt.meeting_id)
     if flt.case_id:
         stmt = stmt.where(col(AgendaItem.id).in_(select(ItemCase.item_id).where(ItemCase.case_id == flt.case_id)))
     if flt.body_id:
-        stmt = stmt.where(AgendaItem.body_id == flt.body_id)
+        stmt = stmt.where(col(AgendaItem.body_id) == flt.body_id)
     if flt.year:
-        stmt = stmt.where(AgendaItem.year == flt.year)
+        stmt = stmt.where(col(AgendaItem.year) == flt.year)
     if flt.kind:
         stmt = stmt.where(col(AgendaItem.kind).in_(flt.kind))
     if flt.public_only:
         published = select(Meeting.id).where(col(Meeting.status).in_(meetings.PUBLISHED))
         stmt = stmt.where(col(AgendaItem.public), col(AgendaItem.meeting_id).in_(published))
-    return paginate(session, stmt, AgendaItem, params, SORT_COLUMNS)
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
-def items_of(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[AgendaItem]:
-    stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.deleted_at).is_(None))
-    if public_only:
-        stmt = stmt.where(col(AgendaItem.public))
-    return list(session.exec(stmt.order_by(col(AgendaItem.position), col(AgendaItem.id))))
+def _of_meeting(public_only: bool) -> list[Any]:
+    """The live items (the public ones only, for public reading) of the meeting given as the statement's
+    `meeting_id` parameter."""
+    live = [col(AgendaItem.meeting_id) == bindparam("meeting_id"), col(AgendaItem.deleted_at).is_(None)]
+    return [*live, col(AgendaItem.public)] if public_only else live
 
 
-def render_many(session: Session, items: list[AgendaItem]) -> dict[uuid.UUID, AgendaItemOut]:
-    """Presenters (with names) and cases of a page in a constant number of queries."""
-    ids = [i.id for i in items]
-    presenters: dict[uuid.UUID, list[PresenterOut]] = {i: [] for i in ids}
-    cases: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-    if ids:
-        rows = list(
-            session.exec(
-                select(ItemPresenter).where(col(ItemPresenter.item_id).in_(ids)).order_by(col(ItemPresenter.position))
-            )
-        )
-        person_ids = {r.person_id for r in rows if r.person_id}
-        names = {
-            p.id: f"{p.given_name} {p.family_name}"
-            for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))
-        }
-        for r in rows:
-            name = r.name or (names.get(r.person_id, "") if r.person_id else "")
-            presenters[r.item_id].append(PresenterOut(person_id=r.person_id, name=name, organisation=r.organisation))
-        for link in session.exec(select(ItemCase).where(col(ItemCase.item_id).in_(ids))):
-            cases[link.item_id].append(link.case_id)
-    return {
-        i.id: AgendaItemOut.model_validate(
-            i, update={"presenters": presenters[i.id], "case_ids": sorted(cases[i.id], key=str)}
-        )
-        for i in items
-    }
+def item_ids_of(public_only: bool = False) -> Select[Any]:
+    """The ids of the items a protocol read shows (see _of_meeting), as a subquery."""
+    return sql_select(col(AgendaItem.id)).where(*_of_meeting(public_only))
 
 
-def render(session: Session, item: AgendaItem) -> AgendaItemOut:
-    return render_many(session, [item])[item.id]
+_IN_ORDER = (col(AgendaItem.position), col(AgendaItem.id))
+# Built once: the statements of a protocol read run with the meeting's id as their one parameter.
+_LIVE = select(AgendaItem).where(*_of_meeting(False)).order_by(*_IN_ORDER)
+_SHOWN = {p: SHAPE.select().where(*_of_meeting(p)).order_by(*_IN_ORDER) for p in (False, True)}
+_PRESENTER_COLUMNS: list[Label[Any]] = [
+    col(ItemPresenter.item_id).label("item_id"),
+    col(ItemPresenter.person_id).label("person_id"),
+    # A presenter named as free text, else the person's name.
+    func.coalesce(
+        func.nullif(ItemPresenter.name, ""), col(Person.given_name) + " " + col(Person.family_name), ""
+    ).label("name"),
+    col(ItemPresenter.organisation).label("organisation"),
+]
+_PRESENTERS = (
+    sql_select(*_PRESENTER_COLUMNS)
+    .outerjoin(Person, col(Person.id) == ItemPresenter.person_id)
+    .where(col(ItemPresenter.item_id).in_(bindparam("item_ids", expanding=True)))
+    .order_by(col(ItemPresenter.position))
+)
+
+
+def items_of(session: Session, meeting_id: uuid.UUID) -> list[AgendaItem]:
+    """A meeting's live items as stored objects, in agenda order: for the writes that change them (imports)."""
+    return list(session.exec(_LIVE, params={"meeting_id": meeting_id}))
+
+
+def shown_items(session: Session, meeting_id: uuid.UUID, public_only: bool = False) -> list[dict[str, Any]]:
+    """A meeting's live items (only the public ones, for public reading) as they are shown, in agenda order."""
+    rows = execute(session, _SHOWN[public_only], {"meeting_id": meeting_id})
+    return with_presenters(session, [SHAPE.render(row) for row in rows])
+
+
+def with_presenters(session: Session, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill in the items' presenters from one query for them all."""
+    items = list(items)
+    by_item: dict[uuid.UUID, list[dict[str, Any]]] = {i["id"]: [] for i in items}
+    if by_item:
+        for row in execute(session, _PRESENTERS, {"item_ids": list(by_item)}):
+            presenter = dict(row._mapping)
+            by_item[presenter.pop("item_id")].append(presenter)
+    for item in items:
+        item["presenters"] = by_item[item["id"]]
+    return items
+
+
+def render(session: Session, item: AgendaItem) -> dict[str, Any]:
+    return with_presenters(session, [SHAPE.one(session, item.id)])[0]
 
 
 def number_value(number: str) -> int:

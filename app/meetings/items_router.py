@@ -1,15 +1,15 @@
 """HTTP for agenda items."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader
 from app.core.errors import not_found
-from app.core.http import CSV_LIST, IfMatch, check_if_match, created, list_response, with_etag
+from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
-from app.core.pagination import ListParams, Page, list_params, to_page
+from app.core.pagination import ListParams, Page, list_params, page_of
 from app.meetings import items as service
 from app.meetings import service as meetings
 from app.meetings.models import AgendaItemCreate, AgendaItemOut, AgendaItemUpdate, ItemKind
@@ -19,7 +19,14 @@ DUPLICATE_NUMBER = problems({409: ["duplicate_item_number"]})
 Params = Annotated[ListParams, Depends(list_params("AgendaItem", list(service.SORT_COLUMNS), "position"))]
 
 
-@router.get("", name="agenda_items_list", summary="List agenda items", responses=CSV_LIST, openapi_extra=PUBLIC_READ)
+@router.get(
+    "",
+    name="agenda_items_list",
+    summary="List agenda items",
+    response_model=Page[AgendaItemOut],
+    responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
+)
 def list_items(
     request: Request,
     session: DbSession,
@@ -30,13 +37,14 @@ def list_items(
     body_id: uuid.UUID | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     kind: Annotated[list[ItemKind] | None, Query()] = None,
-) -> Page[AgendaItemOut]:
+) -> Response:
     """Agenda items (§) with their meeting, case, presenters and format. Any reader (and without a token,
     items of held meetings, when public reading is on); also as CSV."""
     flt = service.ItemFilter(meeting_id, case_id, body_id, year, kind, public_only=actor is None)
     result = service.list_page(session, flt, params)
-    rendered = service.render_many(session, [i for i in result.items if i.deleted_at is None])
-    return list_response(request, to_page(request, result, lambda i: rendered[i.id]), "agenda-items")
+    page = page_of(request, result, service.SHAPE.render)
+    service.with_presenters(session, (i for i in page["data"] if "presenters" in i))
+    return list_response(request, page, "agenda-items")
 
 
 @router.post(
@@ -53,8 +61,14 @@ def create_item(request: Request, session: DbSession, actor: Reader, body: Agend
     return created(request, item, service.render(session, item), "agenda_items_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="agenda_items_get", summary="Get an agenda item", openapi_extra=PUBLIC_READ)
-def get_item(id: uuid.UUID, session: DbSession, actor: PublicReader, response: Response) -> AgendaItemOut:
+@router.get(
+    "/{id}",
+    name="agenda_items_get",
+    summary="Get an agenda item",
+    response_model=AgendaItemOut,
+    openapi_extra=PUBLIC_READ,
+)
+def get_item(id: uuid.UUID, session: DbSession, actor: PublicReader) -> Response:
     """One agenda item. Any reader (and without a token, an item of a held meeting, when public reading is
     on)."""
     item = service.get(session, id)
@@ -62,11 +76,16 @@ def get_item(id: uuid.UUID, session: DbSession, actor: PublicReader, response: R
         meeting = meetings.get(session, item.meeting_id)
         if not item.public or meeting.status not in meetings.PUBLISHED:
             raise not_found("agenda_item", id)
-    with_etag(response, item)
-    return service.render(session, item)
+    return answer(service.render(session, item), item)
 
 
-@router.patch("/{id}", name="agenda_items_update", summary="Update an agenda item", responses=DUPLICATE_NUMBER)
+@router.patch(
+    "/{id}",
+    name="agenda_items_update",
+    summary="Update an agenda item",
+    response_model=AgendaItemOut,
+    responses=DUPLICATE_NUMBER,
+)
 def update_item(
     id: uuid.UUID,
     body: AgendaItemUpdate,
@@ -74,7 +93,7 @@ def update_item(
     actor: Reader,
     response: Response,
     if_match: IfMatch = None,
-) -> AgendaItemOut:
+) -> dict[str, Any]:
     """Change the fields sent. Secretaries of one of the meeting's bodies and admins."""
     item = service.get(session, id)
     check_if_match(if_match, item)

@@ -4,15 +4,18 @@ number of queries whatever the meeting's size (the protocol a coordinator reads)
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import Uuid, bindparam, union_all
+from sqlalchemy.sql import Select
 from sqlmodel import Field, Session, col, select
 
+from app.core.reads import execute
 from app.decisions import service as decisions
 from app.decisions.models import Decision, DecisionOut
 from app.documents import service as documents
 from app.documents.models import DocumentOut
 from app.meetings import items as agenda
 from app.meetings import service as meetings
-from app.meetings.models import AgendaItemOut, AttendanceOut, Meeting, MeetingOut
+from app.meetings.models import AgendaItem, AgendaItemOut, AttendanceOut, Meeting, MeetingOut
 
 
 class Include(StrEnum):
@@ -33,29 +36,39 @@ class MeetingDetail(MeetingOut):
     documents: list[DocumentOut] | None = Field(default=None, description="With include=documents.")
 
 
+def _decisions(public_only: bool) -> Select[Any]:
+    """The live decisions under the items shown, in agenda order and then each item's order."""
+    return (
+        decisions.select_shown()
+        .join(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
+        .where(col(Decision.agenda_item_id).in_(agenda.item_ids_of(public_only)), col(Decision.deleted_at).is_(None))
+        .order_by(col(AgendaItem.position), col(AgendaItem.id), col(Decision.position), col(Decision.id))
+    )
+
+
+# Built once, each run with the meeting's id as its one parameter (building a statement and its cache key costs
+# more than running it on a meeting's few rows). Documents are never shown to the public.
+_MEETING = meetings.SHAPE.select().where(col(Meeting.id) == bindparam("meeting_id"))
+_DECISIONS = {p: _decisions(p) for p in (False, True)}
+_DOCUMENTS = documents.linked_to(
+    union_all(select(bindparam("meeting_id", type_=Uuid)), agenda.item_ids_of(public_only=False))
+)
+
+
 def read(session: Session, meeting: Meeting, include: set[Include], public_only: bool) -> dict[str, Any]:
-    """The meeting as plain data, in MeetingDetail's shape: the parts not asked for are null."""
-    detail = meetings.render(session, meeting) | dict.fromkeys(("items", "decisions", "attendance", "documents"))
-    items = agenda.items_of(session, meeting.id, public_only=public_only)
+    """The meeting as plain data, in MeetingDetail's shape: the parts not asked for are null. Each part is one
+    statement (the items' presenters and the documents' links one more each), whatever the meeting's size; the
+    items shown are the live ones (the public ones only, for public reading), and decisions follow them."""
+    session.flush()
+    params = {"meeting_id": meeting.id}
+    detail = meetings.SHAPE.render(execute(session, _MEETING, params).one())
+    detail |= dict.fromkeys(("items", "decisions", "attendance", "documents"))
     if Include.items in include:
-        rendered = agenda.render_many(session, items)
-        detail["items"] = [rendered[i.id] for i in items]
+        detail["items"] = agenda.shown_items(session, meeting.id, public_only=public_only)
     if Include.decisions in include:
-        rows = list(
-            session.exec(
-                select(Decision)
-                .where(col(Decision.agenda_item_id).in_([i.id for i in items]), col(Decision.deleted_at).is_(None))
-                .order_by(col(Decision.position), col(Decision.id))
-            )
-        )
-        order = {i.id: n for n, i in enumerate(items)}
-        rows.sort(key=lambda d: (order[d.agenda_item_id], d.position))
-        rendered_decisions = decisions.render_many(session, rows)
-        detail["decisions"] = [rendered_decisions[d.id] for d in rows]
+        detail["decisions"] = [decisions.render(row) for row in execute(session, _DECISIONS[public_only], params)]
     if Include.attendance in include:
-        detail["attendance"] = meetings.attendance_of(session, [meeting.id])[meeting.id]
+        detail["attendance"] = meetings.attendance_of(session, meeting.id)
     if Include.documents in include and not public_only:
-        docs = documents.for_targets(session, [meeting.id, *(i.id for i in items)])
-        rendered_docs = documents.render_many(session, docs)
-        detail["documents"] = [rendered_docs[d.id] for d in docs]
+        detail["documents"] = documents.for_targets(session, _DOCUMENTS, params)
     return detail

@@ -147,18 +147,24 @@ def delete_meeting(id: uuid.UUID, session: DbSession, actor: Reader, if_match: I
     "/{id}/attendance",
     name="attendance_list",
     summary="The meeting's attendance",
+    response_model=Page[AttendanceOut],
     responses=CSV_LIST,
     openapi_extra=PUBLIC_READ,
 )
-def get_attendance(request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader) -> Page[AttendanceOut]:
+def get_attendance(request: Request, id: uuid.UUID, session: DbSession, actor: PublicReader) -> Response:
     """Who was called to the meeting and who came, with their role (chair, member, substitute, …) and how it was
     recorded. Any reader."""
     meeting = _visible(session, actor, id)
-    rows = service.attendance_of(session, [meeting.id])[meeting.id]
+    rows = service.attendance_of(session, meeting.id)
     return list_response(request, whole_list(request, rows), "attendance", of=meeting)
 
 
-@router.put("/{id}/attendance", name="attendance_replace", summary="Replace the whole attendance list")
+@router.put(
+    "/{id}/attendance",
+    name="attendance_replace",
+    summary="Replace the whole attendance list",
+    response_model=Page[AttendanceOut],
+)
 def replace_attendance(
     request: Request,
     id: uuid.UUID,
@@ -167,7 +173,7 @@ def replace_attendance(
     actor: Reader,
     response: Response,
     if_match: IfMatch = None,
-) -> Page[AttendanceOut]:
+) -> dict[str, Any]:
     """Replace the meeting's whole attendance list with the one sent. Secretaries of one of the meeting's bodies
     and admins. Send If-Match with the list's ETag to avoid overwriting someone else's change."""
     # Locked first: concurrent replacements of one list queue up (the last one wins) rather than deadlock.
@@ -175,8 +181,7 @@ def replace_attendance(
     check_if_match(if_match, meeting)
     service.replace_attendance(session, actor, meeting, body.attendance)
     with_etag(response, meeting)
-    rows = service.attendance_of(session, [meeting.id])[meeting.id]
-    return whole_list(request, rows)  # type: ignore[return-value]
+    return whole_list(request, service.attendance_of(session, meeting.id))
 
 
 @router.get("/{id}/next-item-number", name="meetings_next_item_number", summary="The next free item number")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, func
+from sqlalchemy import String, bindparam, case, cast, delete, func
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
@@ -15,7 +15,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
-from app.core.reads import id_array, shape
+from app.core.reads import execute, id_array, shape
 from app.core.textsearch import TextFields, matching
 from app.core.time import STOCKHOLM, local, to_utc
 from app.meetings.models import (
@@ -287,32 +287,31 @@ def remove(session: Session, actor: Actor, meeting: Meeting) -> None:
 # --- attendance ---
 
 
-def attendance_of(session: Session, meeting_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[AttendanceOut]]:
-    """The attendance lists of several meetings, with names, in two queries."""
-    out: dict[uuid.UUID, list[AttendanceOut]] = {i: [] for i in meeting_ids}
-    if not meeting_ids:
-        return out
-    rows = list(
-        session.exec(
-            select(Attendance).where(col(Attendance.meeting_id).in_(meeting_ids)).order_by(col(Attendance.position))
-        )
-    )
-    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_({r.person_id for r in rows})))}
-    for r in rows:
-        p = people[r.person_id]
-        out[r.meeting_id].append(
-            AttendanceOut.model_validate(
-                r,
-                update={
-                    "person_name": f"{p.given_name} {p.family_name}",
-                    "party": p.party,
-                    # Meeting times are shown in Europe/Stockholm (API.md), join and leave times too.
-                    "joined_at": local(r.joined_at) if r.joined_at else None,
-                    "left_at": local(r.left_at) if r.left_at else None,
-                },
-            )
-        )
-    return out
+# An attendance row as it is shown: only the person's name and party, joined in the same statement.
+ATTENDANCE_SHAPE = shape(
+    Attendance,
+    AttendanceOut,
+    computed={
+        "person_name": col(Person.given_name) + " " + col(Person.family_name),
+        "party": col(Person.party).label("party"),
+    },
+    # Meeting times are shown in Europe/Stockholm (API.md), join and leave times too.
+    convert={"joined_at": local, "left_at": local},
+)
+
+
+# Built once, run with the meeting's id as its parameter.
+_ATTENDANCE = (
+    ATTENDANCE_SHAPE.select()
+    .join(Person, col(Person.id) == Attendance.person_id)
+    .where(col(Attendance.meeting_id) == bindparam("meeting_id"))
+    .order_by(col(Attendance.position))
+)
+
+
+def attendance_of(session: Session, meeting_id: uuid.UUID) -> list[dict[str, Any]]:
+    """A meeting's attendance list as it is shown, with names, in one statement."""
+    return [ATTENDANCE_SHAPE.render(row) for row in execute(session, _ATTENDANCE, {"meeting_id": meeting_id})]
 
 
 def _check_attendance(session: Session, meeting: Meeting, entries: list[AttendanceIn]) -> None:

@@ -513,3 +513,20 @@ def test_list_statements_do_not_grow_with_the_number_of_items(
     assert len(data) == 20
     assert all(len(i["presenters"]) == 2 and i["case_ids"] == [rehab] for i in data)
     assert few() == many()
+
+
+def test_the_list_takes_a_constant_number_of_statements(client: TestClient, admin: Headers, count_queries: Any) -> None:
+    council = body(client, admin)
+    m = meeting(client, admin, council)
+    linked, katarina = case(client, admin), person(client, admin, "Katarina", "Åström")
+    presenters = [{"person_id": katarina}, {"name": "Dag Norén", "organisation": "Governo"}]
+    for n in range(6):
+        item(client, admin, m, title=f"Ärende {n}", presenters=presenters, case_ids=[linked])
+    counts = {}
+    for limit in (1, 6):
+        with count_queries() as n:
+            page = client.get(URL, params={"meeting_id": m, "limit": limit}, headers=admin).json()
+        assert len(page["data"]) == limit
+        assert all(len(i["presenters"]) == 2 and i["case_ids"] == [linked] for i in page["data"])
+        counts[limit] = n()
+    assert counts[1] == counts[6]

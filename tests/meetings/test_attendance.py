@@ -290,3 +290,16 @@ def test_deleted_people_and_principals_cannot_be_named(client: TestClient, admin
     on_behalf = {"person_id": s.carin, "on_behalf_of_id": s.umea}
     assert_invalid(put(client, admin, s, [on_behalf]), "attendance.0.on_behalf_of_id")
     assert listed(client, admin, s) == []
+
+
+def test_reading_the_list_takes_a_constant_number_of_statements(
+    client: TestClient, admin: dict[str, str], s: Setting, count_queries: Any
+) -> None:
+    assert put(client, admin, s, [{"person_id": s.carin}]).status_code == 200
+    with count_queries() as one:
+        assert len(listed(client, admin, s)) == 1
+    everyone = [s.carin, s.anna_lena, s.roland, s.bo_anders, s.official]
+    assert put(client, admin, s, [{"person_id": p} for p in everyone]).status_code == 200
+    with count_queries() as five:
+        assert len(listed(client, admin, s)) == 5
+    assert one() == five()

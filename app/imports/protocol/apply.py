@@ -388,9 +388,9 @@ def _apply_attendance(
         return
     by_person = {a.person_id: a for a in planned.attendance if a.person_id and a.action is not Action.skip}
     entries: list[AttendanceIn] = []
-    for row in meetings.attendance_of(session, [meeting.id])[meeting.id]:
-        value = row.model_dump(include=set(AttendanceIn.model_fields))
-        a = by_person.get(row.person_id)
+    for row in meetings.attendance_of(session, meeting.id):
+        value = {field: row[field] for field in AttendanceIn.model_fields}
+        a = by_person.get(row["person_id"])
         if a is not None and a.action in WRITES:
             change = merge.writes(a.changes)
             if "substitute_for" in change:

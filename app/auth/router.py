@@ -1,11 +1,11 @@
 """HTTP for logging in, who-am-I, principals and API tokens."""
 
 import uuid
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from sqlalchemy import Select, null, select
+from sqlalchemy import null, select
 from sqlmodel import col
 
 from app.auth import service
@@ -127,7 +127,7 @@ def _with_grants(session: DbSession, principals: list[dict[str, Any]]) -> list[d
     held: dict[uuid.UUID, list[Grant]] = {p["id"]: [] for p in principals}
     if held:
         stmt = select(col(RoleGrant.principal_id), col(RoleGrant.role), col(RoleGrant.organisation_id))
-        for row in execute(session, cast("Select[Any]", stmt.where(col(RoleGrant.principal_id).in_(held)))):
+        for row in execute(session, stmt.where(col(RoleGrant.principal_id).in_(held))):
             held[row.principal_id].append(Grant(row.role, row.organisation_id))
     for p in principals:
         p["grants"] = [{"role": g.role, "organisation_id": g.organisation_id} for g in sorted(held[p["id"]], key=str)]

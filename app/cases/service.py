@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import select as select_columns
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from app.cases.models import (
@@ -242,22 +243,24 @@ def timeline(session: Session, case: Case) -> dict[str, Any]:
     from app.decisions.models import Decision, DecisionKind
     from app.meetings.models import AgendaItem, ItemCase, Meeting
 
-    decisions = _rows(
-        session,
-        select_columns(
-            col(Decision.id),
-            col(Decision.kind),
-            col(Decision.decided_on),
-            col(Decision.body_id),
-            col(Decision.meeting_id),
-            col(Decision.agenda_item_id),
-            col(Decision.report_item_id),
-            col(Meeting.starts_at),
+    decisions = list(
+        execute(
+            session,
+            select_columns(
+                col(Decision.id),
+                col(Decision.kind),
+                col(Decision.decided_on),
+                col(Decision.body_id),
+                col(Decision.meeting_id),
+                col(Decision.agenda_item_id),
+                col(Decision.report_item_id),
+                col(Meeting.starts_at),
+            )
+            .join(Meeting, col(Meeting.id) == Decision.meeting_id)
+            .join(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
+            .where(col(Decision.case_id) == case.id, col(Decision.deleted_at).is_(None))
+            .order_by(col(Meeting.starts_at), col(AgendaItem.position), col(Decision.position)),
         )
-        .join(Meeting, col(Meeting.id) == Decision.meeting_id)
-        .join(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
-        .where(col(Decision.case_id) == case.id, col(Decision.deleted_at).is_(None))
-        .order_by(col(Meeting.starts_at), col(AgendaItem.position), col(Decision.position)),
     )
     held_at = {d.id: d.starts_at for d in decisions}
     entries: list[dict[str, Any]] = []
@@ -270,7 +273,7 @@ def timeline(session: Session, case: Case) -> dict[str, Any]:
         .where(col(CaseEvent.case_id) == case.id)
         .order_by(col(CaseEvent.at))
     )
-    for e in _rows(session, events):
+    for e in execute(session, events):
         entries.append(
             _entry(
                 on=e.on or local_date(e.at),
@@ -306,11 +309,6 @@ def timeline(session: Session, case: Case) -> dict[str, Any]:
     return {"case": render(session, case), "entries": entries}
 
 
-def _rows(session: Session, stmt: Any) -> list[Any]:
-    """The plain rows of a read of several columns (`execute` is annotated for one-column selects)."""
-    return list(execute(session, stmt))
-
-
 def _entry(**fields: Any) -> dict[str, Any]:
     """One timeline entry as plain data, in TimelineEntry's field order, the fields not given null."""
     return dict.fromkeys(TimelineEntry.model_fields) | fields
@@ -320,7 +318,7 @@ def _items_at_meetings(session: Session, item_ids: Any) -> list[Any]:
     """Live agenda items among `item_ids` (a list or a subquery), each with its meeting, in meeting order."""
     from app.meetings.models import AgendaItem, Meeting
 
-    stmt: Any = (
+    stmt: Executable = (
         select_columns(
             col(AgendaItem.id).label("item_id"),
             col(AgendaItem.body_id),
@@ -333,7 +331,7 @@ def _items_at_meetings(session: Session, item_ids: Any) -> list[Any]:
         .where(col(AgendaItem.id).in_(item_ids), col(AgendaItem.deleted_at).is_(None))
         .order_by(col(Meeting.starts_at), col(AgendaItem.position))
     )
-    return _rows(session, stmt)
+    return list(execute(session, stmt))
 
 
 def _at_meeting(kind: str, row: Any, decision_id: uuid.UUID | None = None) -> dict[str, Any]:

@@ -6,17 +6,18 @@ Lists (app.core.pagination), single reads and the protocol read all select throu
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import to_json
-from sqlalchemy import Text, TypeDecorator, select
+from sqlalchemy import Text, TypeDecorator, bindparam, select
 from sqlalchemy.engine import Dialect, Result, Row
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, Executable, Select
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session
 from starlette.responses import Response
@@ -67,7 +68,7 @@ def id_array(inner: Select[Any]) -> ColumnElement[list[uuid.UUID]]:
     return _IdArray(inner)
 
 
-def execute(session: Session, stmt: Select[Any], params: Mapping[str, Any] | None = None) -> Result[Any]:
+def execute(session: Session, stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
     """Run a read of plain columns on the session's connection (its transaction), past the ORM: the ORM's row
     loading costs more than the query itself when no object is wanted. `params`: values of the statement's
     `bindparam`s, for a statement built once and run many times (building one and computing its cache key cost
@@ -133,12 +134,25 @@ def shape(
     return Shape(model, out, exprs, dict(convert or {}))
 
 
-def rows_by(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
-    """Rows grouped by one of their fields, each group in the rows' order."""
-    out: dict[Any, list[dict[str, Any]]] = {}
+# The bound parameter of a statement `attach` runs: the ids of the rows it fills.
+RELATED_TO: BindParameter[Any] = bindparam("related_to", expanding=True)
+
+
+def attach(
+    session: Session, rows: list[dict[str, Any]], field: str, stmt: Executable, key: str, value: str | None = None
+) -> list[dict[str, Any]]:
+    """Fill `field` of each rendered row with what one statement reads for all of them (a page's presenters,
+    document links, former names, aliases), in the statement's order: `stmt` selects where its `key` column is in
+    `RELATED_TO`. Each related row comes as a dict without `key`, or only its `value` column when one is named."""
+    groups: dict[Any, list[Any]] = {row["id"]: [] for row in rows}
+    if groups:
+        for related in execute(session, stmt, {"related_to": list(groups)}):
+            values = dict(related._mapping)
+            owner = values.pop(key)
+            groups[owner].append(values[value] if value else values)
     for row in rows:
-        out.setdefault(row[key], []).append(row)
-    return out
+        row[field] = groups[row["id"]]
+    return rows
 
 
 class JSONBody(Response):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from sqlalchemy import Boolean, Label, and_, bindparam, delete, null, type_coerce
+from sqlalchemy import Boolean, Label, and_, delete, null, type_coerce
 from sqlalchemy import select as sql_select
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -17,7 +17,7 @@ from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed
 from app.core.file_limits import FileLimits, run_budgeted
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
-from app.core.reads import execute, shape
+from app.core.reads import RELATED_TO, attach, execute, shape
 from app.core.settings import get_settings
 from app.core.text import clean
 from app.core.textsearch import TextFields, matching
@@ -95,31 +95,19 @@ _LINK_COLUMNS: list[Label[Any]] = [
 ]
 _LINKS = (
     sql_select(*_LINK_COLUMNS)
-    .where(col(DocumentLink.document_id).in_(bindparam("document_ids", expanding=True)))
+    .where(col(DocumentLink.document_id).in_(RELATED_TO))
     .order_by(col(DocumentLink.target_type), col(DocumentLink.target_id))
 )
 
 
-def _links(session: Session, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in execute(session, _LINKS, {"document_ids": ids})] if ids else []
-
-
 def links_of(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[LinkIn]]:
-    out: dict[uuid.UUID, list[LinkIn]] = {i: [] for i in ids}
-    for link in _links(session, ids):
-        out[link.pop("document_id")].append(LinkIn.model_validate(link))
-    return out
+    docs = attach(session, [{"id": i} for i in ids], "links", _LINKS, "document_id")
+    return {d["id"]: [LinkIn.model_validate(link) for link in d["links"]] for d in docs}
 
 
 def with_links(session: Session, docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill in the documents' links from one query for them all."""
-    docs = list(docs)
-    by_doc: dict[uuid.UUID, list[dict[str, Any]]] = {d["id"]: [] for d in docs}
-    for link in _links(session, list(by_doc)):
-        by_doc[link.pop("document_id")].append(link)
-    for doc in docs:
-        doc["links"] = by_doc[doc["id"]]
-    return docs
+    return attach(session, list(docs), "links", _LINKS, "document_id")
 
 
 def render(session: Session, doc: Document) -> dict[str, Any]:

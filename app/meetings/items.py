@@ -15,7 +15,7 @@ from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor
-from app.core.reads import execute, id_array, shape
+from app.core.reads import RELATED_TO, attach, execute, id_array, shape
 from app.core.text import clean
 from app.core.time import local
 from app.meetings import service as meetings
@@ -118,7 +118,7 @@ _PRESENTER_COLUMNS: list[Label[Any]] = [
 _PRESENTERS = (
     sql_select(*_PRESENTER_COLUMNS)
     .outerjoin(Person, col(Person.id) == ItemPresenter.person_id)
-    .where(col(ItemPresenter.item_id).in_(bindparam("item_ids", expanding=True)))
+    .where(col(ItemPresenter.item_id).in_(RELATED_TO))
     .order_by(col(ItemPresenter.position))
 )
 
@@ -136,15 +136,7 @@ def shown_items(session: Session, meeting_id: uuid.UUID, public_only: bool = Fal
 
 def with_presenters(session: Session, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill in the items' presenters from one query for them all."""
-    items = list(items)
-    by_item: dict[uuid.UUID, list[dict[str, Any]]] = {i["id"]: [] for i in items}
-    if by_item:
-        for row in execute(session, _PRESENTERS, {"item_ids": list(by_item)}):
-            presenter = dict(row._mapping)
-            by_item[presenter.pop("item_id")].append(presenter)
-    for item in items:
-        item["presenters"] = by_item[item["id"]]
-    return items
+    return attach(session, list(items), "presenters", _PRESENTERS, "item_id")
 
 
 def render(session: Session, item: AgendaItem) -> dict[str, Any]:

@@ -3,16 +3,17 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, null, or_
+from sqlalchemy import and_, delete, null, or_
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from app.core import crud
 from app.core.errors import Conflict, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
-from app.core.reads import execute, id_array, shape
+from app.core.reads import RELATED_TO, attach, id_array, shape
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations.models import (
     BODY_KINDS,
@@ -104,27 +105,21 @@ def require_principal(session: Session, org_id: uuid.UUID, loc: str | tuple[str 
     return org
 
 
+_FORMER_NAMES = (
+    sql_select(
+        col(OrganisationName.organisation_id),
+        col(OrganisationName.name),
+        col(OrganisationName.valid_from),
+        col(OrganisationName.valid_to),
+    )
+    .where(col(OrganisationName.organisation_id).in_(RELATED_TO))
+    .order_by(col(OrganisationName.valid_to).desc(), OrganisationName.name)
+)
+
+
 def with_former_names(session: Session, orgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill the former names of rendered organisations (latest first), in one query whatever their number."""
-    names: dict[uuid.UUID, list[dict[str, Any]]] = {o["id"]: [] for o in orgs}
-    if names:
-        stmt = (
-            select(
-                col(OrganisationName.organisation_id),
-                col(OrganisationName.name),
-                col(OrganisationName.valid_from),
-                col(OrganisationName.valid_to),
-            )
-            .where(col(OrganisationName.organisation_id).in_(names))
-            .order_by(col(OrganisationName.valid_to).desc(), OrganisationName.name)
-        )
-        for row in execute(session, cast("Select[Any]", stmt)):
-            names[row.organisation_id].append(
-                {"name": row.name, "valid_from": row.valid_from, "valid_to": row.valid_to}
-            )
-    for o in orgs:
-        o["former_names"] = names[o["id"]]
-    return orgs
+    return attach(session, orgs, "former_names", _FORMER_NAMES, "organisation_id")
 
 
 def render(session: Session, org: Organisation) -> dict[str, Any]:

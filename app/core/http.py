@@ -4,9 +4,10 @@ import csv
 import io
 import os
 import re
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any, BinaryIO, Protocol
 
 import anyio
 from fastapi import Header, Request, Response
@@ -31,7 +32,17 @@ IfMatch = Annotated[
 ]
 
 
-def etag(obj: Resource) -> str:
+class Versioned(Protocol):
+    """What an ETag is made of: a stored object, or the id and version a read selected with its row."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+def etag(obj: Versioned) -> str:
     return f'"{obj.id.hex[:12]}-{obj.version}"'
 
 
@@ -48,7 +59,7 @@ def with_etag(response: Response, obj: Resource) -> None:
     response.headers["ETag"] = etag(obj)
 
 
-def answer(body: Any, obj: Resource) -> JSONBody:
+def answer(body: Any, obj: Versioned) -> JSONBody:
     """A read of one object, written once as JSON (see JSONBody), with its ETag."""
     return JSONBody(body, headers={"ETag": etag(obj)})
 

@@ -107,8 +107,8 @@ def get_meeting(
 ) -> Response:
     """One meeting; `include=items,decisions,attendance,documents` returns the whole protocol in one answer.
     Any reader (and without a token, a held meeting, when public reading is on)."""
-    meeting = _visible(session, actor, id)
-    return answer(protocol.read(session, meeting, set(include or []), public_only=actor is None), meeting)
+    found = protocol.read(session, id, set(include or []), public_only=actor is None)
+    return answer(found.detail, found)
 
 
 @router.patch(

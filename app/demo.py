@@ -17,6 +17,7 @@ from app.core.principal import Actor, Grant, PrincipalKind, Role
 from app.core.settings import get_settings
 from app.organisations import service as orgs
 from app.organisations.models import FormerName, Organisation, OrganisationCreate
+from app.people import memberships
 from app.people import service as people
 from app.people.models import Contact, MembershipCreate, MembershipRole, PersonCreate
 from app.strategies import service as strategies
@@ -198,7 +199,7 @@ def _member(session: Session, person: uuid.UUID, body: uuid.UUID, role: str, beh
         start_date=date(2023, 1, 1),
         on_behalf_of_id=behalf.id if behalf else None,
     )
-    people.create_membership(session, SYSTEM, data)
+    memberships.create_membership(session, SYSTEM, data)
 
 
 def _people(

@@ -12,7 +12,7 @@ from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, page_of, whole_list
 from app.core.textsearch import text_query
 from app.core.time import QueryDate
-from app.decisions import service
+from app.decisions import reads, service
 from app.decisions.models import (
     AssignmentStatus,
     DecisionCreate,
@@ -26,7 +26,7 @@ from app.decisions.models import (
 from app.meetings import service as meetings
 
 router = APIRouter(prefix="/decisions", tags=["decisions"])
-Params = Annotated[ListParams, Depends(list_params("Decision", list(service.SORT_COLUMNS), "-decided_on"))]
+Params = Annotated[ListParams, Depends(list_params("Decision", list(reads.SORT_COLUMNS), "-decided_on"))]
 
 
 @router.get(
@@ -62,7 +62,7 @@ def list_decisions(
     """Decisions (beslut) with many filters: by body, meeting, item, case and date; recommendations not
     yet answered by a principal or past their deadline; assignments by status, due date and assignee. Any reader
     (and without a token, decisions of held meetings, when public reading is on); also as CSV."""
-    flt = service.DecisionFilter(
+    flt = reads.DecisionFilter(
         kind,
         body_id,
         meeting_id,
@@ -79,8 +79,8 @@ def list_decisions(
         published_only=actor is None,
         q=q,
     )
-    result = service.list_page(session, flt, params)
-    return list_response(request, page_of(request, result, service.render), "decisions")
+    result = reads.list_page(session, flt, params)
+    return list_response(request, page_of(request, result, reads.render), "decisions")
 
 
 @router.post(
@@ -91,7 +91,7 @@ def create_decision(request: Request, session: DbSession, actor: Reader, body: D
     (with a deadline for their answers), an assignment (with assignee and report-back) or a referral. Secretaries of
     the deciding body and admins."""
     decision = service.create(session, actor, body)
-    return created(request, decision, service.shown(session, decision.id), "decisions_get")  # type: ignore[return-value]
+    return created(request, decision, reads.shown(session, decision.id), "decisions_get")  # type: ignore[return-value]
 
 
 @router.get(
@@ -107,7 +107,7 @@ def get_decision(id: uuid.UUID, session: DbSession, actor: PublicReader) -> Resp
     decision = service.get(session, id)
     if actor is None and meetings.get(session, decision.meeting_id).status not in meetings.PUBLISHED:
         raise not_found("decision", id)
-    return answer(service.shown(session, decision.id), decision)
+    return answer(reads.shown(session, decision.id), decision)
 
 
 @router.patch("/{id}", name="decisions_update", summary="Update a decision", response_model=DecisionOut)
@@ -119,7 +119,7 @@ def update_decision(
     check_if_match(if_match, decision)
     service.update(session, actor, decision, body)
     with_etag(response, decision)
-    return service.shown(session, decision.id)
+    return reads.shown(session, decision.id)
 
 
 @router.delete("/{id}", name="decisions_delete", summary="Delete a decision", status_code=204)

@@ -12,7 +12,7 @@ from sqlmodel import Field, Session, col, select
 
 from app.core.errors import not_found
 from app.core.reads import execute
-from app.decisions import service as decisions
+from app.decisions import reads as decisions
 from app.decisions.models import Decision, DecisionOut
 from app.documents import service as documents
 from app.documents.models import DocumentOut

@@ -10,7 +10,7 @@ from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, li
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, page_of
 from app.core.time import QueryDate
-from app.people import service
+from app.people import memberships, service
 from app.people.models import (
     PARTY_PATTERN,
     MembershipCreate,
@@ -28,7 +28,7 @@ DUPLICATE_EMAIL = problems({409: ["duplicate_email"]})
 DUPLICATE_MEMBERSHIP = problems({409: ["duplicate_membership"]})
 PeopleParams = Annotated[ListParams, Depends(list_params("Person", list(service.PERSON_SORT), "name"))]
 MembershipParams = Annotated[
-    ListParams, Depends(list_params("Membership", list(service.MEMBERSHIP_SORT), "person_name"))
+    ListParams, Depends(list_params("Membership", list(memberships.MEMBERSHIP_SORT), "person_name"))
 ]
 
 
@@ -118,9 +118,9 @@ def list_memberships(
 ) -> Response:
     """Who sits in which body, in which role, from when to when. `on=` gives the memberships in force on a
     day. Any reader; also as CSV."""
-    flt = service.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
-    result = service.list_memberships(session, flt, params)
-    return list_response(request, page_of(request, result, service.MEMBERSHIP_SHAPE.render), "memberships")
+    flt = memberships.MembershipFilter(body_id, person_id, role, on_behalf_of_id, on)
+    result = memberships.list_memberships(session, flt, params)
+    return list_response(request, page_of(request, result, memberships.MEMBERSHIP_SHAPE.render), "memberships")
 
 
 @memberships_router.post(
@@ -129,15 +129,15 @@ def list_memberships(
 def create_membership(request: Request, session: DbSession, actor: Reader, body: MembershipCreate) -> MembershipOut:
     """Seat a person in a body (chair, member, substitute, …) from a date. Admins and secretaries of
     that body. 409 `duplicate_membership` when an overlapping one exists."""
-    m = service.create_membership(session, actor, body)
-    return created(request, m, service.MEMBERSHIP_SHAPE.one(session, m.id), "memberships_get")  # type: ignore[return-value]
+    m = memberships.create_membership(session, actor, body)
+    return created(request, m, memberships.MEMBERSHIP_SHAPE.one(session, m.id), "memberships_get")  # type: ignore[return-value]
 
 
 @memberships_router.get("/{id}", name="memberships_get", summary="Get a membership", response_model=MembershipOut)
 def get_membership(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     """One membership. Any reader."""
-    m = service.get_membership(session, id)
-    return answer(service.MEMBERSHIP_SHAPE.one(session, m.id), m)
+    m = memberships.get_membership(session, id)
+    return answer(memberships.MEMBERSHIP_SHAPE.one(session, m.id), m)
 
 
 @memberships_router.patch(
@@ -156,18 +156,18 @@ def update_membership(
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Change the fields sent, e.g. `ends_on` when someone leaves. Admins and secretaries of the body."""
-    m = service.get_membership(session, id)
+    m = memberships.get_membership(session, id)
     check_if_match(if_match, m)
-    service.update_membership(session, actor, m, body)
+    memberships.update_membership(session, actor, m, body)
     with_etag(response, m)
-    return service.MEMBERSHIP_SHAPE.one(session, m.id)
+    return memberships.MEMBERSHIP_SHAPE.one(session, m.id)
 
 
 @memberships_router.delete("/{id}", name="memberships_delete", summary="Delete a membership", status_code=204)
 def delete_membership(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
     """Delete a membership entered by mistake (to end one, set `ends_on`). Admins and secretaries of the
     body."""
-    m = service.get_membership(session, id)
+    m = memberships.get_membership(session, id)
     check_if_match(if_match, m)
-    service.delete_membership(session, actor, m)
+    memberships.delete_membership(session, actor, m)
     return Response(status_code=204)

@@ -4,12 +4,13 @@ It writes what the plan says and nothing else: creates, and the changes that are
 with any is refused, 409). Everything goes through the same services as the API, so every rule and the audit
 log apply, inside the caller's one transaction: a failure half-way leaves nothing behind. `rehearse` runs the
 same code in a savepoint for the dry run, so a refusal is known before anyone applies.
+
+The people, their attendance and their memberships are written by apply_people.py; the rest here, in order.
 """
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, datetime, time
 
 from pydantic import ValidationError as PydanticValidationError
@@ -17,24 +18,25 @@ from sqlmodel import Session
 
 from app.core.errors import AppError, Conflict, ValidationFailed
 from app.core.principal import Actor
-from app.core.time import local_date, to_utc
+from app.core.time import to_utc
 from app.decisions import service as decisions
 from app.decisions.models import DecisionCreate, DecisionUpdate
 from app.imports import common
-from app.imports.matching import PeopleIndex, person_name
+from app.imports.matching import PeopleIndex
 from app.imports.models import (
     Action,
     ImportKind,
     MatchStatus,
     Planned,
-    PlannedAttendee,
     PlannedDecision,
     PlannedItem,
     PlanProblem,
     ProtocolPlan,
     Resolution,
 )
-from app.imports.protocol import memberships, merge
+from app.imports.protocol import merge
+from app.imports.protocol.apply_people import PersonOf, apply_attendance, apply_memberships, apply_people
+from app.imports.protocol.merge import WRITES
 from app.imports.protocol.record import Record, existing_meeting, presenters_of
 from app.meetings import items as agenda
 from app.meetings import service as meetings
@@ -42,8 +44,6 @@ from app.meetings.models import (
     AgendaItem,
     AgendaItemCreate,
     AgendaItemUpdate,
-    AttendanceIn,
-    AttendanceSource,
     Meeting,
     MeetingCreate,
     MeetingKind,
@@ -52,12 +52,8 @@ from app.meetings.models import (
     PresenterIn,
     RecordSource,
 )
-from app.people import service as people
-from app.people.models import PersonCreate
 
 DEFAULT_START = time(9, 0)
-WRITES = (Action.create, Action.update, Action.conflict)  # a conflict left is refused before anything is written
-PersonOf = Callable[[str | None], uuid.UUID | None]
 
 
 def at_default_time(day: date) -> datetime:
@@ -95,7 +91,7 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
         return planned.meeting.meeting_id
     _require_unchanged(session, planned)
     index = PeopleIndex.load(session)
-    person_ids = _apply_people(session, actor, planned, index)
+    person_ids = apply_people(session, actor, planned, index)
 
     def person_of(name: str | None) -> uuid.UUID | None:
         if not name:
@@ -107,9 +103,9 @@ def apply(session: Session, actor: Actor, planned: ProtocolPlan) -> uuid.UUID | 
     rows = _apply_items(session, actor, meeting, planned.items, person_of)
     _apply_decisions(session, actor, planned.items, rows)
     with _at("attendance"):
-        _apply_attendance(session, actor, meeting, planned, person_ids, person_of)
+        apply_attendance(session, actor, meeting, planned, person_ids, person_of)
     in_protocol = planned.model_copy(update={"attendance": [a for a in planned.attendance if a.in_protocol]})
-    _apply_memberships(session, actor, meeting, in_protocol, person_ids)
+    apply_memberships(session, actor, meeting, in_protocol, person_ids)
     for n in planned.next_meetings:
         # Matched again: an earlier protocol of the same folder may have created it in this transaction.
         if (
@@ -207,38 +203,6 @@ def _require_unchanged(session: Session, planned: ProtocolPlan) -> None:
         raise Conflict(
             "The meeting's record changed since the plan was made. Run the dry run again.", code="plan_changed"
         )
-
-
-def _split_name(name: str) -> tuple[str, str]:
-    given, _, family = person_name(name).partition(" ")
-    return given, family or given
-
-
-def _apply_people(session: Session, actor: Actor, planned: ProtocolPlan, index: PeopleIndex) -> dict[str, uuid.UUID]:
-    """A person planned as created is matched again first: the plan was made before anything was written, and an
-    earlier protocol of the same folder may have created them in this transaction (reused, never duplicated).
-    The new people are created together; `index` learns them."""
-    ids: dict[str, uuid.UUID] = {}
-    pending = PeopleIndex()  # the people about to be created: a second spelling of one is the same person
-    new: dict[uuid.UUID, PersonCreate] = {}
-    for p in planned.people:
-        if p.match.status is MatchStatus.matched and p.match.person_id:
-            ids[p.name] = p.match.person_id
-        elif p.match.status is MatchStatus.created:
-            again = index.match(p.name)
-            if again.status is not MatchStatus.matched:
-                again = pending.match(p.name)
-            if again.status is MatchStatus.matched and again.person_id:
-                ids[p.name] = again.person_id
-                continue
-            given, family = _split_name(p.name)
-            ids[p.name] = placeholder = uuid.uuid4()
-            new[placeholder] = PersonCreate(given_name=given, family_name=family, party=p.party)
-            pending.add(placeholder, given, family, None)
-    created = dict(zip(new, people.create_people(session, actor, list(new.values())), strict=True))
-    for person in created.values():
-        index.add(person.id, person.given_name, person.family_name, None)
-    return {name: created[i].id if i in created else i for name, i in ids.items()}
 
 
 def _apply_meeting(session: Session, actor: Actor, planned: ProtocolPlan, person_of: PersonOf) -> Meeting:
@@ -373,57 +337,3 @@ def _new_decision(item: AgendaItem, d: PlannedDecision) -> DecisionCreate:
         assignee_body_id=d.assignee_body_id,
         target_body_id=d.target_body_id,
     )
-
-
-def _apply_attendance(
-    session: Session,
-    actor: Actor,
-    meeting: Meeting,
-    planned: ProtocolPlan,
-    person_ids: dict[str, uuid.UUID],
-    person_of: PersonOf,
-) -> None:
-    """The rows already recorded stay in their order (changed as planned); the protocol's new rows follow."""
-    if not any(a.action in WRITES for a in planned.attendance):
-        return
-    by_person = {a.person_id: a for a in planned.attendance if a.person_id and a.action is not Action.skip}
-    entries: list[AttendanceIn] = []
-    for row in meetings.attendance_of(session, meeting.id):
-        value = {field: row[field] for field in AttendanceIn.model_fields}
-        a = by_person.get(row["person_id"])
-        if a is not None and a.action in WRITES:
-            change = merge.writes(a.changes)
-            if "substitute_for" in change:
-                change["substitute_for_id"] = person_of(change.pop("substitute_for"))
-            value |= change | {"source": a.source}
-        entries.append(AttendanceIn.model_validate(value))
-    for a in planned.attendance:
-        if a.action is Action.create:
-            entries.append(_new_row(a, planned, person_ids))
-    meetings.replace_attendance(session, actor, meeting, entries)
-
-
-def _new_row(a: PlannedAttendee, planned: ProtocolPlan, person_ids: dict[str, uuid.UUID]) -> AttendanceIn:
-    value = merge.written_row(a, planned.meeting.body_ids, set(person_ids))
-    substitute_for = value.pop("substitute_for")
-    return AttendanceIn.model_validate(
-        {
-            **value,
-            "person_id": person_ids[a.name],
-            "substitute_for_id": person_ids.get(substitute_for) if substitute_for else None,
-            "source": AttendanceSource.protocol,
-        }
-    )
-
-
-def _apply_memberships(
-    session: Session, actor: Actor, meeting: Meeting, planned: ProtocolPlan, person_ids: dict[str, uuid.UUID]
-) -> None:
-    """The plan's memberships, worked out again with the people's ids: an earlier protocol of the same folder
-    may have seated them in this transaction (app/imports/protocol/memberships.py has the rules)."""
-    found = [
-        replace(s, person_id=s.person_id or person_ids.get(s.name))
-        for s in memberships.seats(planned.attendance, planned.people)
-    ]
-    inferred = memberships.infer(session, actor, found, local_date(meeting.starts_at), [])
-    memberships.apply(session, actor, inferred, person_ids)

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from app.core.principal import Actor, Role
 from app.imports.models import MatchStatus, PlannedAttendee, PlannedMembership, PlannedPerson
 from app.organisations.models import Organisation
-from app.people import service as people
+from app.people import memberships as people_memberships
 from app.people.models import Membership, MembershipCreate, MembershipRole, MembershipSource, MembershipUpdate
 
 FIRST_TERM_START = 2019  # the term 2019-01-01 – 2022-12-31; every term lasts four years
@@ -130,7 +130,7 @@ def _memberships(session: Session, found: list[Seat]) -> dict[tuple[uuid.UUID, u
 
 
 def apply(session: Session, actor: Actor, planned: list[PlannedMembership], person_ids: dict[str, uuid.UUID]) -> None:
-    """Write the memberships through the people service (its rules and the audit log), marked inferred: the new
+    """Write the memberships through the memberships service (its rules and the audit log), marked inferred: the new
     ones together, checked and written as one set."""
     new = []
     for p in planned:
@@ -139,9 +139,8 @@ def apply(session: Session, actor: Actor, planned: list[PlannedMembership], pers
             continue
         if p.action == "extend" and p.membership_id is not None:
             change = MembershipUpdate(start_date=p.start_date, end_date=p.end_date)
-            people.update_membership(
-                session, actor, people.get_membership(session, p.membership_id), change, MembershipSource.inferred
-            )
+            held = people_memberships.get_membership(session, p.membership_id)
+            people_memberships.update_membership(session, actor, held, change, MembershipSource.inferred)
             continue
         new.append(
             MembershipCreate(
@@ -153,4 +152,4 @@ def apply(session: Session, actor: Actor, planned: list[PlannedMembership], pers
                 end_date=p.end_date,
             )
         )
-    people.create_memberships(session, actor, new, MembershipSource.inferred)
+    people_memberships.create_memberships(session, actor, new, MembershipSource.inferred)

@@ -30,6 +30,8 @@ from app.meetings.models import AttendanceRole, AttendanceSource, ItemPresenter,
 
 MANUAL = {RecordSource.manual.value, AttendanceSource.manual.value}
 PROTOCOL = RecordSource.protocol.value  # the same word for attendance rows (AttendanceSource.protocol)
+# The actions an apply writes (a conflict still unresolved is refused before anything is written).
+WRITES = (Action.create, Action.update, Action.conflict)
 
 
 def _empty(value: Any) -> bool:

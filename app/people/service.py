@@ -13,7 +13,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
-from app.core.reads import execute, shape
+from app.core.reads import RELATED_TO, attach, execute, shape
 from app.core.text import clean, fold, swedish_sort_key
 from app.organisations.models import Organisation
 from app.people.models import (
@@ -111,23 +111,19 @@ def person_renderer(actor: Actor) -> Callable[[Row[Any]], dict[str, Any]]:
     return render
 
 
+_ALIASES = (
+    select(col(PersonAlias.person_id), col(PersonAlias.alias))
+    .where(col(PersonAlias.person_id).in_(RELATED_TO))
+    .order_by(PersonAlias.alias)
+)
+
+
 def with_aliases(session: Session, actor: Actor, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill the aliases of rendered people, in one query whatever their number, for those entitled to them only
     (null for the others)."""
     if not actor.sees_contact_details:
         return people
-    aliases: dict[uuid.UUID, list[str]] = {p["id"]: [] for p in people}
-    if aliases:
-        stmt: Any = (
-            select(col(PersonAlias.person_id), col(PersonAlias.alias))
-            .where(col(PersonAlias.person_id).in_(aliases))
-            .order_by(PersonAlias.alias)
-        )
-        for row in execute(session, stmt):
-            aliases[row.person_id].append(row.alias)
-    for p in people:
-        p["aliases"] = aliases[p["id"]]
-    return people
+    return attach(session, people, "aliases", _ALIASES, "person_id", value="alias")
 
 
 def read_person(session: Session, actor: Actor, person: Person) -> dict[str, Any]:

@@ -5,9 +5,9 @@ import io
 import os
 import re
 import uuid
-from decimal import Decimal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import Annotated, Any, BinaryIO, Protocol
 
 import anyio

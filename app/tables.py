@@ -7,6 +7,7 @@ from app.core.db import metadata
 from app.core.idempotency import IdempotencyRecord
 from app.decisions.models import Decision, RecommendationResponse
 from app.documents.models import Document, DocumentLink
+from app.funds.models import FocusArea, Fund, Pot, Round, Transfer
 from app.imports.models import ImportRecord
 from app.meetings.models import AgendaItem, Attendance, ItemCase, ItemPresenter, Meeting, MeetingAdjuster, MeetingBody
 from app.organisations.models import AreaMember, Organisation, OrganisationName
@@ -26,6 +27,8 @@ __all__ = [
     "Decision",
     "Document",
     "DocumentLink",
+    "FocusArea",
+    "Fund",
     "IdempotencyRecord",
     "ImportRecord",
     "ItemCase",
@@ -39,10 +42,13 @@ __all__ = [
     "OrganisationName",
     "Person",
     "PersonAlias",
+    "Pot",
     "Principal",
     "RecommendationResponse",
     "RoleGrant",
+    "Round",
     "SearchEntry",
     "Strategy",
+    "Transfer",
     "metadata",
 ]

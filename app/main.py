@@ -24,6 +24,9 @@ from app.core.redaction import install_log_redaction
 from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
 from app.documents.router import router as documents_router
+from app.funds.pots_router import router as pots_router
+from app.funds.rounds_router import router as rounds_router
+from app.funds.router import router as funds_router
 from app.health.router import router as health_router
 from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
@@ -70,6 +73,9 @@ def create_app() -> FastAPI:
         agenda_items_router,
         cases_router,
         decisions_router,
+        funds_router,
+        rounds_router,
+        pots_router,
         documents_router,
         search_router,
         imports_router,

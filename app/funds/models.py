@@ -303,3 +303,37 @@ class TransferOut(ResourceOut):
     decision_reference: str | None
     comment: str | None
     created_by_id: uuid.UUID
+
+
+class FiguresOut(ApiModel):
+    """Live figures, computed from the record at the moment of the request, never stored. `remaining` = budget +
+    carried over + transferred in − transferred out − carried forward − granted + repaid. Until applications
+    exist, requested, granted, paid and repaid are 0.00."""
+
+    budget: AmountOut
+    carried_over: AmountOut
+    transferred_in: AmountOut
+    transferred_out: AmountOut
+    carried_forward: AmountOut = ApiField(description="Carried over to pots of later rounds.")
+    requested: AmountOut
+    granted: AmountOut
+    paid: AmountOut
+    repaid: AmountOut
+    remaining: AmountOut
+
+
+class PotSummary(FiguresOut):
+    pot_id: uuid.UUID
+    name: str
+
+
+class RoundSummary(ApiModel):
+    """What the council asks at every meeting: per pot and for the whole round, how much is granted and how much
+    remains. Also as CSV (one row per pot and a total row)."""
+
+    round_id: uuid.UUID
+    fund_id: uuid.UUID
+    year: int
+    status: RoundStatus
+    pots: list[PotSummary]
+    total: FiguresOut

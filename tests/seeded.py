@@ -86,6 +86,15 @@ _POOLS: dict[str, tuple[str, ...]] = {
     "document_id": ("document",),
     "principal_id": ("principal",),
     "resource_id": ("meeting", "person", "umea"),
+    "owning_body_id": _BODIES,
+    "deciding_body_id": _BODIES,
+    "decision_id": ("recommendation",),
+    "fund_id": ("fund",),
+    "round_id": ("round",),
+    "pot_id": ("pot", "other_pot"),
+    "from_pot_id": ("pot",),
+    "to_pot_id": ("other_pot",),
+    "carried_from_pot_id": ("pot",),
 }
 
 # The object each collection's `/{id}` refers to.
@@ -102,6 +111,10 @@ COLLECTION_OBJECT = {
     "principals": "principal",
     "api-tokens": "api_token",
     "imports": "import",
+    "funds": "fund",
+    "rounds": "round",
+    "pots": "pot",
+    "transfers": "transfer",
 }
 
 
@@ -214,9 +227,45 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
     ids["api_token"] = w.post("/api-tokens", {"principal_id": ids["principal"], "name": "Intranätets publicering"})[
         "id"
     ]
+    _seed_funds(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
+
+
+def _seed_funds(w: World) -> None:
+    """UPH-medel with an open 2021 round, two pots and a transfer between them."""
+    ids = w.ids
+    ids["fund"] = w.post(
+        "/funds",
+        {
+            "code": "UPH",
+            "name": "UPH-medel",
+            "owning_body_id": ids["council"],
+            "deciding_body_id": ids["council"],
+            "focus_areas": [{"number": 3, "text": "Suicidprevention, hälsofrämjande och förebyggande arbete."}],
+        },
+    )["id"]
+    ids["round"] = w.post(
+        "/rounds", {"fund_id": ids["fund"], "year": 2021, "opens_on": "2021-02-01", "closes_on": "2021-03-31"}
+    )["id"]
+    ids["pot"] = w.post("/pots", {"round_id": ids["round"], "name": "En mer sammanhållen vård", "budget": "7500934"})[
+        "id"
+    ]
+    ids["other_pot"] = w.post(
+        "/pots", {"round_id": ids["round"], "name": "Det suicidpreventiva arbetet", "budget": "5265124.00"}
+    )["id"]
+    r = w.client.patch(f"{API}/rounds/{ids['round']}", json={"status": "open"}, headers=w.admin)
+    assert r.status_code == 200, r.text
+    ids["transfer"] = w.post(
+        "/transfers",
+        {
+            "from_pot_id": ids["pot"],
+            "to_pot_id": ids["other_pot"],
+            "amount": "1000.00",
+            "decision_reference": "Delegationsbeslut 2021-09-14",
+        },
+    )["id"]
 
 
 def _role_headers(make_principal: Callable[..., Headers], ids: dict[str, str], admin: Headers) -> dict[str, Headers]:

@@ -29,6 +29,7 @@ ADMIN = frozenset({"admin"})
 SECRETARIES = frozenset({"secretary_this", "secretary_other", "admin"})
 SECRETARY_THIS = frozenset({"secretary_this", "admin"})
 EDITOR_THIS = frozenset({"editor_this", "admin"})
+FUNDS = frozenset({"fund_manager", "admin"})
 PUBLIC = frozenset(ROLES)
 
 Request = Callable[[World], dict[str, Any]]
@@ -87,6 +88,49 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "strategies_create": (ADMIN, _json(lambda ids: {"number": 2, "name": "Låt behoven stå i centrum"})),
     "strategies_update": (ADMIN, _json(lambda ids: {"description": "Hälsofrämjande och förebyggande arbete."})),
     "strategies_delete": (ADMIN, NO_BODY),
+    # Funds: admins and fund managers keep funds, rounds, pots and transfers; every reader reads them.
+    "funds_list": (READERS, NO_BODY),
+    "funds_get": (READERS, NO_BODY),
+    "funds_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "code": f"F{_unique().upper()}",
+                "name": f"Fond {_unique()}",
+                "owning_body_id": ids["council"],
+                "deciding_body_id": ids["council"],
+            }
+        ),
+    ),
+    "funds_update": (FUNDS, _json(lambda ids: {"description": "Länsgemensamma medel för psykisk hälsa."})),
+    "funds_delete": (FUNDS, NO_BODY),
+    "rounds_list": (READERS, NO_BODY),
+    "rounds_get": (READERS, NO_BODY),
+    "rounds_summary": (READERS, NO_BODY),
+    "rounds_create": (
+        FUNDS,
+        _json(lambda ids: {"fund_id": ids["fund"], "year": 2022, "opens_on": "2022-02-01", "closes_on": "2022-03-31"}),
+    ),
+    "rounds_update": (FUNDS, _json(lambda ids: {"priorities": "Samsjuklighet och suicidprevention."})),
+    "rounds_delete": (FUNDS, NO_BODY),
+    "pots_list": (READERS, NO_BODY),
+    "pots_get": (READERS, NO_BODY),
+    "pots_create": (FUNDS, _json(lambda ids: {"round_id": ids["round"], "name": f"Pott {_unique()}", "budget": 100})),
+    "pots_update": (FUNDS, _json(lambda ids: {"name": f"Pott {_unique()}"})),
+    "pots_delete": (FUNDS, NO_BODY),
+    "transfers_list": (READERS, NO_BODY),
+    "transfers_get": (READERS, NO_BODY),
+    "transfers_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "from_pot_id": ids["pot"],
+                "to_pot_id": ids["other_pot"],
+                "amount": "1.00",
+                "decision_id": ids["recommendation"],
+            }
+        ),
+    ),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),
     "people_get": (READERS, NO_BODY),

@@ -100,11 +100,14 @@ _OUT_SCHEMA = {"type": "string", "pattern": r"^-?\d{1,12}\.\d{2}$", "examples": 
 Amount = Annotated[
     Decimal,
     BeforeValidator(_amount),
-    PlainSerializer(as_text, return_type=str),
+    PlainSerializer(as_text, return_type=str, when_used="json"),
     WithJsonSchema(_UNSIGNED_SCHEMA),
 ]
 SignedAmount = Annotated[
-    Decimal, BeforeValidator(_signed), PlainSerializer(as_text, return_type=str), WithJsonSchema(_SCHEMA)
+    Decimal,
+    BeforeValidator(_signed),
+    PlainSerializer(as_text, return_type=str, when_used="json"),
+    WithJsonSchema(_SCHEMA),
 ]
 # An answer's field: always a string with two decimals.
-AmountOut = Annotated[Decimal, PlainSerializer(as_text, return_type=str), WithJsonSchema(_OUT_SCHEMA)]
+AmountOut = Annotated[Decimal, PlainSerializer(as_text, return_type=str, when_used="json"), WithJsonSchema(_OUT_SCHEMA)]

@@ -129,11 +129,15 @@ Criterion = Annotated[str, ApiField(min_length=1, max_length=500)]
 
 
 class FocusAreaIn(ApiModel):
+    """A numbered focus area of a fund, as sent."""
+
     number: int = Field(ge=1, le=99)
     text: str = Field(min_length=1, max_length=2000)
 
 
 class FocusAreaOut(ApiModel):
+    """A numbered focus area of a fund; applications refer to its id."""
+
     id: uuid.UUID
     number: int
     text: str
@@ -323,6 +327,8 @@ class FiguresOut(ApiModel):
 
 
 class PotSummary(FiguresOut):
+    """One pot's live figures."""
+
     pot_id: uuid.UUID
     name: str
 

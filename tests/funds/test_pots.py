@@ -192,3 +192,14 @@ def test_summary_statements_do_not_grow(
     assert small() == large()
     assert len(got["pots"]) == 30 and got["total"]["transferred_in"] == str(Decimal("1.10") * 29)
     assert all(isinstance(amount, str) for amount in got["total"].values())  # never a JSON number
+
+
+def test_a_retried_transfer_moves_the_money_once(client: TestClient, manager: Headers, round_2021: Any) -> None:
+    care, suicide, _ = round_2021["pots"].values()
+    retry = {**manager, "Idempotency-Key": "transfer-2021-09-14"}
+    first = transfer(client, retry, care, suicide, "5000")
+    second = transfer(client, retry, care, suicide, "5000")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json() and second.headers["idempotent-replayed"] == "true"
+    assert [t["amount"] for t in ok(client.get(f"{API}/transfers", headers=manager))["data"]] == ["5000.00"]
+    assert summary(client, manager, round_2021["id"])["total"]["transferred_in"] == "5000.00"

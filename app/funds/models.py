@@ -82,6 +82,8 @@ class Round(Resource, table=True):
     review_criteria: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
     )
+    # The last application number given in this round (UPH-2025-014 → 14): raised under the round's row lock.
+    last_sequence: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class Pot(Resource, table=True):

@@ -1,0 +1,155 @@
+"""Applications for a round's money: who applies (a unit of a principal, with co-applicant principals), for what
+(focus area, pot, strategies, budget lines that add up to the requested amount) and where the application stands.
+Every change of status is an event in its history; reviews by fund managers score it against the round's criteria.
+"""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, String, Text, text
+from sqlmodel import Field, SQLModel
+
+from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key, utcnow
+from app.core.models import Resource
+from app.core.money import MoneyColumn
+
+_LIVE = text("deleted_at IS NULL")
+_NUMBERED = text("deleted_at IS NULL AND sequence IS NOT NULL")
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application stands (app.funds.applications.workflow holds the transitions and who may make them):
+    `draft` → `submitted` → `in_review` ⇄ `more_info_requested` → `granted` | `partially_granted` | `rejected`;
+    `withdrawn` from any state before a decision; after a grant `in_progress` → `report_due` → `reported` →
+    `closed`."""
+
+    draft = "draft"
+    submitted = "submitted"
+    in_review = "in_review"
+    more_info_requested = "more_info_requested"
+    granted = "granted"
+    partially_granted = "partially_granted"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    in_progress = "in_progress"
+    report_due = "report_due"
+    reported = "reported"
+    closed = "closed"
+
+
+class Recommendation(StrEnum):
+    """A reviewer's recommendation."""
+
+    grant = "grant"
+    partial = "partial"
+    reject = "reject"
+
+
+class Application(Resource, table=True):
+    """An application to a round. Its number (`UPH-2025-014`) is given when it is first submitted, from the round's
+    counter under the round's row lock, so numbers are gap-free and unique per round."""
+
+    __tablename__ = "fund_applications"
+    __table_args__ = (
+        Index(
+            "uq_fund_applications_sequence",
+            "round_id",
+            "sequence",
+            unique=True,
+            sqlite_where=_NUMBERED,
+            postgresql_where=_NUMBERED,
+        ),
+    )
+
+    round_id: uuid.UUID = Field(foreign_key="fund_rounds.id", index=True)
+    # The n of the number, and the number as shown; both empty until submission.
+    sequence: int | None = Field(default=None)
+    number: str | None = Field(default=None, max_length=40, index=True)
+    status: ApplicationStatus = Field(sa_column=enum_column(ApplicationStatus, index=True))
+    applicant_id: uuid.UUID = Field(foreign_key="organisations.id", index=True)
+    applicant_unit: str = Field(max_length=300)
+    contact_person_id: uuid.UUID | None = Field(default=None, foreign_key="people.id", index=True)
+    title: str = Field(max_length=500)
+    title_sort: str = Field(default="", sa_type=SortKey, index=True)
+    summary: str | None = Field(default=None, sa_column=Column(Text))
+    target_group: str | None = Field(default=None, max_length=500)
+    focus_area_id: uuid.UUID | None = Field(default=None, foreign_key="fund_focus_areas.id", index=True)
+    pot_id: uuid.UUID | None = Field(default=None, foreign_key="fund_pots.id", index=True)
+    requested: Decimal = Field(sa_column=Column(MoneyColumn(), nullable=False))
+    period_start: date | None = None
+    period_end: date | None = None
+    case_id: uuid.UUID | None = Field(default=None, foreign_key="cases.id", index=True)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: uuid.UUID = Field(foreign_key="principals.id")
+
+
+keep_sort_key(Application, "title_sort", lambda a: a.title)
+
+
+class CoApplicant(SQLModel, table=True):
+    __tablename__ = "fund_application_co_applicants"
+
+    application_id: uuid.UUID = Field(foreign_key="fund_applications.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: uuid.UUID = Field(foreign_key="organisations.id", primary_key=True, index=True)
+
+
+class ApplicationStrategy(SQLModel, table=True):
+    __tablename__ = "fund_application_strategies"
+
+    application_id: uuid.UUID = Field(foreign_key="fund_applications.id", primary_key=True, ondelete="CASCADE")
+    strategy_id: uuid.UUID = Field(foreign_key="strategies.id", primary_key=True, index=True)
+
+
+class BudgetLine(SQLModel, table=True):
+    """One line of an application's budget; the lines add up to the requested amount."""
+
+    __tablename__ = "fund_budget_lines"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    application_id: uuid.UUID = Field(foreign_key="fund_applications.id", index=True, ondelete="CASCADE")
+    position: int
+    category: str = Field(max_length=200)
+    year: int
+    amount: Decimal = Field(sa_column=Column(MoneyColumn(), nullable=False))
+
+
+class ApplicationEvent(SQLModel, table=True):
+    """One change of an application's status: the application's history."""
+
+    __tablename__ = "fund_application_events"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    application_id: uuid.UUID = Field(foreign_key="fund_applications.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    from_status: ApplicationStatus | None = Field(default=None, sa_column=enum_column(ApplicationStatus, nullable=True))
+    to_status: ApplicationStatus = Field(sa_column=enum_column(ApplicationStatus))
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="principals.id")
+    actor_name: str = Field(max_length=200)
+    comment: str | None = Field(default=None, sa_column=Column(String(4000)))
+
+
+class Review(Resource, table=True):
+    """A fund manager's review: a score 0–5 per criterion of the round, a recommendation and a comment. One per
+    reviewer and application. Seen only by fund managers and admins."""
+
+    __tablename__ = "fund_reviews"
+    __table_args__ = (
+        Index(
+            "uq_fund_reviews_reviewer_live",
+            "application_id",
+            "reviewer_id",
+            unique=True,
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
+    )
+
+    application_id: uuid.UUID = Field(foreign_key="fund_applications.id", index=True)
+    reviewer_id: uuid.UUID = Field(foreign_key="principals.id", index=True)
+    scores: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The mean of the scores, kept with them so that the application's mean score is one SQL aggregate.
+    mean_score: Decimal | None = Field(default=None, sa_column=Column(MoneyColumn(), nullable=True))
+    recommendation: Recommendation = Field(sa_column=enum_column(Recommendation))
+    comment: str | None = Field(default=None, sa_column=Column(Text))

@@ -415,7 +415,9 @@ def main() -> None:
             name = "-".join(filter(None, [stamp.strftime("%Y-%m-%d-%H%M"), args.label, db]))
             header = (
                 f"# Read path, {db}, {stamp:%Y-%m-%d %H:%M} UTC\n\n{json.dumps(result['environment'])}\n\n"
-                f"Ceiling answer: {result['equality']}. Deep page: {result['deep_page']}.\n\n"
+                f"Ceiling answer: {result['equality']}. Deep page: {result['deep_page']}. Funds data set: "
+                f"{result['funds']['applications']} applications, {result['funds']['rows']} rows, inserted in "
+                f"{result['funds']['insert_seconds']} s.\n\n"
             )
             note = result.get("import_apply_output", "")
             (OUT / f"{name}.md").write_text(header + text + (f"\n\n```\n{note}\n```\n" if note else "\n"))

@@ -51,7 +51,9 @@ def _parse_links(values: list[str]) -> list[LinkIn]:
         try:
             links.append(LinkIn(target_type=LinkTarget(kind), target_id=uuid.UUID(ident)))
         except ValueError as exc:
-            raise ValidationFailed(("body", "link", i), "must be `meeting|agenda_item|case|decision:<id>`") from exc
+            raise ValidationFailed(
+                ("body", "link", i), "must be `meeting|agenda_item|case|decision|fund_application:<id>`"
+            ) from exc
     return links
 
 

@@ -130,6 +130,7 @@ def for_targets(session: Session, stmt: Select[Any], params: Mapping[str, Any]) 
 def _target_model(target: LinkTarget) -> type:
     from app.cases.models import Case
     from app.decisions.models import Decision
+    from app.funds.applications.models import Application
     from app.meetings.models import AgendaItem, Meeting
 
     return {
@@ -137,6 +138,7 @@ def _target_model(target: LinkTarget) -> type:
         LinkTarget.agenda_item: AgendaItem,
         LinkTarget.case: Case,
         LinkTarget.decision: Decision,
+        LinkTarget.fund_application: Application,
     }[target]
 
 
@@ -158,7 +160,7 @@ def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
     out: list[list[uuid.UUID]] = []
     for link in links:
         obj = session.get(_target_model(link.target_type), link.target_id)
-        if obj is None:
+        if obj is None or link.target_type is LinkTarget.fund_application:
             out.append([])
         elif link.target_type is LinkTarget.meeting:
             out.append(body_ids_of(session, [obj.id])[obj.id])
@@ -172,7 +174,14 @@ def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
 
 
 def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> None:
-    """Secretaries file documents for their own bodies' meetings, items, cases and decisions only."""
+    """Secretaries file documents for their own bodies' meetings, items, cases and decisions only. An
+    application's attachments are filed by its applicant's editors and by fund managers instead."""
+    applications = [lk for lk in links if lk.target_type is LinkTarget.fund_application]
+    if applications:
+        _require_application_filer(session, actor, applications)
+        links = [lk for lk in links if lk.target_type is not LinkTarget.fund_application]
+        if not links:
+            return
     _may_upload(actor)
     if actor.is_admin:
         return
@@ -180,6 +189,19 @@ def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> N
         if bodies and not any(actor.holds(Role.secretary, b) for b in bodies):
             raise Forbidden(
                 "Only a secretary of the body that keeps a linked object may file documents for it.",
+                code="missing_role",
+            )
+
+
+def _require_application_filer(session: Session, actor: Actor, links: list[LinkIn]) -> None:
+    from app.funds.applications.models import Application
+
+    for link in links:
+        application = session.get(Application, link.target_id)
+        applicant = application.applicant_id if application else None
+        if not (actor.has_role(Role.fund_manager) or (applicant and actor.holds(Role.editor, applicant))):
+            raise Forbidden(
+                "Only the applicant principal's editors and fund managers may file documents for an application.",
                 code="missing_role",
             )
 
@@ -212,7 +234,7 @@ def _meeting_year(session: Session, links: list[LinkIn]) -> int | None:
     from app.meetings.models import Meeting
 
     for link in links:
-        if link.target_type is LinkTarget.case:
+        if link.target_type in (LinkTarget.case, LinkTarget.fund_application):
             continue
         obj = session.get(_target_model(link.target_type), link.target_id)
         if obj is None:
@@ -258,7 +280,8 @@ def upload(
     links: list[LinkIn],
 ) -> Document:
     """Store a file: its media type is read from the content and must agree with its name."""
-    _may_upload(actor)
+    if not any(lk.target_type is LinkTarget.fund_application for lk in links):
+        _may_upload(actor)  # refused before anything is read; an application's filers are checked with its links
     name = _safe_filename(filename)
     _check_links(session, links)
     _require_secretary(session, actor, links)

@@ -324,7 +324,7 @@ def update(session: Session, actor: Actor, a: Application, data: ApplicationUpda
         raise Conflict(
             f"An application that is {a.status} cannot be edited; only in draft or more_info_requested.",
             code="not_editable",
-            status=str(a.status),
+            current_status=str(a.status),
         )
     lists = {"co_applicant_ids", "strategy_ids", "budget_lines"}
     changes = data.model_dump(exclude_unset=True, exclude=lists)
@@ -355,6 +355,6 @@ def remove(session: Session, actor: Actor, a: Application) -> None:
         raise Conflict(
             f"Only a draft can be deleted; this application is {a.status}: withdraw it instead.",
             code="not_draft",
-            status=str(a.status),
+            current_status=str(a.status),
         )
     crud.soft_delete(session, actor, a, KIND)

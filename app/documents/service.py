@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.core import crud
-from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed
+from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed, not_found
 from app.core.file_limits import FileLimits, run_budgeted
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
@@ -67,12 +67,27 @@ class DocumentFilter:
     q: str | None = None
 
 
-def get(session: Session, ident: uuid.UUID) -> Document:
-    return crud.get_live(session, Document, ident, KIND)
+def get(session: Session, ident: uuid.UUID, actor: Actor | None = None) -> Document:
+    """A live document; with `actor`, only one this caller may see (404 otherwise): see `visible_to`."""
+    doc = crud.get_live(session, Document, ident, KIND)
+    hidden = _hidden(actor) if actor is not None else None
+    if hidden is not None and session.execute(hidden.where(col(DocumentLink.document_id) == ident)).first():
+        raise not_found(KIND, ident)
+    return doc
 
 
-def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> PageResult:
+def _hidden(actor: Actor) -> Select[Any] | None:
+    """The documents this caller may not see: attachments of applications it may not see (None: it sees all)."""
+    from app.funds.applications.visibility import hidden_documents
+
+    return hidden_documents(actor)
+
+
+def list_page(session: Session, actor: Actor, flt: DocumentFilter, params: ListParams) -> PageResult:
     stmt = matching(SHAPE.select(), TEXT_FIELDS, flt.q)
+    hidden = _hidden(actor)
+    if hidden is not None:
+        stmt = stmt.where(col(Document.id).not_in(hidden))
     if flt.target_id or flt.target_type:
         linked = select(DocumentLink.document_id)
         if flt.target_id:
@@ -246,6 +261,10 @@ def _meeting_year(session: Session, links: list[LinkIn]) -> int | None:
 
 
 def _index(session: Session, doc: Document, links: list[LinkIn]) -> None:
+    if any(lk.target_type is LinkTarget.fund_application for lk in links):
+        # An application's attachments are seen only by those who see the application: search shows them to none.
+        search.unindex(session, SearchKind.document, doc.id)
+        return
     # Found under the body of what it is filed with (the first link that has one), so a body filter finds it;
     # in its meeting's year, else the year it came.
     body_id = next((b for bodies in _bodies_of(session, links) for b in bodies), None)

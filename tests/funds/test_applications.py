@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.funds.applications.models import ApplicationStatus
 from tests.funds.applying import (  # noqa: F401 - fixtures
     Applicants,
     OpenRound,
@@ -16,6 +17,7 @@ from tests.funds.applying import (  # noqa: F401 - fixtures
     move,
     open_round,
     round_fixture,
+    set_status,
 )
 from tests.funds.conftest import API, Headers, new_round, ok
 
@@ -335,5 +337,27 @@ def test_documents_link_to_applications(
     for headers in (applicants.editor_skelleftea, reader):
         assert upload(headers, made["id"]).status_code == 403
     ok(upload(manager, made["id"]), 201)
+
+    # A draft's attachments are seen by those who see the draft, and found by no search.
+    def sees(headers: Headers) -> list[bool]:
+        listed = ok(client.get(f"{API}/documents?target_type=fund_application", headers=headers))["data"]
+        return [
+            any(d["id"] == doc["id"] for d in listed),
+            *(
+                client.get(f"{API}/documents/{doc['id']}{part}", headers=headers).status_code == 200
+                for part in ("", "/content", "/text")
+            ),
+        ]
+
+    for headers in (manager, applicants.editor_umea):
+        assert sees(headers) == [True] * 4
+    for headers in (reader, applicants.editor_skelleftea):
+        assert sees(headers) == [False] * 4
+        assert client.delete(f"{API}/documents/{doc['id']}", headers=headers).status_code == 404
+    found = ok(client.get(f"{API}/search", params={"q": "Budget"}, headers=manager))["data"]
+    assert all(hit.get("id") != doc["id"] for hit in found)
+    set_status(made["id"], ApplicationStatus.granted)  # setup: a grant (POST /grants) is built elsewhere
+    assert sees(reader) == [True] * 4
+
     assert client.delete(f"{API}/documents/{doc['id']}", headers=applicants.editor_umea).status_code == 204
     assert len(ok(get(client, manager, made["id"]))["document_ids"]) == 1

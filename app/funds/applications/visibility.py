@@ -7,9 +7,10 @@ only once it is granted or later: drafts and applications under review are not p
 """
 
 import uuid
+from typing import Any
 
-from sqlalchemy import or_, true
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import not_, or_, true
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col, select
 
 from app.core.errors import not_found
@@ -44,3 +45,17 @@ def get_visible(session: Session, actor: Actor | None, ident: uuid.UUID, *, for_
     if found is None:
         raise not_found(KIND, ident)
     return found
+
+
+def hidden_documents(actor: Actor | None) -> Select[Any] | None:
+    """The documents this caller may not see: attachments of an application it may not see (a draft's budget is
+    no more public than the draft). None when it sees every application."""
+    from app.documents.models import DocumentLink, LinkTarget
+
+    if sees_everything(actor):
+        return None
+    return (
+        select(col(DocumentLink.document_id))
+        .join(Application, col(Application.id) == DocumentLink.target_id)
+        .where(col(DocumentLink.target_type) == LinkTarget.fund_application, not_(visible_to(actor)))
+    )

@@ -11,7 +11,7 @@ from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, page_of, whole_list
 from app.core.reads import JSONBody
 from app.core.textsearch import text_query
-from app.funds.applications import moves, service
+from app.funds.applications import moves, reads, service
 from app.funds.applications.models import (
     ApplicationCreate,
     ApplicationOut,
@@ -23,7 +23,7 @@ from app.funds.applications.models import (
 from app.funds.applications.visibility import get_visible
 
 router = APIRouter(prefix="/applications", tags=["funds"])
-Params = Annotated[ListParams, Depends(list_params("Application", list(service.SORT_COLUMNS), "-created_at"))]
+Params = Annotated[ListParams, Depends(list_params("Application", list(reads.SORT_COLUMNS), "-created_at"))]
 WHO_SEES = (
     "Fund managers and admins see every application; editors of a principal its own in every state; everyone "
     "else only granted ones (and later states). One you may not see is 404."
@@ -53,9 +53,9 @@ def list_applications(
     pot_id: uuid.UUID | None = None,
     q: Annotated[str | None, text_query("title")] = None,
 ) -> Response:
-    flt = service.ApplicationFilter(round_id, fund_id, status, applicant_id, focus_area_id, pot_id, q)
-    page = page_of(request, service.list_page(session, actor, flt, params), service.render)
-    service.with_budget_lines(session, page["data"])
+    flt = reads.ApplicationFilter(round_id, fund_id, status, applicant_id, focus_area_id, pot_id, q)
+    page = page_of(request, reads.list_page(session, actor, flt, params), reads.render)
+    reads.with_budget_lines(session, page["data"])
     return list_response(request, page, "applications")
 
 
@@ -71,7 +71,7 @@ def create_application(request: Request, session: DbSession, actor: Reader, body
     lines, when given, must add up to `requested` (422 `budget_lines` names both sums). 409 `round_closed` for a
     round that is closed, decided or archived."""
     a = service.create(session, actor, body)
-    return created(request, a, service.read(session, actor, a.id), "applications_get")  # type: ignore[return-value]
+    return created(request, a, reads.read(session, actor, a.id), "applications_get")  # type: ignore[return-value]
 
 
 @router.get(
@@ -84,7 +84,7 @@ def create_application(request: Request, session: DbSession, actor: Reader, body
 )
 def get_application(id: uuid.UUID, session: DbSession, actor: PublicReader) -> Response:
     a = get_visible(session, actor, id)
-    return answer(service.read(session, actor, a.id), a)
+    return answer(reads.read(session, actor, a.id), a)
 
 
 @router.get(
@@ -115,7 +115,7 @@ def update_application(
     a = service.for_applicant(session, actor, id)
     check_if_match(if_match, a)
     service.update(session, actor, a, body)
-    return answer(service.read(session, actor, a.id), a)
+    return answer(reads.read(session, actor, a.id), a)
 
 
 @router.delete(
@@ -159,4 +159,4 @@ def transition_application(
     a = service.for_move(session, actor, id)
     check_if_match(if_match, a)
     moves.transition(session, actor, a, body)
-    return answer(service.read(session, actor, a.id), a)
+    return answer(reads.read(session, actor, a.id), a)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.core.principal import PrincipalKind
+from app.core.time import today
 
 API = "/api/v1"
 Headers = dict[str, str]
@@ -95,6 +96,11 @@ _POOLS: dict[str, tuple[str, ...]] = {
     "from_pot_id": ("pot",),
     "to_pot_id": ("other_pot",),
     "carried_from_pot_id": ("pot",),
+    # Applications.
+    "applicant_id": _PRINCIPALS,
+    "co_applicant_ids": ("region", "skelleftea"),
+    "contact_person_id": ("person",),
+    "focus_area_id": ("focus_area",),
 }
 
 # The object each collection's `/{id}` refers to.
@@ -115,6 +121,7 @@ COLLECTION_OBJECT = {
     "rounds": "round",
     "pots": "pot",
     "transfers": "transfer",
+    "applications": "application",
 }
 
 
@@ -228,6 +235,7 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
         "id"
     ]
     _seed_funds(w)
+    _seed_applications(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
@@ -266,6 +274,55 @@ def _seed_funds(w: World) -> None:
             "decision_reference": "Delegationsbeslut 2021-09-14",
         },
     )["id"]
+
+
+def _seed_applications(w: World) -> None:
+    """Umeå's draft in the 2021 round, and a submitted application in a round open until the end of next year (a
+    submission needs a round before its deadline, whatever day the tests run)."""
+    ids = w.ids
+    ids["focus_area"] = w.client.get(f"{API}/funds/{ids['fund']}", headers=w.admin).json()["focus_areas"][0]["id"]
+    year = today().year + 1
+    ids["open_round"] = w.post(
+        "/rounds", {"fund_id": ids["fund"], "year": year, "opens_on": today().isoformat(), "closes_on": f"{year}-12-31"}
+    )["id"]
+    ids["open_pot"] = w.post("/pots", {"round_id": ids["open_round"], "name": "Suicidprevention", "budget": "2000000"})[
+        "id"
+    ]
+    r = w.client.patch(f"{API}/rounds/{ids['open_round']}", json={"status": "open"}, headers=w.admin)
+    assert r.status_code == 200, r.text
+    ids["application"] = w.post(
+        "/applications",
+        {
+            "round_id": ids["round"],
+            "applicant_id": ids["umea"],
+            "applicant_unit": "Socialtjänsten",
+            "title": "Hälsosamtal i LSS-boenden",
+            "focus_area_id": ids["focus_area"],
+            "pot_id": ids["pot"],
+            "contact_person_id": ids["person"],
+            "strategy_ids": [ids["strategy"]],
+            "requested": "250000.00",
+            "budget_lines": [{"category": "Personal", "year": 2021, "amount": "250000.00"}],
+        },
+    )["id"]
+    ids["submitted_application"] = w.post(
+        "/applications",
+        {
+            "round_id": ids["open_round"],
+            "applicant_id": ids["region"],
+            "applicant_unit": "Hälsoval",
+            "co_applicant_ids": [ids["umea"]],
+            "title": "Suicide Zero i skolan",
+            "focus_area_id": ids["focus_area"],
+            "pot_id": ids["open_pot"],
+            "requested": "450000",
+            "budget_lines": [
+                {"category": "Utbildare", "year": year, "amount": "300000"},
+                {"category": "Material", "year": year, "amount": "150000"},
+            ],
+        },
+    )["id"]
+    w.post(f"/applications/{ids['submitted_application']}/transitions", {"to": "submitted"})
 
 
 def _role_headers(make_principal: Callable[..., Headers], ids: dict[str, str], admin: Headers) -> dict[str, Headers]:

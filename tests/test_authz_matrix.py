@@ -30,6 +30,9 @@ SECRETARIES = frozenset({"secretary_this", "secretary_other", "admin"})
 SECRETARY_THIS = frozenset({"secretary_this", "admin"})
 EDITOR_THIS = frozenset({"editor_this", "admin"})
 FUNDS = frozenset({"fund_manager", "admin"})
+# Writes to Umeå's draft application: Skellefteå's editors pass the role check and then meet a 404 (they may not
+# see the draft), which is what they must get; fund managers may not edit nor withdraw it (403).
+APPLICANTS = frozenset({"editor_this", "editor_other", "admin"})
 PUBLIC = frozenset(ROLES)
 
 Request = Callable[[World], dict[str, Any]]
@@ -131,6 +134,26 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
             }
         ),
     ),
+    # Applications: editors of the applicant principal draft, edit, move and delete them; every reader reads what
+    # it may see (the others are 404).
+    "applications_list": (READERS, NO_BODY),
+    "applications_get": (READERS, NO_BODY),
+    "applications_history": (READERS, NO_BODY),
+    "applications_create": (
+        EDITOR_THIS,
+        _json(
+            lambda ids: {
+                "round_id": ids["round"],
+                "applicant_id": ids["umea"],
+                "applicant_unit": "Individ- och familjeomsorgen",
+                "title": "Dans för hälsa",
+                "requested": "120000.00",
+            }
+        ),
+    ),
+    "applications_update": (APPLICANTS, _json(lambda ids: {"summary": "Kompletterad projektplan."})),
+    "applications_delete": (APPLICANTS, NO_BODY),
+    "applications_transition": (APPLICANTS, _json(lambda ids: {"to": "withdrawn"})),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),
     "people_get": (READERS, NO_BODY),

@@ -7,13 +7,15 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import Field as ApiField
 from sqlalchemy import JSON, Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key, utcnow
-from app.core.models import Resource
-from app.core.money import MoneyColumn
+from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
+from app.core.money import Amount, AmountOut, MoneyColumn
 
 _LIVE = text("deleted_at IS NULL")
 _NUMBERED = text("deleted_at IS NULL AND sequence IS NOT NULL")
@@ -153,3 +155,138 @@ class Review(Resource, table=True):
     mean_score: Decimal | None = Field(default=None, sa_column=Column(MoneyColumn(), nullable=True))
     recommendation: Recommendation = Field(sa_column=enum_column(Recommendation))
     comment: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# Applications: requests and answers ----------------------------------------------------------------------------
+
+
+class BudgetLineIn(ApiModel):
+    """One line of the budget: what for, which year, how much."""
+
+    category: str = ApiField(min_length=1, max_length=200)
+    year: int = ApiField(ge=2000, le=2100)
+    amount: Amount
+
+
+class BudgetLineOut(SQLModel):
+    """One line of an application's budget."""
+
+    category: str
+    year: int
+    amount: AmountOut
+
+
+class _ApplicationFields(ApiModel):
+    co_applicant_ids: list[uuid.UUID] | None = ApiField(default=None, max_length=20)
+    contact_person_id: uuid.UUID | None = None
+    summary: str | None = ApiField(default=None, max_length=20_000)
+    target_group: str | None = ApiField(default=None, min_length=1, max_length=500)
+    focus_area_id: uuid.UUID | None = None
+    pot_id: uuid.UUID | None = None
+    strategy_ids: list[uuid.UUID] | None = ApiField(default=None, max_length=8)
+    period_start: date | None = None
+    period_end: date | None = None
+    case_id: uuid.UUID | None = None
+
+
+class ApplicationCreate(_ApplicationFields):
+    """A new application, as a draft of a unit of a principal. `budget_lines`, when given, must add up to
+    `requested` exactly; at least one is needed to submit."""
+
+    model_config = examples(
+        {
+            "round_id": "5e2f7a90-1c3d-4b6e-8f01-2a3b4c5d6e7f",
+            "applicant_id": "2b7c4d1e-8f90-4a12-b3c4-d5e6f7a8b9c0",
+            "applicant_unit": "Socialtjänsten, individ- och familjeomsorg",
+            "title": "Suicide Zero i skolan",
+            "summary": "Utbildning om psykisk hälsa för elever i årskurs 8 i länets kommuner.",
+            "target_group": "Elever i årskurs 8",
+            "focus_area_id": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "requested": "450000.00",
+            "budget_lines": [
+                {"category": "Utbildare", "year": 2025, "amount": "300000.00"},
+                {"category": "Material och resor", "year": 2025, "amount": "150000.00"},
+            ],
+            "period_start": "2025-08-01",
+            "period_end": "2026-06-30",
+        }
+    )
+
+    round_id: uuid.UUID
+    applicant_id: uuid.UUID = ApiField(description="The applicant principal (region or municipality).")
+    applicant_unit: str = ApiField(min_length=1, max_length=300)
+    title: str = ApiField(min_length=1, max_length=500)
+    requested: Amount
+    budget_lines: list[BudgetLineIn] = ApiField(default_factory=list, max_length=100)
+
+
+class ApplicationUpdate(_ApplicationFields):
+    """Changes to an application, in `draft` or `more_info_requested` only: only the fields sent change; `null`
+    clears an optional field. `budget_lines` replaces the list, and must add up to `requested`."""
+
+    model_config = examples({"summary": "Kompletterad med en plan för spridning till hela länet."})
+
+    applicant_unit: Annotated[str | None, NotNull] = ApiField(default=None, min_length=1, max_length=300)
+    title: Annotated[str | None, NotNull] = ApiField(default=None, min_length=1, max_length=500)
+    requested: Annotated[Amount | None, NotNull] = None
+    budget_lines: Annotated[list[BudgetLineIn] | None, NotNull] = ApiField(default=None, max_length=100)
+
+
+class ReviewCounts(SQLModel):
+    """How many of the live reviews recommend each outcome."""
+
+    grant: int
+    partial: int
+    reject: int
+
+
+class ApplicationOut(ResourceOut):
+    """An application to a round: who applies, for what and how much, and where it stands. `number` is given at
+    the first submission. The review figures are shown to fund managers and admins only (null for others)."""
+
+    version: int
+    number: str | None
+    status: ApplicationStatus
+    fund_id: uuid.UUID
+    round_id: uuid.UUID
+    applicant_id: uuid.UUID
+    applicant_unit: str
+    co_applicant_ids: list[uuid.UUID]
+    contact_person_id: uuid.UUID | None
+    title: str
+    summary: str | None
+    target_group: str | None
+    focus_area_id: uuid.UUID | None
+    pot_id: uuid.UUID | None
+    strategy_ids: list[uuid.UUID]
+    requested: AmountOut
+    budget_lines: list[BudgetLineOut]
+    period_start: date | None
+    period_end: date | None
+    case_id: uuid.UUID | None
+    document_ids: list[uuid.UUID] = ApiField(description="Documents linked with target_type `fund_application`.")
+    submitted_at: datetime | None
+    review_mean_score: str | None = ApiField(
+        description="Mean of the live reviews' mean scores, two decimals; null without reviews or for non-managers.",
+        pattern=r"^\d\.\d{2}$",
+    )
+    review_counts: ReviewCounts | None
+
+
+class TransitionIn(ApiModel):
+    """A move of an application's status, with an optional comment for its history."""
+
+    model_config = examples({"to": "submitted"}, {"to": "more_info_requested", "comment": "Beskriv spridningen."})
+
+    to: ApplicationStatus
+    comment: str | None = ApiField(default=None, min_length=1, max_length=4000)
+
+
+class HistoryEntry(SQLModel):
+    """One change of an application's status: from, to, when, who and why."""
+
+    from_status: ApplicationStatus | None
+    to_status: ApplicationStatus
+    at: datetime
+    actor_name: str
+    comment: str | None

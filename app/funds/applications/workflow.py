@@ -11,6 +11,7 @@ Some moves are made by another resource, because they need more than a comment: 
 """
 
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -98,17 +99,29 @@ def check(actor: Actor, application: Application, to: ApplicationStatus) -> None
 
 
 def move(
-    session: Session, actor: Actor, application: Application, to: ApplicationStatus, comment: str | None = None
+    session: Session,
+    actor: Actor,
+    application: Application,
+    to: ApplicationStatus,
+    comment: str | None = None,
+    changed: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
     """Check the move, make it and record it in the history and the audit log."""
     check(actor, application, to)
-    return record_move(session, actor, application, to, comment)
+    return record_move(session, actor, application, to, comment, changed)
 
 
 def record_move(
-    session: Session, actor: Actor, application: Application, to: ApplicationStatus, comment: str | None = None
+    session: Session,
+    actor: Actor,
+    application: Application,
+    to: ApplicationStatus,
+    comment: str | None = None,
+    changed: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
-    """Make a move the caller's own rule has already checked (e.g. a report's acceptance closing the application)."""
+    """Make a move the caller's own rule has already checked (e.g. a report's acceptance closing the application).
+    `changed`: fields the caller set with the move ({field: [old, new]}, e.g. the number given at submission),
+    audited in the move's one entry."""
     old = application.status
     event = ApplicationEvent(
         application_id=application.id,
@@ -120,7 +133,7 @@ def record_move(
     )
     application.status = to
     session.add(event)
-    crud.save_update(session, actor, application, KIND, {"status": [str(old), str(to)]})
+    crud.save_update(session, actor, application, KIND, {**(changed or {}), "status": [str(old), str(to)]})
     return event
 
 

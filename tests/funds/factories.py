@@ -34,7 +34,9 @@ def focus_area_ids(session: Session, fund_id: Any) -> dict[int, uuid.UUID]:
     found = session.execute(
         select(FocusArea.number, FocusArea.id).where(col(FocusArea.fund_id) == uuid.UUID(str(fund_id)))
     )
-    return {number: ident for number, ident in found}
+    out = {number: ident for number, ident in found}
+    session.rollback()
+    return out
 
 
 @dataclass
@@ -55,6 +57,8 @@ def insert_applications(
     """SETUP: applications in review (or `status`), numbered after the round's last number as the applications
     service numbers them (UPH-2021-001 …), each with one budget line for its whole amount. One flush and commit,
     so a thousand of them take a moment."""
+    # A fresh transaction: SQLite cannot turn an older read (made before the API's writes) into a write.
+    session.rollback()
     r = session.get(Round, uuid.UUID(str(round_id)))
     assert r is not None
     fund = session.get(Fund, r.fund_id)
@@ -85,3 +89,29 @@ def insert_applications(
     session.add(r)
     session.commit()
     return made
+
+
+def a_decision(client: TestClient, admin: Headers) -> str:
+    """A decision in the record: the deciding body's meeting, an agenda item and its decision."""
+    body_id = ok(
+        client.post(f"{API}/organisations", json={"kind": "joint_body", "name": "Samrådet"}, headers=admin), 201
+    )["id"]
+    meeting = ok(
+        client.post(
+            f"{API}/meetings",
+            json={"body_ids": [body_id], "starts_at": "2021-09-14T13:00:00+02:00", "status": "held"},
+            headers=admin,
+        ),
+        201,
+    )
+    item = ok(
+        client.post(
+            f"{API}/agenda-items",
+            json={"meeting_id": meeting["id"], "title": "Fördelning av UPH-medel 2021", "kind": "decision"},
+            headers=admin,
+        ),
+        201,
+    )
+    body = {"agenda_item_id": item["id"], "kind": "resolved", "decided_on": "2021-09-14"}
+    decision = ok(client.post(f"{API}/decisions", json=body, headers=admin), 201)
+    return str(decision["id"])

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.funds.applications.models import Application, ApplicationEvent, ApplicationStatus
 from app.funds.grants.models import Report
 from tests.funds.conftest import API, Headers, move_to, new_pot, new_round, ok
-from tests.funds.factories import Wanted, insert_applications, municipality, principal_id
+from tests.funds.factories import Wanted, a_decision, insert_applications, municipality, principal_id
 
 DELEGATED = {"by": "Förbundschef Anna Berg", "on": "2021-09-14", "reference": "Dnr 2021/88"}
 FINAL = [{"kind": "final", "due_on": "2022-12-31"}]
@@ -240,7 +240,7 @@ def test_bad_amounts_are_refused_and_nothing_is_written(
 def test_a_decision_in_the_record_may_grant_several(
     client: TestClient, manager: Headers, admin: Headers, world: dict[str, Any]
 ) -> None:
-    decision = _a_decision(client, admin)
+    decision = a_decision(client, admin)
     for app_id, amount in zip(world["apps"][:2], ("400000", "300000"), strict=True):
         body = grant_body(app_id, amount, decision_id=decision)
         del body["delegated"]
@@ -258,32 +258,6 @@ def test_a_decision_in_the_record_may_grant_several(
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert "delegated.by" in lines[0].split(";") or "delegated" in lines[0].split(";")
     assert any("400000,00" in line for line in lines[1:])
-
-
-def _a_decision(client: TestClient, admin: Headers) -> str:
-    """A decision in the record: the deciding body's meeting, an agenda item and its decision."""
-    body_id = ok(
-        client.post(f"{API}/organisations", json={"kind": "joint_body", "name": "Samrådet"}, headers=admin), 201
-    )["id"]
-    meeting = ok(
-        client.post(
-            f"{API}/meetings",
-            json={"body_ids": [body_id], "starts_at": "2021-09-14T13:00:00+02:00", "status": "held"},
-            headers=admin,
-        ),
-        201,
-    )
-    item = ok(
-        client.post(
-            f"{API}/agenda-items",
-            json={"meeting_id": meeting["id"], "title": "Fördelning av UPH-medel 2021", "kind": "decision"},
-            headers=admin,
-        ),
-        201,
-    )
-    body = {"agenda_item_id": item["id"], "kind": "resolved", "decided_on": "2021-09-14"}
-    decision = ok(client.post(f"{API}/decisions", json=body, headers=admin), 201)
-    return str(decision["id"])
 
 
 def test_only_the_conditions_change(

@@ -284,6 +284,8 @@ def test_an_admin_undoes_a_grant_entered_by_mistake(
     assert client.delete(url, headers=admin).status_code == 204
     assert status_of(session, first) is ApplicationStatus.in_review
     assert client.get(url, headers=manager).status_code == 404
+    synced = ok(client.get(f"{API}/grants", params={"updated_since": made["created_at"]}, headers=manager))["data"]
+    assert synced == [{"id": made["id"], "deleted": True, "updated_at": synced[0]["updated_at"]}]
     session.rollback()
     assert session.scalars(select(Report).where(col(Report.deleted_at).is_(None))).all() == []
     assert pot_figures(client, manager, world["round"]["id"])[world["suicide"]]["granted"] == "0.00"

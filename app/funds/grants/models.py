@@ -26,6 +26,8 @@ class PaymentKind(StrEnum):
 
 
 class ReportKind(StrEnum):
+    """An interim report during the project, or the final one at its end."""
+
     interim = "interim"
     final = "final"
 
@@ -147,6 +149,8 @@ class FundGrantUpdate(ApiModel):
 
 
 class DelegatedOut(ApiModel):
+    """A delegated decision: who decided, when, and its reference."""
+
     by: str
     on: date
     reference: str

@@ -238,7 +238,7 @@ def test_bad_amounts_are_refused_and_nothing_is_written(
 
 
 def test_a_decision_in_the_record_may_grant_several(
-    client: TestClient, manager: Headers, admin: Headers, world: dict[str, Any]
+    client: TestClient, manager: Headers, admin: Headers, world: dict[str, Any], count_queries: Any
 ) -> None:
     decision = a_decision(client, admin)
     for app_id, amount in zip(world["apps"][:2], ("400000", "300000"), strict=True):
@@ -254,6 +254,12 @@ def test_a_decision_in_the_record_may_grant_several(
     assert [g["application_number"] for g in by_round["data"]] == ["UPH-2021-001", "UPH-2021-002"]
     one = ok(client.get(f"{API}/grants", params={"application_id": str(world["apps"][1]), "limit": 1}, headers=manager))
     assert [g["amount"] for g in one["data"]] == ["300000.00"]
+    statements = []
+    for limit in (1, 2):
+        with count_queries() as n:
+            ok(client.get(f"{API}/grants", params={"limit": limit}, headers=manager))
+        statements.append(n())
+    assert statements[0] == statements[1]  # paid, repaid and the number come in the page's own statement
     csv = client.get(f"{API}/grants", headers={**manager, "Accept": "text/csv"})
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert "delegated.by" in lines[0].split(";") or "delegated" in lines[0].split(";")

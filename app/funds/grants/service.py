@@ -10,7 +10,7 @@ then returns to `in_review`, in its history."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,8 +52,8 @@ class _GrantRow(BaseModel):
     """A grant as read: FundGrantOut with its delegated decision in three columns (`render` nests them)."""
 
     id: uuid.UUID
-    created_at: Any
-    updated_at: Any
+    created_at: datetime
+    updated_at: datetime
     application_id: uuid.UUID
     application_number: str | None
     round_id: uuid.UUID
@@ -95,12 +95,15 @@ _DELEGATED = {"delegated_by": "by", "delegated_on": "on", "delegated_reference":
 
 def render(row: Any) -> dict[str, Any]:
     """A grant's answer (FundGrantOut) from its row: the delegated decision as one object, or null."""
-    out = SHAPE.render(row)
-    delegated = {short: out.pop(name) for name, short in _DELEGATED.items()}
-    pos = list(out).index("decision_id") + 1
-    items = list(out.items())
-    items.insert(pos, ("delegated", delegated if delegated["by"] is not None else None))
-    return dict(items)
+    flat = SHAPE.render(row)
+    delegated = {short: flat[name] for name, short in _DELEGATED.items()}
+    out: dict[str, Any] = {}
+    for name, value in flat.items():
+        if name not in _DELEGATED:
+            out[name] = value
+        if name == "decision_id":  # the contract's order: the decision, then the delegated one
+            out["delegated"] = delegated if delegated["by"] is not None else None
+    return out
 
 
 def one(session: Session, ident: uuid.UUID) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
 from app.documents.router import router as documents_router
 from app.funds.applications.router import router as applications_router
+from app.funds.grants.payments_router import router as payments_router
+from app.funds.grants.router import router as grants_router
 from app.funds.pots_router import router as pots_router
 from app.funds.rounds_router import router as rounds_router
 from app.funds.router import router as funds_router
@@ -78,6 +80,8 @@ def create_app() -> FastAPI:
         rounds_router,
         pots_router,
         applications_router,
+        grants_router,
+        payments_router,
         documents_router,
         search_router,
         imports_router,

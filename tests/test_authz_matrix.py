@@ -154,6 +154,31 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "applications_update": (APPLICANTS, _json(lambda ids: {"summary": "Kompletterad projektplan."})),
     "applications_delete": (APPLICANTS, NO_BODY),
     "applications_transition": (APPLICANTS, _json(lambda ids: {"to": "withdrawn"})),
+    # Grants and payments: admins and fund managers grant and pay, only admins undo a mistake; every reader reads.
+    # Nothing is granted in the seeded world yet (an application in review needs the applications API), so the
+    # allowed calls meet a 404 or a 422 for the unknown application or grant: past the role gate all the same.
+    "grants_list": (READERS, NO_BODY),
+    "grants_get": (READERS, NO_BODY),
+    "grants_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "application_id": str(uuid.uuid4()),
+                "amount": "1000.00",
+                "decision_id": ids["recommendation"],
+                "reports": [{"kind": "final", "due_on": "2022-12-31"}],
+            }
+        ),
+    ),
+    "grants_update": (FUNDS, _json(lambda ids: {"conditions": "Slutrapport till samrådet i mars."})),
+    "grants_delete": (ADMIN, NO_BODY),
+    "payments_list": (READERS, NO_BODY),
+    "payments_get": (READERS, NO_BODY),
+    "payments_create": (
+        FUNDS,
+        _json(lambda ids: {"grant_id": str(uuid.uuid4()), "kind": "payment", "paid_on": "2021-10-01", "amount": 1}),
+    ),
+    "payments_delete": (ADMIN, NO_BODY),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),
     "people_get": (READERS, NO_BODY),

@@ -15,6 +15,7 @@ from sqlmodel import Field
 from app.core.db import SortKey, enum_column, keep_sort_key
 from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
 from app.core.money import Amount, AmountOut, MoneyColumn
+from app.funds.applications.models import ApplicationStatus
 
 _LIVE = text("deleted_at IS NULL")
 
@@ -313,18 +314,19 @@ class TransferOut(ResourceOut):
 
 class FiguresOut(ApiModel):
     """Live figures, computed from the record at the moment of the request, never stored. `remaining` = budget +
-    carried over + transferred in − transferred out − carried forward − granted + repaid. Until applications
-    exist, requested, granted, paid and repaid are 0.00."""
+    carried over + transferred in − transferred out − carried forward − granted + repaid. `requested` sums the
+    applications submitted and not withdrawn (every status but draft and withdrawn); granted, paid and repaid
+    follow the pot each grant was made from."""
 
     budget: AmountOut
     carried_over: AmountOut
     transferred_in: AmountOut
     transferred_out: AmountOut
     carried_forward: AmountOut = ApiField(description="Carried over to pots of later rounds.")
-    requested: AmountOut
+    requested: AmountOut = ApiField(description="Asked for by applications submitted and not withdrawn.")
     granted: AmountOut
     paid: AmountOut
-    repaid: AmountOut
+    repaid: AmountOut = ApiField(description="Unused money paid back: it flows back to `remaining`.")
     remaining: AmountOut
 
 
@@ -335,9 +337,24 @@ class PotSummary(FiguresOut):
     name: str
 
 
+class FocusAreaSummary(ApiModel):
+    """The round's applications in one focus area of the fund: what they asked for (submitted, not withdrawn),
+    what was granted, paid and repaid, and how many they are."""
+
+    focus_area_id: uuid.UUID
+    number: int
+    text: str
+    requested: AmountOut
+    granted: AmountOut
+    paid: AmountOut
+    repaid: AmountOut
+    applications: int = ApiField(description="Applications submitted and not withdrawn.")
+
+
 class RoundSummary(ApiModel):
     """What the council asks at every meeting: per pot and for the whole round, how much is granted and how much
-    remains. Also as CSV (one row per pot and a total row)."""
+    remains; per focus area of the fund, what was asked for and granted; how many applications are in each
+    status (every status named, zeros too). As CSV: the pots' table (one row per pot and a total row)."""
 
     round_id: uuid.UUID
     fund_id: uuid.UUID
@@ -345,3 +362,7 @@ class RoundSummary(ApiModel):
     status: RoundStatus
     pots: list[PotSummary]
     total: FiguresOut
+    focus_areas: list[FocusAreaSummary]
+    applications: dict[ApplicationStatus, int] = ApiField(
+        description="The number of the round's applications in each status, every status named."
+    )

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from pydantic import Field as ApiField
 from sqlalchemy import Column, Index, String, Text, text
 from sqlmodel import Field
 
 from app.core.db import UTCDateTime, enum_column
-from app.core.models import Resource
-from app.core.money import MoneyColumn
+from app.core.models import ApiModel, Resource, ResourceOut, examples
+from app.core.money import Amount, AmountOut, MoneyColumn
 
 _LIVE = text("deleted_at IS NULL")
 
@@ -25,6 +26,8 @@ class PaymentKind(StrEnum):
 
 
 class ReportKind(StrEnum):
+    """An interim report during the project, or the final one at its end."""
+
     interim = "interim"
     final = "final"
 
@@ -93,3 +96,108 @@ class Report(Resource, table=True):
     submitted_by_id: uuid.UUID | None = Field(default=None, foreign_key="principals.id")
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     review_comment: str | None = Field(default=None, sa_column=Column(String(4000)))
+
+
+# Grants and payments: requests and answers -----------------------------------------------------------------------
+
+
+class DelegatedDecision(ApiModel):
+    """A decision taken under delegation, outside the record's meetings: who decided, when, and its reference."""
+
+    by: str = ApiField(min_length=1, max_length=200, description="Who decided (name and role).")
+    on: date
+    reference: str = ApiField(min_length=1, max_length=200, description="The decision's reference (dnr).")
+
+
+class ReportDueIn(ApiModel):
+    """A report the grantee owes: interim or final, due on a date."""
+
+    kind: ReportKind
+    due_on: date
+
+
+class FundGrantCreate(ApiModel):
+    """A grant to an application in review. The decision is either a decision in the record (`decision_id`; one
+    decision may grant several applications) or a delegated one (`delegated`): exactly one of the two. `pot_id`
+    defaults to the application's pot. `reports`: the report-back due dates, at least one final."""
+
+    model_config = examples(
+        {
+            "application_id": "0b7e2c1d-4f5a-4e6b-9c8d-7a6b5c4d3e2f",
+            "amount": "1850000.00",
+            "conditions": "Delrapport till samrådet i december; slutrapport senast 2022-12-31.",
+            "decision_id": "4c3b2a19-0817-4f6e-9d5c-4b3a29180716",
+            "reports": [{"kind": "interim", "due_on": "2021-12-15"}, {"kind": "final", "due_on": "2022-12-31"}],
+        }
+    )
+
+    application_id: uuid.UUID
+    amount: Amount
+    pot_id: uuid.UUID | None = ApiField(default=None, description="Default: the application's pot.")
+    conditions: str | None = ApiField(default=None, max_length=20000)
+    decision_id: uuid.UUID | None = None
+    delegated: DelegatedDecision | None = None
+    reports: list[ReportDueIn] = ApiField(min_length=1, max_length=20)
+
+
+class FundGrantUpdate(ApiModel):
+    """Only a grant's conditions change; its amount, pot and decision are the decision's own."""
+
+    model_config = examples({"conditions": "Slutrapporten redovisas för samrådet i mars."})
+
+    conditions: str | None = ApiField(default=None, max_length=20000)
+
+
+class DelegatedOut(ApiModel):
+    """A delegated decision: who decided, when, and its reference."""
+
+    by: str
+    on: date
+    reference: str
+
+
+class FundGrantOut(ResourceOut):
+    """Money granted to an application from a pot, by a decision in the record or a delegated one. `paid` and
+    `repaid` are the sums of its payments and repayments at this moment."""
+
+    application_id: uuid.UUID
+    application_number: str | None
+    round_id: uuid.UUID
+    pot_id: uuid.UUID
+    amount: AmountOut
+    conditions: str | None
+    decision_id: uuid.UUID | None
+    delegated: DelegatedOut | None
+    paid: AmountOut
+    repaid: AmountOut
+    created_by_id: uuid.UUID
+
+
+class PaymentCreate(ApiModel):
+    """An instalment paid out on a grant, or unused money paid back (`repayment`, with its reason)."""
+
+    model_config = examples(
+        {
+            "grant_id": "7d6c5b4a-3928-4716-a5f4-e3d2c1b0a998",
+            "kind": "payment",
+            "paid_on": "2021-10-01",
+            "amount": 925000,
+        }
+    )
+
+    grant_id: uuid.UUID
+    kind: PaymentKind
+    paid_on: date
+    amount: Amount
+    reason: str | None = ApiField(default=None, min_length=1, max_length=2000)
+
+
+class PaymentOut(ResourceOut):
+    """A dated payment or repayment of a grant."""
+
+    grant_id: uuid.UUID
+    kind: PaymentKind
+    paid_on: date
+    amount: AmountOut
+    reason: str | None
+    created_by_id: uuid.UUID

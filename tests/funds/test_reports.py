@@ -305,3 +305,17 @@ def test_a_document_is_attached_to_a_report(
     ]
     nowhere = {"link": ["fund_report:00000000-0000-4000-8000-000000000000"]}
     assert_problem(client.post(f"{API}/documents", files=files, data=nowhere, headers=admin), 422, "validation_failed")
+
+
+def test_the_applicant_attaches_documents_to_its_report(client: TestClient, reader: Headers, project: Project) -> None:
+    """The editors who write a report attach its documents; an editor of another principal may not."""
+    report_id = project.report()
+    files = {"file": ("ekonomisk-redovisning.txt", b"Ekonomisk redovisning 2026.\n", "text/plain")}
+    link = {"link": [f"fund_report:{report_id}"]}
+    refused = client.post(f"{API}/documents", files=files, data=link, headers=project.other_editor)
+    assert_problem(refused, 403, "missing_role")
+    document = ok(client.post(f"{API}/documents", files=files, data=link, headers=project.editor), 201)
+    params = {"target_type": "fund_report", "target_id": report_id}
+    assert [d["id"] for d in ok(client.get(f"{API}/documents", params=params, headers=reader))["data"]] == [
+        document["id"]
+    ]

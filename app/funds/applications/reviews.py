@@ -127,6 +127,11 @@ def _criteria(session: Session, application: Application) -> list[str]:
     return list(r.review_criteria) if r is not None else []
 
 
+def _comment(comment: str | None) -> str | None:
+    """A comment keeps its lines and paragraphs (unlike a name); an empty one is none."""
+    return comment.strip() or None if comment else None
+
+
 def create(session: Session, actor: Actor, data: ReviewCreate) -> Review:
     require_manager(actor)
     found = crud.live_or_invalid(session, Application, data.application_id, "application_id", "application")
@@ -150,14 +155,10 @@ def create(session: Session, actor: Actor, data: ReviewCreate) -> Review:
         scores=scores,
         mean_score=mean_score(scores),
         recommendation=data.recommendation,
-        comment=clean_comment(data.comment),
+        comment=_comment(data.comment),
     )
     fields = data.model_dump(mode="json", exclude_none=True) | {"scores": scores}
     return crud.create(session, actor, review, KIND, fields)
-
-
-def clean_comment(comment: str | None) -> str | None:
-    return comment.strip() if comment else comment
 
 
 def update(session: Session, actor: Actor, review: Review, data: ReviewUpdate) -> Review:
@@ -170,7 +171,7 @@ def update(session: Session, actor: Actor, review: Review, data: ReviewUpdate) -
         changes["scores"] = checked_scores(_criteria(session, application), changes["scores"])
         changes["mean_score"] = mean_score(changes["scores"])
     if "comment" in changes:
-        changes["comment"] = clean_comment(changes["comment"])
+        changes["comment"] = _comment(changes["comment"])
     diff = crud.apply_changes(review, changes, required={"scores", "recommendation"})
     crud.save_update(session, actor, review, KIND, diff)
     return review

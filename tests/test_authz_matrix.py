@@ -33,6 +33,7 @@ FUNDS = frozenset({"fund_manager", "admin"})
 # Writes to Umeå's draft application: Skellefteå's editors pass the role check and then meet a 404 (they may not
 # see the draft), which is what they must get; fund managers may not edit nor withdraw it (403).
 APPLICANTS = frozenset({"editor_this", "editor_other", "admin"})
+EDITORS = frozenset({"editor_this", "editor_other", "admin"})
 PUBLIC = frozenset(ROLES)
 
 Request = Callable[[World], dict[str, Any]]
@@ -179,6 +180,23 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
         _json(lambda ids: {"grant_id": str(uuid.uuid4()), "kind": "payment", "paid_on": "2021-10-01", "amount": 1}),
     ),
     "payments_delete": (ADMIN, NO_BODY),
+    # Funds: reviews (fund managers and admins only, reads included), report-back and open calls. No application,
+    # grant nor report is seeded (they cannot be made over HTTP on this branch), so `{id}` names none: an allowed
+    # role gets a 404 or 422. Which principal's editor may write or submit a report is checked by the service once
+    # the report exists (tests/funds/test_reports.py); the role gate lets every editor through to that check.
+    "reviews_list": (FUNDS, NO_BODY),
+    "reviews_get": (FUNDS, NO_BODY),
+    "reviews_create": (
+        FUNDS,
+        _json(lambda ids: {"application_id": str(uuid.uuid4()), "scores": {}, "recommendation": "grant"}),
+    ),
+    "reviews_update": (FUNDS, _json(lambda ids: {"comment": "Väl förankrat hos alla huvudmän."})),
+    "reviews_delete": (FUNDS, NO_BODY),
+    "reports_list": (READERS, NO_BODY),
+    "reports_get": (READERS, NO_BODY),
+    "reports_update": (EDITORS, _json(lambda ids: {"text": "Sex utbildningstillfällen i fyra kommuner."})),
+    "reports_transition": (EDITORS | FUNDS, _json(lambda ids: {"to": "submitted"})),
+    "open_calls_list": (READERS, NO_BODY),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),
     "people_get": (READERS, NO_BODY),

@@ -10,12 +10,13 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field as ApiField
+from pydantic import PlainSerializer, WithJsonSchema
 from sqlalchemy import JSON, Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import SortKey, UTCDateTime, enum_column, keep_sort_key, utcnow
 from app.core.models import ApiModel, NotNull, Resource, ResourceOut, examples
-from app.core.money import Amount, AmountOut, MoneyColumn
+from app.core.money import Amount, AmountOut, MoneyColumn, as_text
 
 _LIVE = text("deleted_at IS NULL")
 _NUMBERED = text("deleted_at IS NULL AND sequence IS NOT NULL")
@@ -289,4 +290,64 @@ class HistoryEntry(SQLModel):
     to_status: ApplicationStatus
     at: datetime
     actor_name: str
+    comment: str | None
+
+
+# Reviews: requests and answers ----------------------------------------------------------------------------------
+
+# A score of one criterion: a whole number 0–5 (strict: not "3", 3.0 nor true).
+Score = Annotated[int, ApiField(strict=True, ge=0, le=5)]
+ReviewCriterion = Annotated[str, ApiField(min_length=1, max_length=500)]
+Scores = Annotated[
+    dict[ReviewCriterion, Score],
+    ApiField(max_length=20, description="A score 0–5 for each of the round's review criteria, each once."),
+]
+# The mean of a review's scores: a string with two decimals, rounded half up ("3.67"); never a float.
+MeanScoreOut = Annotated[
+    Decimal,
+    PlainSerializer(as_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-5]\.\d{2}$", "examples": ["3.67"]}),
+]
+
+
+class ReviewCreate(ApiModel):
+    """A fund manager's review of an application: a score for each of the round's criteria (exactly those), a
+    recommendation and a comment."""
+
+    model_config = examples(
+        {
+            "application_id": "0f6b2c1a-3d4e-4f5a-8b9c-1d2e3f4a5b6c",
+            "scores": {"Länsgemensam nytta": 4, "Spridningsbarhet": 3, "Uppföljningsbarhet": 5},
+            "recommendation": "grant",
+            "comment": "Väl förankrat hos alla huvudmän; uppföljningen behöver konkretiseras.",
+        }
+    )
+
+    application_id: uuid.UUID
+    scores: Scores = ApiField(default_factory=dict)
+    recommendation: Recommendation
+    comment: str | None = ApiField(default=None, max_length=20000)
+
+
+class ReviewUpdate(ApiModel):
+    """Changes to a review: only the fields sent change; `scores` replaces them all (again exactly the round's
+    criteria)."""
+
+    model_config = examples({"recommendation": "partial", "comment": "Bevilja delvis: utan lokalhyran."})
+
+    scores: Annotated[Scores | None, NotNull] = None
+    recommendation: Annotated[Recommendation | None, NotNull] = None
+    comment: str | None = ApiField(default=None, max_length=20000)
+
+
+class ReviewOut(ResourceOut):
+    """A review of an application by a fund manager. Seen only by fund managers and admins."""
+
+    application_id: uuid.UUID
+    round_id: uuid.UUID
+    reviewer_id: uuid.UUID
+    reviewer_name: str
+    scores: dict[str, int]
+    mean_score: MeanScoreOut | None = ApiField(description="Mean of the scores; null when the round has no criteria.")
+    recommendation: Recommendation
     comment: str | None

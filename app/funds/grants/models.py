@@ -26,7 +26,7 @@ class PaymentKind(StrEnum):
 
 
 class ReportKind(StrEnum):
-    """An interim report during the project, or the final one at its end."""
+    """An interim report during the project, or the final one at its end (which the application follows)."""
 
     interim = "interim"
     final = "final"
@@ -201,3 +201,51 @@ class PaymentOut(ResourceOut):
     amount: AmountOut
     reason: str | None
     created_by_id: uuid.UUID
+
+
+# Reports: requests and answers ----------------------------------------------------------------------------------
+
+
+class ReportUpdate(ApiModel):
+    """What the applicant reports: only the fields sent change, while the report is `due` or
+    `revision_requested`."""
+
+    model_config = examples(
+        {
+            "text": "Projektet har genomfört sex utbildningstillfällen i fyra kommuner.",
+            "amount_spent": "412500.00",
+            "results": "120 deltagare; utbildningen ingår nu i introduktionen för nyanställda.",
+        }
+    )
+
+    text: str | None = ApiField(default=None, max_length=100000)
+    amount_spent: Amount | None = None
+    results: str | None = ApiField(default=None, max_length=100000)
+
+
+class ReportTransition(ApiModel):
+    """A move of a report: `submitted` (the applicant; the text must be written), `accepted` or
+    `revision_requested` (fund managers, from `submitted`; a revision request says what to revise)."""
+
+    model_config = examples({"to": "revision_requested", "comment": "Redovisa kostnaderna per år."})
+
+    to: ReportStatus
+    comment: str | None = ApiField(default=None, min_length=1, max_length=4000)
+
+
+class ReportOut(ResourceOut):
+    """An interim or final report on a grant. Any reader; the applicant writes it, fund managers accept it."""
+
+    grant_id: uuid.UUID
+    application_id: uuid.UUID
+    applicant_id: uuid.UUID
+    kind: ReportKind
+    due_on: date
+    status: ReportStatus
+    text: str | None
+    amount_spent: AmountOut | None
+    results: str | None
+    submitted_at: datetime | None
+    submitted_by_id: uuid.UUID | None
+    reviewed_at: datetime | None
+    review_comment: str | None

@@ -52,7 +52,7 @@ def _parse_links(values: list[str]) -> list[LinkIn]:
             links.append(LinkIn(target_type=LinkTarget(kind), target_id=uuid.UUID(ident)))
         except ValueError as exc:
             raise ValidationFailed(
-                ("body", "link", i), "must be `meeting|agenda_item|case|decision|fund_application:<id>`"
+                ("body", "link", i), "must be `meeting|agenda_item|case|decision|fund_application|fund_report:<id>`"
             ) from exc
     return links
 

@@ -142,10 +142,15 @@ def for_targets(session: Session, stmt: Select[Any], params: Mapping[str, Any]) 
     return with_links(session, [SHAPE.render(row) for row in execute(session, stmt, params)])
 
 
+# Filed by the applicant principal's editors and by fund managers, not by a body's secretaries.
+FUND_TARGETS = frozenset({LinkTarget.fund_application, LinkTarget.fund_report})
+
+
 def _target_model(target: LinkTarget) -> type:
     from app.cases.models import Case
     from app.decisions.models import Decision
     from app.funds.applications.models import Application
+    from app.funds.grants.models import Report
     from app.meetings.models import AgendaItem, Meeting
 
     return {
@@ -154,6 +159,7 @@ def _target_model(target: LinkTarget) -> type:
         LinkTarget.case: Case,
         LinkTarget.decision: Decision,
         LinkTarget.fund_application: Application,
+        LinkTarget.fund_report: Report,
     }[target]
 
 
@@ -175,7 +181,7 @@ def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
     out: list[list[uuid.UUID]] = []
     for link in links:
         obj = session.get(_target_model(link.target_type), link.target_id)
-        if obj is None or link.target_type is LinkTarget.fund_application:
+        if obj is None or link.target_type in FUND_TARGETS:
             out.append([])
         elif link.target_type is LinkTarget.meeting:
             out.append(body_ids_of(session, [obj.id])[obj.id])
@@ -191,10 +197,10 @@ def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
 def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> None:
     """Secretaries file documents for their own bodies' meetings, items, cases and decisions only. An
     application's attachments are filed by its applicant's editors and by fund managers instead."""
-    applications = [lk for lk in links if lk.target_type is LinkTarget.fund_application]
+    applications = [lk for lk in links if lk.target_type in FUND_TARGETS]
     if applications:
         _require_application_filer(session, actor, applications)
-        links = [lk for lk in links if lk.target_type is not LinkTarget.fund_application]
+        links = [lk for lk in links if lk.target_type not in FUND_TARGETS]
         if not links:
             return
     _may_upload(actor)
@@ -210,9 +216,15 @@ def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> N
 
 def _require_application_filer(session: Session, actor: Actor, links: list[LinkIn]) -> None:
     from app.funds.applications.models import Application
+    from app.funds.grants.models import FundGrant, Report
 
     for link in links:
-        application = session.get(Application, link.target_id)
+        target_id = link.target_id
+        if link.target_type is LinkTarget.fund_report:
+            report = session.get(Report, link.target_id)
+            grant = session.get(FundGrant, report.grant_id) if report else None
+            target_id = grant.application_id if grant else target_id
+        application = session.get(Application, target_id)
         applicant = application.applicant_id if application else None
         if not (actor.has_role(Role.fund_manager) or (applicant and actor.holds(Role.editor, applicant))):
             raise Forbidden(
@@ -249,7 +261,7 @@ def _meeting_year(session: Session, links: list[LinkIn]) -> int | None:
     from app.meetings.models import Meeting
 
     for link in links:
-        if link.target_type in (LinkTarget.case, LinkTarget.fund_application):
+        if link.target_type is LinkTarget.case or link.target_type in FUND_TARGETS:
             continue
         obj = session.get(_target_model(link.target_type), link.target_id)
         if obj is None:
@@ -299,7 +311,7 @@ def upload(
     links: list[LinkIn],
 ) -> Document:
     """Store a file: its media type is read from the content and must agree with its name."""
-    if not any(lk.target_type is LinkTarget.fund_application for lk in links):
+    if not any(lk.target_type in FUND_TARGETS for lk in links):
         _may_upload(actor)  # refused before anything is read; an application's filers are checked with its links
     name = _safe_filename(filename)
     _check_links(session, links)

@@ -2,13 +2,17 @@
 several applications are submitted at the same moment to two server processes on one database; never given again,
 and never taken by a draft withdrawn before it was submitted."""
 
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.core import db as core_db
+from app.funds.models import Round
 from tests.funds.applying import (  # noqa: F401 - fixtures
     Applicants,
     OpenRound,
@@ -84,3 +88,23 @@ def test_simultaneous_submissions_get_distinct_numbers_without_gaps(
     assert numbers == [f"UPH-{round_.year}-{n:03d}" for n in range(1, SUBMITTERS + 1)]
     stored = ok(client.get(f"{API}/applications?round_id={round_.id}&sort=number", headers=editor))["data"]
     assert [a["number"] for a in stored] == numbers
+
+
+def test_numbers_sort_by_their_sequence_past_999(
+    client: TestClient, manager: Headers, applicants: Applicants, round_: OpenRound
+) -> None:
+    """`UPH-2025-1000` follows `UPH-2025-999` (a string sort put it before `UPH-2025-101`)."""
+    with Session(core_db.get_engine()) as s:  # setup: a round that has numbered 997 applications already
+        r = s.get_one(Round, uuid.UUID(round_.id))
+        r.last_sequence = 997
+        s.add(r)
+        s.commit()
+    editor = applicants.editor_umea
+    for _ in range(4):
+        ok(move(client, editor, draft(client, editor, round_, applicants.umea)["id"], "submitted"))
+    numbers, url = [], f"{API}/applications?round_id={round_.id}&status=submitted&sort=number&limit=2"
+    while url:
+        page = ok(client.get(url, headers=manager))
+        numbers += [a["number"].rsplit("-", 1)[1] for a in page["data"]]
+        url = page["links"]["next"]
+    assert numbers == ["998", "999", "1000", "1001"]

@@ -31,8 +31,9 @@ from app.funds.applications.visibility import sees_everything, visible_to
 from app.funds.models import Round
 
 SORT_COLUMNS: SortColumns = {
-    # Drafts have no number yet: they sort first (ascending), and a cursor never meets a NULL.
-    "number": func.coalesce(col(Application.number), ""),
+    # By the number's sequence, so that 1000 follows 999. Drafts have none yet: they sort first (ascending), and a
+    # cursor never meets a NULL.
+    "number": func.coalesce(col(Application.sequence), 0),
     "title": col(Application.title_sort),
     "created_at": col(Application.created_at),
     "updated_at": col(Application.updated_at),

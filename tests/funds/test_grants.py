@@ -173,12 +173,16 @@ def test_exactly_one_decision(
     assert status_of(session, world["apps"][0]) is ApplicationStatus.in_review
 
 
-def test_a_final_report_is_due(client: TestClient, manager: Headers, world: dict[str, Any]) -> None:
+def test_exactly_one_final_report_is_due(client: TestClient, manager: Headers, world: dict[str, Any]) -> None:
     interim_only = grant_body(world["apps"][0], "1000", reports=[{"kind": "interim", "due_on": "2021-12-15"}])
     r = client.post(f"{API}/grants", json=interim_only, headers=manager)
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "reports"]
     r = client.post(f"{API}/grants", json=grant_body(world["apps"][0], "1000", reports=[]), headers=manager)
     assert r.status_code == 422
+    # The application follows its one final report: a second could never close it.
+    two = [{"kind": "final", "due_on": "2022-06-30"}, {"kind": "final", "due_on": "2022-12-31"}]
+    r = client.post(f"{API}/grants", json=grant_body(world["apps"][0], "1000", reports=two), headers=manager)
+    assert r.status_code == 422 and "exactly one final report" in r.text
     assert grants_written(client, manager) == []
 
 

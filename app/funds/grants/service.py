@@ -138,7 +138,7 @@ def list_page(session: Session, flt: GrantFilter, params: ListParams) -> PageRes
 
 
 def _check_request(session: Session, data: FundGrantCreate) -> None:
-    """What the request alone must get right: a positive amount, exactly one decision, a final report."""
+    """What the request alone must get right: a positive amount, exactly one decision, one final report."""
     if data.amount == ZERO:
         raise ValidationFailed("amount", "must be more than 0")
     if (data.decision_id is None) == (data.delegated is None):
@@ -146,8 +146,9 @@ def _check_request(session: Session, data: FundGrantCreate) -> None:
             "decision_id",
             "give exactly one of decision_id (a decision in the record) and delegated (a delegated decision)",
         )
-    if not any(report.kind is ReportKind.final for report in data.reports):
-        raise ValidationFailed("reports", "must include a final report")
+    # The application follows its one final report (app.funds.grants.reports): a second could never close it.
+    if sum(report.kind is ReportKind.final for report in data.reports) != 1:
+        raise ValidationFailed("reports", "must include exactly one final report")
     if data.decision_id is not None:
         crud.live_or_invalid(session, Decision, data.decision_id, "decision_id", "decision")
 

@@ -26,14 +26,22 @@ S = ApplicationStatus
 
 
 def transition(session: Session, actor: Actor, a: Application, data: TransitionIn) -> None:
-    """Check and make the move. A grant is made by POST /grants, not by a bare move; a submission is checked and
-    numbered."""
+    """Check and make the move. A grant is made by POST /grants and the final report's moves by the report, not by
+    a bare move; a submission is checked and numbered."""
     workflow.check(actor, a, data.to)
     if data.to in workflow.BY_GRANT:
         allowed = [s for s in workflow.allowed_for(actor, a) if s not in workflow.BY_GRANT]
         raise Conflict(
             f"An application becomes {data.to} by a grant: POST /api/v1/grants with its amount and decision.",
             code="grant_required",
+            allowed=allowed,
+        )
+    if (a.status, data.to) in workflow.BY_REPORT:
+        allowed = [s for s in workflow.allowed_for(actor, a) if (a.status, s) not in workflow.BY_REPORT]
+        raise Conflict(
+            f"An application moves from {a.status} to {data.to} with its final report: "
+            "POST /api/v1/reports/{id}/transitions.",
+            code="report_required",
             allowed=allowed,
         )
     changed: dict[str, Any] = {}

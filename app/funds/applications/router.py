@@ -142,7 +142,7 @@ def delete_application(id: uuid.UUID, session: DbSession, actor: Reader, if_matc
     responses=problems(
         {
             403: ["transition_forbidden"],
-            409: ["invalid_transition", "grant_required", "round_closed"],
+            409: ["invalid_transition", "grant_required", "report_required", "round_closed"],
         }
     ),
 )
@@ -153,7 +153,8 @@ def transition_application(
     answers (`in_review` from `more_info_requested`) and withdraws; fund managers review and ask for more.
     A move not allowed from the status is 409 `invalid_transition`, one this caller may not make 403
     `transition_forbidden`; both name the allowed ones (`allowed`). `granted` and `partially_granted` come
-    from POST /grants (409 `grant_required`). Submitting needs an open round before its deadline (409
+    from POST /grants (409 `grant_required`); `reported`, `closed` and a return to `report_due` follow the final
+    report (409 `report_required`). Submitting needs an open round before its deadline (409
     `round_closed` names `closes_on`), a focus area and budget lines that add up; the first submission gives
     the number (`UPH-2025-014`)."""
     a = service.for_move(session, actor, id)

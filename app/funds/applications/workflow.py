@@ -54,6 +54,8 @@ TRANSITIONS: dict[ApplicationStatus, dict[ApplicationStatus, frozenset[Party]]] 
 }
 # Statuses an application reaches only through a grant, not by a bare move.
 BY_GRANT = frozenset({S.granted, S.partially_granted})
+# Moves that follow the final report (app.funds.grants.reports): its submission, acceptance or return.
+BY_REPORT = frozenset({(S.report_due, S.reported), (S.reported, S.closed), (S.reported, S.report_due)})
 # From these on, an application is public: other principals' editors and readers see it.
 GRANTED_OR_LATER = frozenset({S.granted, S.partially_granted, S.in_progress, S.report_due, S.reported, S.closed})
 # Before a decision: the applicant edits in these, and may withdraw.

@@ -101,6 +101,8 @@ _POOLS: dict[str, tuple[str, ...]] = {
     "co_applicant_ids": ("region", "skelleftea"),
     "contact_person_id": ("person",),
     "focus_area_id": ("focus_area",),
+    "application_id": ("application", "submitted_application", "granted_application"),
+    "grant_id": ("grant",),
 }
 
 # The object each collection's `/{id}` refers to.
@@ -122,6 +124,10 @@ COLLECTION_OBJECT = {
     "pots": "pot",
     "transfers": "transfer",
     "applications": "application",
+    "grants": "grant",
+    "payments": "payment",
+    "reviews": "review",
+    "reports": "report",
 }
 
 
@@ -236,6 +242,7 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
     ]
     _seed_funds(w)
     _seed_applications(w)
+    _seed_grant(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
@@ -323,6 +330,46 @@ def _seed_applications(w: World) -> None:
         },
     )["id"]
     w.post(f"/applications/{ids['submitted_application']}/transitions", {"to": "submitted"})
+
+
+def _seed_grant(w: World) -> None:
+    """Umeå's application in the open round, reviewed and granted by a delegated decision, with a payment and its
+    interim and final reports due (the admin, who holds every role, makes every move)."""
+    ids = w.ids
+    year = today().year + 1
+    ids["granted_application"] = w.post(
+        "/applications",
+        {
+            "round_id": ids["open_round"],
+            "applicant_id": ids["umea"],
+            "applicant_unit": "Individ- och familjeomsorgen",
+            "title": "Dans för hälsa",
+            "focus_area_id": ids["focus_area"],
+            "pot_id": ids["open_pot"],
+            "requested": "200000.00",
+            "budget_lines": [{"category": "Danspedagoger", "year": year, "amount": "200000.00"}],
+        },
+    )["id"]
+    for to in ("submitted", "in_review"):
+        w.post(f"/applications/{ids['granted_application']}/transitions", {"to": to})
+    ids["review"] = w.post(
+        "/reviews", {"application_id": ids["granted_application"], "scores": {}, "recommendation": "partial"}
+    )["id"]
+    grant = w.post(
+        "/grants",
+        {
+            "application_id": ids["granted_application"],
+            "amount": "150000.00",
+            "delegated": {"by": "Förbundschef", "on": today().isoformat(), "reference": "Dnr 2026/12"},
+            "reports": [{"kind": "interim", "due_on": f"{year}-06-30"}, {"kind": "final", "due_on": f"{year}-12-31"}],
+        },
+    )
+    ids["grant"] = grant["id"]
+    ids["payment"] = w.post(
+        "/payments", {"grant_id": ids["grant"], "kind": "payment", "paid_on": today().isoformat(), "amount": "75000"}
+    )["id"]
+    reports = w.client.get(f"{API}/reports?grant_id={ids['grant']}", headers=w.admin).json()["data"]
+    ids["report"] = next(r["id"] for r in reports if r["kind"] == "final")
 
 
 def _role_headers(make_principal: Callable[..., Headers], ids: dict[str, str], admin: Headers) -> dict[str, Headers]:

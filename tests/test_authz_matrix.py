@@ -156,8 +156,8 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "applications_delete": (APPLICANTS, NO_BODY),
     "applications_transition": (APPLICANTS, _json(lambda ids: {"to": "withdrawn"})),
     # Grants and payments: admins and fund managers grant and pay, only admins undo a mistake; every reader reads.
-    # Nothing is granted in the seeded world yet (an application in review needs the applications API), so the
-    # allowed calls meet a 404 or a 422 for the unknown application or grant: past the role gate all the same.
+    # A new grant names an unknown application (404: past the role gate all the same); the rest act on the seeded
+    # grant and payment.
     "grants_list": (READERS, NO_BODY),
     "grants_get": (READERS, NO_BODY),
     "grants_create": (
@@ -177,25 +177,24 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "payments_get": (READERS, NO_BODY),
     "payments_create": (
         FUNDS,
-        _json(lambda ids: {"grant_id": str(uuid.uuid4()), "kind": "payment", "paid_on": "2021-10-01", "amount": 1}),
+        _json(lambda ids: {"grant_id": ids["grant"], "kind": "payment", "paid_on": "2021-10-01", "amount": 1}),
     ),
     "payments_delete": (ADMIN, NO_BODY),
-    # Funds: reviews (fund managers and admins only, reads included), report-back and open calls. No application,
-    # grant nor report is seeded (they cannot be made over HTTP on this branch), so `{id}` names none: an allowed
-    # role gets a 404 or 422. Which principal's editor may write or submit a report is checked by the service once
-    # the report exists (tests/funds/test_reports.py); the role gate lets every editor through to that check.
+    # Funds: reviews (fund managers and admins only, reads included), report-back and open calls. The seeded review
+    # is the admin's: another fund manager may not change it (403 `not_reviewer`). The seeded report is Umeå's:
+    # only Umeå's editors write and submit it (Skellefteå's get 403; fund managers accept, they do not submit).
     "reviews_list": (FUNDS, NO_BODY),
     "reviews_get": (FUNDS, NO_BODY),
     "reviews_create": (
         FUNDS,
         _json(lambda ids: {"application_id": str(uuid.uuid4()), "scores": {}, "recommendation": "grant"}),
     ),
-    "reviews_update": (FUNDS, _json(lambda ids: {"comment": "Väl förankrat hos alla huvudmän."})),
-    "reviews_delete": (FUNDS, NO_BODY),
+    "reviews_update": (ADMIN, _json(lambda ids: {"comment": "Väl förankrat hos alla huvudmän."})),
+    "reviews_delete": (ADMIN, NO_BODY),
     "reports_list": (READERS, NO_BODY),
     "reports_get": (READERS, NO_BODY),
-    "reports_update": (EDITORS, _json(lambda ids: {"text": "Sex utbildningstillfällen i fyra kommuner."})),
-    "reports_transition": (EDITORS | FUNDS, _json(lambda ids: {"to": "submitted"})),
+    "reports_update": (EDITOR_THIS, _json(lambda ids: {"text": "Sex utbildningstillfällen i fyra kommuner."})),
+    "reports_transition": (EDITOR_THIS, _json(lambda ids: {"to": "submitted"})),
     "open_calls_list": (READERS, NO_BODY),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),

@@ -91,7 +91,8 @@ def move(client: TestClient, headers: Headers, ident: str, to: str, comment: str
 
 
 def set_status(ident: str, status: ApplicationStatus) -> None:
-    """Test setup only: a status that only a grant makes (POST /grants, built elsewhere) is set in the database."""
+    """Test setup only: a status that only a grant or the final report makes is set in the database (both are
+    tested in their own files)."""
     with Session(core_db.get_engine()) as s:
         application = s.get_one(Application, uuid.UUID(ident))
         application.status = status

@@ -1,10 +1,10 @@
 """Setup for the grant, payment and summary tests: applications already in review.
 
-SETUP ONLY. The applications resource (create, submit, review) is being built at the same time as grants, so
-these tests cannot reach an application in review through the API yet. Until then they insert `Application` rows
-(numbered, in status `in_review`, with budget lines that add up to the requested amount) through the ORM in the
-test's own database session, as the applications service would leave them. Everything the tests then check goes
-through the API. After integration these can be switched to the applications API.
+SETUP ONLY, inserted through the ORM in the test's own database session: numbered, in status `in_review` (or the
+status asked for), with a budget line for the whole requested amount, as the applications service would leave
+them. It is fast enough for the summary's thousand applications, and reaches a status without the moves before it.
+Everything these tests check goes through the API; the whole path from draft to closed project over HTTP is
+tests/funds/test_walkthrough.py.
 """
 
 import uuid

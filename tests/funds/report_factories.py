@@ -1,9 +1,9 @@
 """Set-up for the review and report tests: applications, grants and reports inserted through the ORM in the
 test's own database session.
 
-SETUP ONLY. The HTTP routes for applications and grants are built on other branches at the same time; until they
-are merged these rows cannot be made over HTTP. What is tested (reviews, reports, open calls) is always called
-over HTTP. Once applications and grants exist, these helpers may become API calls; nothing else needs to change.
+SETUP ONLY: it reaches any status and report state directly, without the moves before it. What is tested
+(reviews, reports, open calls) is always called over HTTP; the whole path from draft to closed project over HTTP,
+with reports made by the grant, is tests/funds/test_walkthrough.py.
 """
 
 import uuid

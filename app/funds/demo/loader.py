@@ -65,7 +65,8 @@ def load_funds(session: Session, system: Actor) -> FundsResult:
     if has_fund(session):
         return FundsResult(False)
     manager = users.fund_manager(session, system)
-    editors = users.Editors(session, system)
+    names = sorted({a.applicant for spec in ROUNDS for a in spec.applications})
+    editors = users.Editors(session, system, [_organisation(session, name) for name in names])
     council = _organisation(session, catalogue.COUNCIL)
     fund = funds.create(
         session,
@@ -82,7 +83,7 @@ def load_funds(session: Session, system: Actor) -> FundsResult:
     areas = select(FocusArea.number, FocusArea.id).where(
         col(FocusArea.fund_id) == fund.id, col(FocusArea.deleted_at).is_(None)
     )
-    focus_areas = {number: ident for number, ident in session.execute(areas).tuples()}
+    focus_areas: dict[int, uuid.UUID] = {row[0]: row[1] for row in session.execute(areas)}
     second_reviewer = users.admin(session)
     count = 0
     for spec in ROUNDS:

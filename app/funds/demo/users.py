@@ -1,11 +1,10 @@
-"""The demo's people who act on the fund, as principals who log in: a fund manager, and an editor for each
-applicant principal (the history shows them by name). The fund manager's and Umeå's editor's passwords are
-printed by `samverkan demo load` and kept, like the admin's, in `var/demo-<login>-password.txt` (readable by
-the owner only); the other editors' are kept there too."""
+"""The demo's people who act on the fund, as principals who log in: a fund manager, Umeå kommun's editor and an
+editor for the other applicant principals (the history shows them by name). The fund manager's and Umeå's
+editor's passwords are printed by `samverkan demo load`; all are kept, like the admin's, in
+`var/demo-<login>-password.txt` (readable by the owner only)."""
 
 import os
 import secrets
-import uuid
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -19,7 +18,9 @@ from app.organisations.models import Organisation
 FUND_MANAGER_LOGIN = "fund-manager"
 ADMIN_LOGIN = "admin"
 # Shown by `samverkan demo load` besides the admin: enough to try every role of the workflow.
-SHOWN_LOGINS = (FUND_MANAGER_LOGIN, "editor-umea")
+UMEA_EDITOR = "editor-umea"
+OTHER_EDITORS = "editor-lanet"
+SHOWN_LOGINS = (FUND_MANAGER_LOGIN, UMEA_EDITOR)
 
 
 def password_file(login: str) -> Path:
@@ -49,7 +50,7 @@ def _actor(principal: Principal, grants: list[Grant]) -> Actor:
     return Actor(principal.id, principal.kind, principal.display_name, frozenset(grants), login=principal.login)
 
 
-def _principal(session: Session, system: Actor, login: str, name: str, grant: Grant) -> Actor:
+def _principal(session: Session, system: Actor, login: str, name: str, grants: list[Grant]) -> Actor:
     """The principal with this login, created with a new saved password when missing."""
     found = session.execute(select(Principal).where(col(Principal.login) == login)).scalar_one_or_none()
     if found is None:
@@ -59,11 +60,11 @@ def _principal(session: Session, system: Actor, login: str, name: str, grant: Gr
             login=login,
             display_name=name,
             password=password,
-            grants=[GrantIn(role=grant.role, organisation_id=grant.organisation_id)],
+            grants=[GrantIn(role=g.role, organisation_id=g.organisation_id) for g in grants],
         )
         found, _ = auth.create_principal(session, system, data)
         _save_password(login, password)
-    return _actor(found, [grant])
+    return _actor(found, grants)
 
 
 def admin(session: Session) -> Actor:
@@ -73,21 +74,27 @@ def admin(session: Session) -> Actor:
 
 
 def fund_manager(session: Session, system: Actor) -> Actor:
-    return _principal(
-        session, system, FUND_MANAGER_LOGIN, "Demo fondförvaltare (fund manager)", Grant(Role.fund_manager)
-    )
+    name = "Demo fondförvaltare (fund manager)"
+    return _principal(session, system, FUND_MANAGER_LOGIN, name, [Grant(Role.fund_manager)])
 
 
 class Editors:
-    """An editor for each applicant principal, made when first needed."""
+    """The applicants' editors: Umeå kommun's own (`editor-umea`), and one editor for every other applicant
+    principal (`editor-lanet`). One login each, not one per principal: every login costs a password hash, the
+    bulk of the demo's load time."""
 
-    def __init__(self, session: Session, system: Actor) -> None:
+    def __init__(self, session: Session, system: Actor, applicants: list[Organisation]) -> None:
         self.session, self.system = session, system
-        self._by_org: dict[uuid.UUID, Actor] = {}
+        self._others = [org for org in applicants if editor_login(org) != UMEA_EDITOR]
+        self._actors: dict[str, Actor] = {}
 
     def of(self, org: Organisation) -> Actor:
-        if org.id not in self._by_org:
-            name = f"Demo redaktör, {org.name} (editor)"
-            grant = Grant(Role.editor, org.id)
-            self._by_org[org.id] = _principal(self.session, self.system, editor_login(org), name, grant)
-        return self._by_org[org.id]
+        login = UMEA_EDITOR if editor_login(org) == UMEA_EDITOR else OTHER_EDITORS
+        if login not in self._actors:
+            if login == UMEA_EDITOR:
+                name, grants = f"Demo redaktör, {org.name} (editor)", [Grant(Role.editor, org.id)]
+            else:
+                name = "Demo redaktör för länets övriga huvudmän (editor)"
+                grants = [Grant(Role.editor, other.id) for other in self._others]
+            self._actors[login] = _principal(self.session, self.system, login, name, grants)
+        return self._actors[login]

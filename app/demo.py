@@ -1,6 +1,7 @@
 """Demo data: the real structure of the collaboration (principals, sub-regions, bodies, strategies) and
-invented people, so that every role has someone. Loaded through the services, so every rule and the
-audit log apply. Loading twice changes nothing."""
+invented people, so that every role has someone, and the fund UPH-medel with its rounds 2021–2025
+(app.funds.demo). Loaded through the services, so every rule and the audit log apply. Loading twice changes
+nothing; a database loaded before funds existed gets the fund on its next load."""
 
 import os
 import secrets

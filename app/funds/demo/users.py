@@ -16,7 +16,7 @@ from app.core.settings import get_settings
 from app.organisations.models import Organisation
 
 FUND_MANAGER_LOGIN = "fund-manager"
-ADMIN_LOGIN = "admin"
+ADMIN_LOGIN = "admin"  # app.demo's admin (app.demo.ADMIN_LOGIN; that module imports this one)
 # Shown by `samverkan demo load` besides the admin: enough to try every role of the workflow.
 UMEA_EDITOR = "editor-umea"
 OTHER_EDITORS = "editor-lanet"

@@ -1,6 +1,6 @@
 """The 2021 protocol (DOMAIN.md, "Funds"): the round's three pots and the grants to the example projects, entered
 through the API, give exactly the figures the council saw: granted 3 270 000 / remaining 4 230 934, 1 927 000 /
-3 338 124 and 608 500 / 391 500. The data is app.funds.demo_2021, which the demo data reuses."""
+3 338 124 and 608 500 / 391 500. The data is app.funds.demo.year2021, which the demo data reuses."""
 
 from decimal import Decimal
 from typing import Any
@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.money import as_text
-from app.funds import demo_2021
+from app.funds.demo import year2021 as demo_2021
 from tests.funds.conftest import API, Headers, move_to, new_pot, new_round, ok
 from tests.funds.factories import (
     Wanted,

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.core.deps import DbSession, FundManager, Reader
 from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
@@ -18,9 +18,16 @@ Params = Annotated[ListParams, Depends(list_params("Fund", list(service.SORT_COL
 
 
 @router.get("", name="funds_list", summary="List funds", response_model=Page[FundOut], responses=CSV_LIST)
-def list_funds(request: Request, session: DbSession, _actor: Reader, params: Params) -> Response:
-    """Funds (länsgemensamma medel) with their focus areas, by name. Any reader; also as CSV."""
-    page = page_of(request, service.list_page(session, params), service.SHAPE.render)
+def list_funds(
+    request: Request,
+    session: DbSession,
+    _actor: Reader,
+    params: Params,
+    code: Annotated[str | None, Query(max_length=20, description="Only the fund with this code, e.g. UPH.")] = None,
+) -> Response:
+    """Funds (länsgemensamma medel) with their focus areas, by name; `code=UPH` finds one by its code. Any reader;
+    also as CSV."""
+    page = page_of(request, service.list_page(session, params, code), service.SHAPE.render)
     service.with_focus_areas(session, page["data"])
     return list_response(request, page, "funds")
 

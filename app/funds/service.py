@@ -42,8 +42,11 @@ def get(session: Session, ident: uuid.UUID, *, for_update: bool = False) -> Fund
     return crud.get_live(session, Fund, ident, KIND, for_update=for_update)
 
 
-def list_page(session: Session, params: ListParams) -> PageResult:
-    return read_page(session, SHAPE, SHAPE.select(), params, SORT_COLUMNS)
+def list_page(session: Session, params: ListParams, code: str | None = None) -> PageResult:
+    stmt = SHAPE.select()
+    if code is not None:
+        stmt = stmt.where(col(Fund.code) == code)
+    return read_page(session, SHAPE, stmt, params, SORT_COLUMNS)
 
 
 def with_focus_areas(session: Session, funds: list[dict[str, Any]]) -> list[dict[str, Any]]:

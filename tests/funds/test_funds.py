@@ -104,3 +104,13 @@ def test_a_fund_with_rounds_stays_and_a_deleted_one_is_a_tombstone(
     assert client.get(f"{URL}/{fund['id']}", headers=manager).status_code == 404
     synced = ok(client.get(URL, params={"updated_since": fund["created_at"]}, headers=manager))["data"]
     assert [(f["id"], f.get("deleted")) for f in synced] == [(fund["id"], True)]
+
+
+def test_a_fund_is_found_by_its_code(
+    client: TestClient, manager: Headers, reader: Headers, fund: dict[str, Any], council: str
+) -> None:
+    other = {"code": "HLT", "name": "HLT-medel", "owning_body_id": council, "deciding_body_id": council}
+    ok(client.post(f"{API}/funds", json=other, headers=manager), 201)
+    found = ok(client.get(f"{API}/funds?code=UPH", headers=reader))["data"]
+    assert [f["id"] for f in found] == [fund["id"]]
+    assert ok(client.get(f"{API}/funds?code=XYZ", headers=reader))["data"] == []

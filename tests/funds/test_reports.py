@@ -109,6 +109,8 @@ def test_overdue_and_due_by_are_one_request_each(client: TestClient, reader: Hea
     assert listed(client, reader, due_by=later.isoformat()) == [sent_back, late, due_today, coming]
     assert listed(client, reader, overdue="true", status="revision_requested") == [sent_back]
     assert len(listed(client, reader, status=["submitted", "accepted"])) == 2
+    assert listed(client, reader, kind="final") == [coming]
+    assert len(listed(client, reader, kind="interim")) == 5
     assert_problem(client.get(f"{API}/reports", params={"due_by": "30/6"}, headers=reader), 422, "validation_failed")
 
 

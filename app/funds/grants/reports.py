@@ -78,6 +78,7 @@ class ReportFilter:
     status: list[ReportStatus] | None = None
     overdue: bool | None = None
     due_by: date | None = None
+    kind: ReportKind | None = None
 
 
 def get(session: Session, ident: uuid.UUID, *, for_update: bool = False) -> Report:
@@ -100,6 +101,8 @@ def list_page(session: Session, flt: ReportFilter, params: ListParams) -> PageRe
         stmt = stmt.where(col(Report.grant_id).in_(grants))
     if flt.status:
         stmt = stmt.where(col(Report.status).in_(flt.status))
+    if flt.kind is not None:
+        stmt = stmt.where(col(Report.kind) == flt.kind)
     if flt.overdue is not None:
         # Past its due date (a Stockholm date) and still to be written.
         late = and_(col(Report.due_on) < today(), col(Report.status).in_(OUTSTANDING))

@@ -13,7 +13,7 @@ from app.core.pagination import ListParams, Page, list_params, page_of
 from app.core.principal import Actor, Role
 from app.core.time import QueryDate
 from app.funds.grants import reports
-from app.funds.grants.models import ReportOut, ReportStatus, ReportTransition, ReportUpdate
+from app.funds.grants.models import ReportKind, ReportOut, ReportStatus, ReportTransition, ReportUpdate
 
 router = APIRouter(prefix="/reports", tags=["funds"])
 Params = Annotated[ListParams, Depends(list_params("Report", list(reports.SORT_COLUMNS), "due_on"))]
@@ -33,6 +33,7 @@ def list_reports(
     application_id: uuid.UUID | None = None,
     round_id: uuid.UUID | None = None,
     status: Annotated[list[ReportStatus] | None, Query()] = None,
+    kind: ReportKind | None = None,
     overdue: Annotated[
         bool | None,
         Query(description="true: past the due date (Stockholm) and still due or sent back; false: all others."),
@@ -41,9 +42,9 @@ def list_reports(
         QueryDate, Query(description="Due on or before this date and not yet submitted nor accepted.")
     ] = None,
 ) -> Response:
-    """Reports on grants, the earliest due first. `overdue=true` lists the overdue reports, `due_by=2026-06-30`
-    those due by then. Any reader; also as CSV."""
-    flt = reports.ReportFilter(grant_id, application_id, round_id, status, overdue, due_by)
+    """Reports on grants, the earliest due first. `kind=final` lists the final ones, `overdue=true` the overdue
+    ones, `due_by=2026-06-30` those due by then. Any reader; also as CSV."""
+    flt = reports.ReportFilter(grant_id, application_id, round_id, status, overdue, due_by, kind)
     result = reports.list_page(session, flt, params)
     return list_response(request, page_of(request, result, reports.SHAPE.render), "reports")
 

@@ -260,7 +260,7 @@ def test_the_application_follows_its_final_report(
         (APP.in_progress, APP.report_due),
         (APP.report_due, APP.reported),
     ]
-    assert "due date" in (history[0][2] or "") and "2026-12-31" in (history[0][2] or "")
+    assert "lämnas in" in (history[0][2] or "") and "2026-12-31" in (history[0][2] or "")
     assert "Slutrapport bifogad." in (history[1][2] or "")
 
     ok(move(client, manager, final, "revision_requested", "Redovisa kostnaderna per år."))

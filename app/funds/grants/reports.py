@@ -194,10 +194,11 @@ def _follow(session: Session, actor: Actor, application: Application, report: Re
             actor,
             application,
             APP.report_due,
-            f"The final report's due date ({report.due_on.isoformat()}) made the report due.",
+            f"Slutrapporten (att lämna senast {report.due_on.isoformat()}) lämnas in.",
         )
-    note = {S.submitted: "Final report submitted", S.accepted: "Final report accepted"}.get(
-        report.status, "Revision of the final report requested"
+    # In Swedish, as the comments people write beside them: the history is read by the council's coordinators.
+    note = {S.submitted: "Slutrapporten inlämnad", S.accepted: "Slutrapporten godkänd"}.get(
+        report.status, "Slutrapporten behöver kompletteras"
     )
     workflow.record_move(session, actor, application, to, f"{note}: {comment}" if comment else f"{note}.")
 

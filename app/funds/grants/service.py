@@ -206,7 +206,7 @@ def create(session: Session, actor: Actor, data: FundGrantCreate) -> FundGrant:
     for due in data.reports:
         report = Report(grant_id=grant.id, kind=due.kind, due_on=due.due_on, status=ReportStatus.due)
         crud.add_new(session, actor, report, REPORT_KIND, due.model_dump(mode="json"))
-    workflow.record_move(session, actor, application, to, f"{as_text(data.amount)} from the pot {pot.name}")
+    workflow.record_move(session, actor, application, to, f"{as_text(data.amount)} ur potten {pot.name}")
     return grant
 
 
@@ -236,4 +236,4 @@ def remove(session: Session, actor: Actor, grant: FundGrant) -> None:
     for report in reports:
         crud.soft_delete(session, actor, report, REPORT_KIND)
     crud.soft_delete(session, actor, grant, KIND)
-    workflow.record_move(session, actor, application, ApplicationStatus.in_review, "grant withdrawn")
+    workflow.record_move(session, actor, application, ApplicationStatus.in_review, "Beviljandet återkallat")

@@ -309,6 +309,7 @@ class _Generator:
                 **stamped(DECIDED),
                 "application_id": app_id,
                 "pot_id": ident("pot", pot),
+                "focus_area_id": ident("area", n % 4),
                 "amount": amount,
                 "conditions": "Slutrapport senast ett år efter projektets slut." if n % 2 else None,
                 "decision_id": None,
@@ -323,12 +324,14 @@ class _Generator:
         instalments = [0, 1, 1 + n % 2, 2, 2 + n % 2][stage]
         share = (amount / 3).quantize(CENT, rounding=ROUND_DOWN)
         paid = Decimal("0.00")
+        where = {"pot_id": ident("pot", pot), "focus_area_id": ident("area", n % 4)}  # the grant's, as the app copies
         for k in range(instalments):
             part = amount - 2 * share if stage == 4 and k == instalments - 1 and instalments == 3 else share
             paid += part
             yield (
                 "fund_payments",
-                self.payment(grant_id, "payment", DECIDED.date() + timedelta(days=30 + 120 * k), part, None, manager),
+                self.payment(grant_id, "payment", DECIDED.date() + timedelta(days=30 + 120 * k), part, None, manager)
+                | where,
             )
         if stage == 4 and n % 7 == 0:
             back = (paid / 10).quantize(CENT)
@@ -336,7 +339,8 @@ class _Generator:
                 "fund_payments",
                 self.payment(
                     grant_id, "repayment", date(YEAR + 2, 3, 1), back, "Oförbrukade medel återbetalda.", manager
-                ),
+                )
+                | where,
             )
         interim = ["due", "due", "accepted", "accepted", "accepted"][stage]
         returned = steps[-2:] == [S.reported, S.report_due]

@@ -103,7 +103,7 @@ def _check_carry(session: Session, pot: Pot, r: Round, before: Decimal) -> None:
         raise ValidationFailed("carried_from_pot_id", "must be a pot of an earlier round of the same fund")
     # Locked before its figures are read: see the module's docstring.
     source = get_pot(session, source.id, for_update=True)
-    available = figures.of_pot(session, source.id).remaining + before
+    available = figures.of_pot(session, source).remaining + before
     if pot.carried_over > available:
         raise overdrawn(source, available, pot.carried_over)
 
@@ -175,7 +175,7 @@ def create_transfer(session: Session, actor: Actor, data: TransferCreate) -> Tra
         )
     # Locked before its figures are read: see the module's docstring.
     source = get_pot(session, source.id, for_update=True)
-    remaining = figures.of_pot(session, source.id).remaining
+    remaining = figures.of_pot(session, source).remaining
     if data.amount > remaining:
         raise overdrawn(source, remaining, data.amount)
     transfer = Transfer(**data.model_dump(), round_id=r.id, created_by_id=actor.id)

@@ -66,6 +66,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_fund_applications_number'), ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_pot_id'), ['pot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_round_id'), ['round_id'], unique=False)
+        batch_op.create_index('ix_fund_applications_figures', ['round_id', 'pot_id', 'focus_area_id', 'status', 'requested'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_fund_applications_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_title_sort'), ['title_sort'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_updated_at'), ['updated_at'], unique=False)
@@ -129,6 +130,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Uuid(), nullable=False),
     sa.Column('pot_id', sa.Uuid(), nullable=False),
+    sa.Column('focus_area_id', sa.Uuid(), nullable=True),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('conditions', sa.Text(), nullable=True),
     sa.Column('decision_id', sa.Uuid(), nullable=True),
@@ -139,6 +141,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['application_id'], ['fund_applications.id'], name=op.f('fk_fund_grants_application_id_fund_applications')),
     sa.ForeignKeyConstraint(['created_by_id'], ['principals.id'], name=op.f('fk_fund_grants_created_by_id_principals')),
     sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_fund_grants_decision_id_decisions')),
+    sa.ForeignKeyConstraint(['focus_area_id'], ['fund_focus_areas.id'], name=op.f('fk_fund_grants_focus_area_id_fund_focus_areas')),
     sa.ForeignKeyConstraint(['pot_id'], ['fund_pots.id'], name=op.f('fk_fund_grants_pot_id_fund_pots')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fund_grants'))
     )
@@ -149,6 +152,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_fund_grants_pot_id'), ['pot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_grants_updated_at'), ['updated_at'], unique=False)
         batch_op.create_index('uq_fund_grants_application_live', ['application_id'], unique=True, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_fund_grants_figures', ['pot_id', 'focus_area_id', 'amount'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.create_table('fund_reviews',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -180,18 +184,23 @@ def upgrade() -> None:
     sa.Column('deleted_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('grant_id', sa.Uuid(), nullable=False),
+    sa.Column('pot_id', sa.Uuid(), nullable=False),
+    sa.Column('focus_area_id', sa.Uuid(), nullable=True),
     sa.Column('kind', sa.Enum('payment', 'repayment', name='paymentkind', native_enum=False, length=20), nullable=False),
     sa.Column('paid_on', sa.Date(), nullable=False),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('reason', sa.String(length=2000), nullable=True),
     sa.Column('created_by_id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['principals.id'], name=op.f('fk_fund_payments_created_by_id_principals')),
+    sa.ForeignKeyConstraint(['focus_area_id'], ['fund_focus_areas.id'], name=op.f('fk_fund_payments_focus_area_id_fund_focus_areas')),
     sa.ForeignKeyConstraint(['grant_id'], ['fund_grants.id'], name=op.f('fk_fund_payments_grant_id_fund_grants')),
+    sa.ForeignKeyConstraint(['pot_id'], ['fund_pots.id'], name=op.f('fk_fund_payments_pot_id_fund_pots')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fund_payments'))
     )
     with op.batch_alter_table('fund_payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fund_payments_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_payments_grant_id'), ['grant_id'], unique=False)
+        batch_op.create_index('ix_fund_payments_figures', ['pot_id', 'focus_area_id', 'kind', 'amount'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_fund_payments_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_payments_paid_on'), ['paid_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_payments_updated_at'), ['updated_at'], unique=False)

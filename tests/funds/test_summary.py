@@ -120,6 +120,7 @@ def _round_with(
         grant = FundGrant(
             application_id=app_id,
             pot_id=uuid.UUID(pots[i % 2]),
+            focus_area_id=areas[i % len(areas)] if areas else None,
             amount=Decimal("800"),
             delegated_by="Förbundschef",
             delegated_reference="Dnr 1",
@@ -129,6 +130,8 @@ def _round_with(
         session.add(
             Payment(
                 grant_id=grant.id,
+                pot_id=grant.pot_id,
+                focus_area_id=grant.focus_area_id,
                 kind=PaymentKind.payment,
                 paid_on=date(year, 6, 1),
                 amount=Decimal("500"),
@@ -138,6 +141,8 @@ def _round_with(
         session.add(
             Payment(
                 grant_id=grant.id,
+                pot_id=grant.pot_id,
+                focus_area_id=grant.focus_area_id,
                 kind=PaymentKind.repayment,
                 paid_on=date(year, 12, 1),
                 amount=Decimal("100"),

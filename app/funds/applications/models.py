@@ -64,6 +64,18 @@ class Application(Resource, table=True):
             sqlite_where=_NUMBERED,
             postgresql_where=_NUMBERED,
         ),
+        # The round summary adds up a round's applications by pot, focus area and status from this index alone,
+        # in its order (app.funds.figures).
+        Index(
+            "ix_fund_applications_figures",
+            "round_id",
+            "pot_id",
+            "focus_area_id",
+            "status",
+            "requested",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
     )
 
     round_id: uuid.UUID = Field(foreign_key="fund_rounds.id", index=True)

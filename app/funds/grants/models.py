@@ -54,10 +54,17 @@ class FundGrant(Resource, table=True):
             sqlite_where=_LIVE,
             postgresql_where=_LIVE,
         ),
+        # The round summary sums a round's grants by pot and focus area from this index alone (app.funds.figures).
+        Index(
+            "ix_fund_grants_figures", "pot_id", "focus_area_id", "amount", sqlite_where=_LIVE, postgresql_where=_LIVE
+        ),
     )
 
     application_id: uuid.UUID = Field(foreign_key="fund_applications.id", index=True)
     pot_id: uuid.UUID = Field(foreign_key="fund_pots.id", index=True)
+    # The application's focus area, copied when the grant is made (an application is no longer edited once
+    # granted), so that the summary splits grants by focus area without joining the applications.
+    focus_area_id: uuid.UUID | None = Field(default=None, foreign_key="fund_focus_areas.id")
     amount: Decimal = Field(sa_column=Column(MoneyColumn(), nullable=False))
     conditions: str | None = Field(default=None, sa_column=Column(Text))
     decision_id: uuid.UUID | None = Field(default=None, foreign_key="decisions.id", index=True)
@@ -71,8 +78,24 @@ class Payment(Resource, table=True):
     """A dated instalment of a grant, or a repayment of unused money with its reason."""
 
     __tablename__ = "fund_payments"
+    __table_args__ = (
+        # The round summary sums a round's payments by pot, focus area and kind from this index alone.
+        Index(
+            "ix_fund_payments_figures",
+            "pot_id",
+            "focus_area_id",
+            "kind",
+            "amount",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
+    )
 
     grant_id: uuid.UUID = Field(foreign_key="fund_grants.id", index=True)
+    # The grant's pot and focus area, copied when the payment is entered (a grant never changes either), so that
+    # the summary sums payments without joining grants and applications.
+    pot_id: uuid.UUID = Field(foreign_key="fund_pots.id")
+    focus_area_id: uuid.UUID | None = Field(default=None, foreign_key="fund_focus_areas.id")
     kind: PaymentKind = Field(sa_column=enum_column(PaymentKind, index=True))
     paid_on: date = Field(index=True)
     amount: Decimal = Field(sa_column=Column(MoneyColumn(), nullable=False))

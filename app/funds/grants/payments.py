@@ -113,7 +113,9 @@ def create(session: Session, actor: Actor, data: PaymentCreate) -> Payment:
     grant = grants.get(session, grant.id, for_update=True)
     change = data.amount if data.kind is PaymentKind.payment else -data.amount
     _check_net(grant, paid_net(session, grant.id), change)
-    payment = Payment(**data.model_dump(), created_by_id=actor.id)
+    payment = Payment(
+        **data.model_dump(), pot_id=grant.pot_id, focus_area_id=grant.focus_area_id, created_by_id=actor.id
+    )
     return crud.create(session, actor, payment, KIND, data.model_dump(mode="json", exclude_none=True))
 
 

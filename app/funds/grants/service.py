@@ -187,13 +187,14 @@ def create(session: Session, actor: Actor, data: FundGrantCreate) -> FundGrant:
         )
     # Locked before its figures are read: see the module's docstring.
     pot = pots.get_pot(session, pot.id, for_update=True)
-    remaining = figures.of_pot(session, pot.id).remaining
+    remaining = figures.of_pot(session, pot).remaining
     if data.amount > remaining:
         raise pots.overdrawn(pot, remaining, data.amount)
     delegated = data.delegated
     grant = FundGrant(
         application_id=application.id,
         pot_id=pot.id,
+        focus_area_id=application.focus_area_id,
         amount=data.amount,
         conditions=data.conditions,
         decision_id=data.decision_id,

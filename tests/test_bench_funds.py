@@ -102,3 +102,13 @@ def test_the_funds_data_set_on_top_of_the_read_path_data_set_keeps_the_services_
     summary = client.get(f"/api/v1/rounds/{built.round_id}/summary", headers=reader)
     assert summary.status_code == 200, summary.text
     assert sorted(p["name"] for p in summary.json()["pots"]) == sorted(funds_dataset.POTS)
+
+
+def test_the_cached_data_set_follows_the_migrations_text(tmp_path: Any) -> None:
+    """A migration not yet released changes under the same revision id: the cached SQLite file must not outlive
+    it (it did, and the benchmark then failed on a column the cached file lacked)."""
+    (tmp_path / "0001_a.py").write_text("op.create_table('a')")
+    before = bulk.migrations_digest(tmp_path)
+    (tmp_path / "0001_a.py").write_text("op.create_table('a', sa.Column('b'))")
+    assert bulk.migrations_digest(tmp_path) != before
+    assert bulk.migrations_digest(tmp_path.parent / "nothing-here") == b""

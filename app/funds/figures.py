@@ -128,7 +128,12 @@ def _sums_statement() -> Any:
             func.count().label("n"),
             _money(func.sum(Application.requested)).label("total"),
         )
-        .where(col(Application.round_id) == _ROUND, col(Application.deleted_at).is_(None))
+        # `requested IS NOT NULL` is always true: it names the condition of the index made for this statement.
+        .where(
+            col(Application.round_id) == _ROUND,
+            col(Application.deleted_at).is_(None),
+            col(Application.requested).is_not(None),
+        )
         .group_by(col(Application.pot_id), col(Application.focus_area_id), col(Application.status))
     )
     grants = (

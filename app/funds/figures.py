@@ -1,4 +1,4 @@
-"""The live figures of pots, focus areas and rounds, computed from the record in three statements whatever the
+"""The live figures of pots, focus areas and rounds, computed from the record in four statements whatever the
 number of pots, transfers, applications, grants and payments: never stored, so they cannot drift from what they sum.
 Each statement reads only the round's own rows, from an index made for it, and joins nothing large: a grant and a
 payment carry their pot and focus area (copied when they are made; neither ever changes afterwards).
@@ -114,57 +114,46 @@ def _pots_statement() -> Any:
     )
 
 
-def _sums_statement() -> Any:
-    """What the round's live applications, grants, payments and repayments add up to, each part grouped from one
-    index in its own order and read without a large join (a grant and a payment carry their pot and focus area):
-    applications counted and their requested amounts added up by pot, focus area and status; grants by pot and
-    focus area; payments by pot, focus area and kind. At most pots × areas × statuses rows in all."""
-    applications: Any = (
-        select(
-            literal("application", String).label("part"),
-            col(Application.pot_id).label("pot_id"),
-            col(Application.focus_area_id).label("focus_area_id"),
-            type_coerce(col(Application.status), String).label("key"),
-            func.count().label("n"),
-            _money(func.sum(Application.requested)).label("total"),
-        )
-        # `requested IS NOT NULL` is always true: it names the condition of the index made for this statement.
-        .where(
-            col(Application.round_id) == _ROUND,
-            col(Application.deleted_at).is_(None),
-            col(Application.requested).is_not(None),
-        )
-        .group_by(col(Application.pot_id), col(Application.focus_area_id), col(Application.status))
+def _applications_statement() -> Any:
+    """The round's live applications counted and their requested amounts added up by pot, focus area and status:
+    at most pots × areas × statuses rows, read from one index in its own order."""
+    keys = (col(Application.pot_id), col(Application.focus_area_id), col(Application.status))
+    return (
+        select(*keys, func.count().label("n"), _money(func.sum(Application.requested)).label("requested"))
+        .where(col(Application.round_id) == _ROUND, col(Application.deleted_at).is_(None))
+        .group_by(*keys)
     )
-    grants = (
+
+
+def _money_statement() -> Any:
+    """The round's live grants, payments and repayments added up by pot and focus area (both copied onto grants and
+    payments when they are made, so that neither is joined here), each from one index."""
+    granted: Any = (
         select(
-            literal("grant", String),
-            col(FundGrant.pot_id),
-            col(FundGrant.focus_area_id),
-            literal("granted", String),
-            func.count(),
-            _money(func.sum(FundGrant.amount)),
+            col(FundGrant.pot_id).label("pot_id"),
+            col(FundGrant.focus_area_id).label("focus_area_id"),
+            literal("granted", String).label("kind"),
+            _money(func.sum(FundGrant.amount)).label("total"),
         )
         .where(col(FundGrant.pot_id).in_(_ROUND_POTS), col(FundGrant.deleted_at).is_(None))
         .group_by(col(FundGrant.pot_id), col(FundGrant.focus_area_id))
     )
-    payments = (
+    paid = (
         select(
-            literal("payment", String),
             col(Payment.pot_id),
             col(Payment.focus_area_id),
             type_coerce(col(Payment.kind), String),
-            func.count(),
             _money(func.sum(Payment.amount)),
         )
         .where(col(Payment.pot_id).in_(_ROUND_POTS), col(Payment.deleted_at).is_(None))
         .group_by(col(Payment.pot_id), col(Payment.focus_area_id), col(Payment.kind))
     )
-    return union_all(applications, grants, payments)
+    return union_all(granted, paid)
 
 
 _POTS = _pots_statement()
-_SUMS = _sums_statement()
+_APPLICATIONS = _applications_statement()
+_MONEY = _money_statement()
 _FOCUS_AREAS: Any = (
     select(col(FocusArea.id).label("focus_area_id"), col(FocusArea.number), col(FocusArea.text))
     .where(col(FocusArea.fund_id) == _FUND, col(FocusArea.deleted_at).is_(None))
@@ -194,19 +183,18 @@ class _Tally:
 
 def _tally(session: Session, round_id: uuid.UUID) -> tuple[_Tally, _Tally]:
     """The round's applications added up by pot (asked for by the application's pot, granted, paid and repaid by
-    the grant's) and by focus area, and counted by status: one statement."""
+    the grant's) and by focus area, and counted by status: two statements."""
     by_pot, by_area = _Tally(), _Tally()
-    money = {"granted": "granted", PaymentKind.payment: "paid", PaymentKind.repayment: "repaid"}
-    for row in execute(session, _SUMS, {"round_id": round_id}):
-        if row.part != "application":
-            getattr(by_pot, money[row.key])[row.pot_id] += row.total
-            getattr(by_area, money[row.key])[row.focus_area_id] += row.total
-            continue
-        by_pot.statuses[row.key] += row.n
-        if row.key not in _NOT_ASKED:
-            by_pot.requested[row.pot_id] += row.total
-            by_area.requested[row.focus_area_id] += row.total
+    for row in execute(session, _APPLICATIONS, {"round_id": round_id}):
+        by_pot.statuses[str(row.status)] += row.n
+        if row.status not in _NOT_ASKED:
+            by_pot.requested[row.pot_id] += row.requested
+            by_area.requested[row.focus_area_id] += row.requested
             by_area.asked[row.focus_area_id] += row.n
+    for row in execute(session, _MONEY, {"round_id": round_id}):
+        name = {"granted": "granted", PaymentKind.payment: "paid", PaymentKind.repayment: "repaid"}[row.kind]
+        getattr(by_pot, name)[row.pot_id] += row.total
+        getattr(by_area, name)[row.focus_area_id] += row.total
     return by_pot, by_area
 
 
@@ -228,7 +216,7 @@ def _pot_figures(session: Session, round_id: uuid.UUID, by_pot: _Tally) -> list[
 
 
 def of_round(session: Session, round_id: uuid.UUID) -> list[PotFigures]:
-    """Every live pot of a round with its figures, by name: two statements."""
+    """Every live pot of a round with its figures, by name: three statements."""
     return _pot_figures(session, round_id, _tally(session, round_id)[0])
 
 
@@ -240,7 +228,7 @@ def of_pot(session: Session, pot: Pot) -> Figures:
 
 def round_summary(session: Session, r: Round) -> dict[str, Any]:
     """The round's summary as plain data (amounts as Decimal): per pot, the round's total, per focus area, and the
-    number of applications in each status. Three statements, whatever the round holds."""
+    number of applications in each status. Four statements, whatever the round holds."""
     by_pot, by_area = _tally(session, r.id)
     pots = _pot_figures(session, r.id, by_pot)
     total = sum((p.figures for p in pots), Figures())

@@ -66,7 +66,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_fund_applications_number'), ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_pot_id'), ['pot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_round_id'), ['round_id'], unique=False)
-        batch_op.create_index('ix_fund_applications_figures', ['round_id', 'pot_id', 'focus_area_id', 'status', 'requested'], unique=False, sqlite_where=sa.text('deleted_at IS NULL AND requested IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NULL AND requested IS NOT NULL'))
+        batch_op.create_index('ix_fund_applications_figures', ['round_id', 'pot_id', 'focus_area_id', 'status', 'requested'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_fund_applications_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_title_sort'), ['title_sort'], unique=False)
         batch_op.create_index(batch_op.f('ix_fund_applications_updated_at'), ['updated_at'], unique=False)

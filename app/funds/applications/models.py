@@ -20,7 +20,6 @@ from app.core.money import Amount, AmountOut, MoneyColumn, as_text
 
 _LIVE = text("deleted_at IS NULL")
 _NUMBERED = text("deleted_at IS NULL AND sequence IS NOT NULL")
-_FIGURES = text("deleted_at IS NULL AND requested IS NOT NULL")
 
 
 class ApplicationStatus(StrEnum):
@@ -66,9 +65,7 @@ class Application(Resource, table=True):
             postgresql_where=_NUMBERED,
         ),
         # The round summary adds up a round's applications by pot, focus area and status from this index alone,
-        # in its order (app.funds.figures). Its condition names `requested IS NOT NULL` (always true) so that only a
-        # statement that says so uses it: offered to the application list, SQLite took it and then sorted the whole
-        # round (5 × slower).
+        # in its order (app.funds.figures).
         Index(
             "ix_fund_applications_figures",
             "round_id",
@@ -76,8 +73,8 @@ class Application(Resource, table=True):
             "focus_area_id",
             "status",
             "requested",
-            sqlite_where=_FIGURES,
-            postgresql_where=_FIGURES,
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
         ),
     )
 

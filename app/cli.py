@@ -72,7 +72,7 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 
 
 @demo_cli.command("load")
 def demo_load() -> None:
-    """Load the demo data once (principals, sub-regions, bodies, strategies, people); prints the admin login."""
+    """Load the demo data once (principals, bodies, strategies, people, the fund UPH-medel); prints the logins."""
     from app.demo import load
 
     with _session() as session:
@@ -85,6 +85,12 @@ def demo_load() -> None:
     if result.admin_password:
         console.print(f"Admin login: [bold]{result.admin_login}[/bold]  password: [bold]{result.admin_password}[/bold]")
         console.print(f"(also saved in {result.password_file})")
+    for login, password in result.more_logins.items():
+        console.print(f"Demo login: [bold]{login}[/bold]  password: [bold]{password or '(file removed)'}[/bold]")
+    if result.more_logins:
+        console.print(
+            f"(in {result.password_file.parent if result.password_file else 'var'}/demo-<login>-password.txt)"
+        )
 
 
 @principal_cli.command("create")

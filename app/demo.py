@@ -1,11 +1,12 @@
 """Demo data: the real structure of the collaboration (principals, sub-regions, bodies, strategies) and
-invented people, so that every role has someone. Loaded through the services, so every rule and the
-audit log apply. Loading twice changes nothing."""
+invented people, so that every role has someone, and the fund UPH-medel with its rounds 2021–2025
+(app.funds.demo). Loaded through the services, so every rule and the audit log apply. Loading twice changes
+nothing; a database loaded before funds existed gets the fund on its next load."""
 
 import os
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from app.auth import service as auth
 from app.auth.models import GrantIn, PrincipalCreate
 from app.core.principal import Actor, Grant, PrincipalKind, Role
 from app.core.settings import get_settings
+from app.funds.demo import users as fund_users
+from app.funds.demo.loader import load_funds
 from app.organisations import service as orgs
 from app.organisations.models import FormerName, Organisation, OrganisationCreate
 from app.people import memberships
@@ -88,6 +91,8 @@ class DemoResult:
     admin_login: str = ADMIN_LOGIN
     admin_password: str | None = None
     password_file: Path | None = None
+    # The fund's demo users besides the admin: login → password (None when its file is gone).
+    more_logins: dict[str, str | None] = field(default_factory=dict)
 
 
 def official_name(municipality: str) -> str:
@@ -102,8 +107,12 @@ def load(session: Session) -> DemoResult:
     password_file = get_settings().var_dir / "demo-admin-password.txt"
     existing = session.execute(select(Organisation.id).where(Organisation.name == "Region Västerbotten")).first()
     if existing:
+        # A database loaded before funds existed gets the fund now; one that has it stays as it is.
         saved = password_file.read_text().strip() if password_file.exists() else None
-        return DemoResult(False, admin_password=saved, password_file=password_file)
+        funds = load_funds(session, SYSTEM)
+        return DemoResult(
+            funds.created, funds.summary, admin_password=saved, password_file=password_file, more_logins=_fund_logins()
+        )
 
     by_name: dict[str, Organisation] = {}
     region = _org(
@@ -169,10 +178,16 @@ def load(session: Session) -> DemoResult:
         f.write(password + "\n")
     principals = len(MUNICIPALITIES) + 1
     people_count = len(POLITICIANS) + len(OFFICIALS) + 1
+    funds = load_funds(session, SYSTEM)
     summary = (
-        f"{principals} principals, 3 sub-regions, 7 bodies, SKR, {len(STRATEGIES)} strategies, {people_count} people"
+        f"{principals} principals, 3 sub-regions, 7 bodies, SKR, {len(STRATEGIES)} strategies, {people_count} people, "
+        f"{funds.summary}"
     )
-    return DemoResult(True, summary, admin_password=password, password_file=password_file)
+    return DemoResult(True, summary, admin_password=password, password_file=password_file, more_logins=_fund_logins())
+
+
+def _fund_logins() -> dict[str, str | None]:
+    return {login: fund_users.saved_password(login) for login in fund_users.SHOWN_LOGINS}
 
 
 def _person(

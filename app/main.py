@@ -24,6 +24,15 @@ from app.core.redaction import install_log_redaction
 from app.core.settings import get_settings
 from app.decisions.router import router as decisions_router
 from app.documents.router import router as documents_router
+from app.funds.applications.reviews_router import router as reviews_router
+from app.funds.applications.router import router as applications_router
+from app.funds.grants.payments_router import router as payments_router
+from app.funds.grants.reports_router import router as reports_router
+from app.funds.grants.router import router as grants_router
+from app.funds.open_calls_router import router as open_calls_router
+from app.funds.pots_router import router as pots_router
+from app.funds.rounds_router import router as rounds_router
+from app.funds.router import router as funds_router
 from app.health.router import router as health_router
 from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
@@ -70,6 +79,16 @@ def create_app() -> FastAPI:
         agenda_items_router,
         cases_router,
         decisions_router,
+        funds_router,
+        rounds_router,
+        pots_router,
+        applications_router,
+        grants_router,
+        payments_router,
+        # Funds: reviews, report-back and open calls.
+        reviews_router,
+        reports_router,
+        open_calls_router,
         documents_router,
         search_router,
         imports_router,

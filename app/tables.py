@@ -7,6 +7,16 @@ from app.core.db import metadata
 from app.core.idempotency import IdempotencyRecord
 from app.decisions.models import Decision, RecommendationResponse
 from app.documents.models import Document, DocumentLink
+from app.funds.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStrategy,
+    BudgetLine,
+    CoApplicant,
+    Review,
+)
+from app.funds.grants.models import FundGrant, Payment, Report
+from app.funds.models import FocusArea, Fund, Pot, Round, Transfer
 from app.imports.models import ImportRecord
 from app.meetings.models import AgendaItem, Attendance, ItemCase, ItemPresenter, Meeting, MeetingAdjuster, MeetingBody
 from app.organisations.models import AreaMember, Organisation, OrganisationName
@@ -17,15 +27,23 @@ from app.strategies.models import Strategy
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationStrategy",
     "AreaMember",
     "Attendance",
     "AuditEntry",
+    "BudgetLine",
     "Case",
     "CaseEvent",
     "CaseStrategy",
+    "CoApplicant",
     "Decision",
     "Document",
     "DocumentLink",
+    "FocusArea",
+    "Fund",
+    "FundGrant",
     "IdempotencyRecord",
     "ImportRecord",
     "ItemCase",
@@ -37,12 +55,18 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationName",
+    "Payment",
     "Person",
     "PersonAlias",
+    "Pot",
     "Principal",
     "RecommendationResponse",
+    "Report",
+    "Review",
     "RoleGrant",
+    "Round",
     "SearchEntry",
     "Strategy",
+    "Transfer",
     "metadata",
 ]

@@ -66,10 +66,16 @@ def insert(engine: sa.Engine, meetings: int, people: int) -> None:
         flush()
 
 
+def migrations_digest(versions: Path) -> bytes:
+    """The migrations' own text: a migration not yet released may still change under the same revision id."""
+    return b"".join(f.read_bytes() for f in sorted(versions.glob("*.py")))
+
+
 def cache_key(meetings: int, people: int) -> str:
-    """What the cached file depends on: the generator (its files) and the schema (the migrations' head)."""
+    """What the cached file depends on: the generator (its files) and the schema (the migrations' head and text)."""
     head = ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_current_head()
     sources = b"".join(Path(f).read_bytes() for f in (__file__, dataset.__file__))
+    sources += migrations_digest(ROOT / "migrations" / "versions")
     return f"v{VERSION}-{head}-{hashlib.sha256(sources).hexdigest()[:12]}-{meetings}m-{people}p"
 
 

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.error
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ parser.add_argument("--meetings", type=int, default=None, help="Default 100 000 
 parser.add_argument("--people", type=int, default=None, help="Default 20 000 (quick: 2 000).")
 parser.add_argument("--out", default=None, help="Results directory (default bench/results; quick: a temp dir).")
 parser.add_argument("--no-imports", action="store_true", help="Skip the protocol-apply benchmark hook.")
+parser.add_argument("--applications", type=int, default=10_000, help="Fund applications in the round (10 000).")
 args = parser.parse_args()
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,12 +67,18 @@ from app.core.db import create_engine  # noqa: E402
 from app.core.migrations import upgrade  # noqa: E402
 from app.core.pagination import encode_cursor, list_binding  # noqa: E402
 from app.core.security import create_token  # noqa: E402
-from bench import bulk, dataset  # noqa: E402
+from bench import bulk, dataset, funds_dataset  # noqa: E402
 from bench.load import Cell, Server, get, wrk  # noqa: E402
 from tests import pgcluster  # noqa: E402
 
 LIST = "/api/v1/meetings"
 MEETINGS_TABLE = bulk.TABLES["meetings"]
+APPLICATIONS = args.applications
+# The funds scenarios (issue 10), each against the meeting list of the same run.
+FUNDS = {
+    "round_summary": f"/api/v1/rounds/{funds_dataset.ROUND_ID}/summary",
+    "application_list": f"/api/v1/applications?round_id={funds_dataset.ROUND_ID}&limit=50",
+}
 
 
 def build(url: str) -> None:
@@ -102,6 +110,23 @@ def deep_cursor(url: str, page: int) -> tuple[str, str]:
     return cursor, str(rows[1][1])
 
 
+def add_funds(url: str) -> dict[str, Any]:
+    """The funds data set (bench/funds_dataset.py) on top of the meetings': seconds, so made anew each run."""
+    engine = create_engine(url)
+    built = funds_dataset.insert(engine, APPLICATIONS)
+    engine.dispose()
+    print(f"  {APPLICATIONS} fund applications ({built.rows} rows) inserted in {built.seconds:.1f} s")
+    return {"applications": APPLICATIONS, "rows": built.rows, "insert_seconds": round(built.seconds, 2)}
+
+
+def status_of(url: str, headers: dict[str, str]) -> int:
+    try:
+        get(url, headers)
+    except urllib.error.HTTPError as error:
+        return error.code
+    return 200
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -121,8 +146,11 @@ def same_page(ours: Server, ceiling: Server, headers: dict[str, str]) -> str:
     return "byte-equal" if a == b else "JSON-equal (key order or spacing differ)"
 
 
-def measure(db: str, url: str, token: str, database: int | None = None) -> dict[str, Any]:
-    """`database`: the PostgreSQL postmaster, whose processes' CPU is counted apart."""
+def measure(db: str, url: str, tokens: dict[str, str], database: int | None = None) -> dict[str, Any]:
+    """`database`: the PostgreSQL postmaster, whose processes' CPU is counted apart. `tokens`: the admin's
+    (`admin`) and a fund manager's (`fund_manager`: the application list, as the role that sees every
+    application)."""
+    token = tokens["admin"]
     headers = {"Authorization": f"Bearer {token}"}
     env = {**ENV, "SAMVERKAN_DATABASE_URL": url, "BENCH_CEILING_DATABASE": url}
     deep_page = min(1000, MEETINGS // 100)
@@ -134,7 +162,10 @@ def measure(db: str, url: str, token: str, database: int | None = None) -> dict[
         "list_deep": f"{LIST}?limit=50&cursor={cursor}",
         "list_500": f"{LIST}?limit=500",
         "protocol": f"{LIST}/{dataset.PROTOCOL_ID}?include=items,decisions,attendance,documents",
+        **FUNDS,
     }
+    token_of = {name: tokens["fund_manager" if name == "application_list" else "admin"] for name in paths}
+    auth = {name: {"Authorization": f"Bearer {t}"} for name, t in token_of.items()}
     ours = Server("ours", "app.main:app", free_port(), env, "0")
     ceiling = Server("ceiling", "bench.ceiling:app", free_port(), env, "0")
     cells: list[Cell] = []
@@ -144,8 +175,19 @@ def measure(db: str, url: str, token: str, database: int | None = None) -> dict[
         equality = same_page(ours, ceiling, headers)
         deep = json.loads(get(ours.origin + paths["list_deep"], headers))
         assert deep["data"][0]["id"] == deep_first, "the deep cursor does not lead to the expected page"
-        for path in [*paths.values()] * 5:  # warm both up: imports, caches, prepared statements
-            get(ours.origin + path, headers)
+        # A funds route not there yet (another part of issue 10) is left out and reported as not available.
+        unavailable = {
+            name: code for name in FUNDS if (code := status_of(ours.origin + paths[name], auth[name])) != 200
+        }
+        for name in unavailable:
+            del paths[name]
+            print(f"  {name}: HTTP {unavailable[name]}, not measured")
+        if "application_list" in paths:  # a fund manager sees every application: a full page
+            listed = len(json.loads(get(ours.origin + paths["application_list"], auth["application_list"]))["data"])
+            if listed != 50:
+                print(f"  application_list: {listed} rows on page 1, not 50: check the data set")
+        for name, path in [*paths.items()] * 5:  # warm both up: imports, caches, prepared statements
+            get(ours.origin + path, auth[name])
         for _ in range(10):
             get(ceiling.origin + paths["list_50"], headers)
         for r in range(ROUNDS):
@@ -153,7 +195,8 @@ def measure(db: str, url: str, token: str, database: int | None = None) -> dict[
             for connections in CONNECTIONS:
                 cells.append(wrk(ceiling, "list_50", paths["list_50"], connections, SECONDS, token, database))
                 cells.extend(
-                    wrk(ours, name, path, connections, SECONDS, token, database) for name, path in paths.items()
+                    wrk(ours, name, path, connections, SECONDS, token_of[name], database)
+                    for name, path in paths.items()
                 )
     finally:
         ours.stop()
@@ -166,7 +209,13 @@ def measure(db: str, url: str, token: str, database: int | None = None) -> dict[
         cells.extend(wrk(two, "list_50", paths["list_50"], c, SECONDS, token, database) for c in CONNECTIONS)
     finally:
         two.stop()
-    return {"database": db, "equality": equality, "deep_page": deep_page, "cells": [c.as_dict() for c in cells]}
+    return {
+        "database": db,
+        "equality": equality,
+        "deep_page": deep_page,
+        "unavailable": unavailable,
+        "cells": [c.as_dict() for c in cells],
+    }
 
 
 Summary = dict[tuple[str, str, int], dict[str, float]]
@@ -225,6 +274,33 @@ def targets(s: Summary, imports: float | None) -> list[tuple[str, str, str]]:
     return out
 
 
+def funds_targets(s: Summary, unavailable: dict[str, int]) -> list[tuple[str, str, str]]:
+    """The funds scenarios against the meeting list of the same run (issue 10: each costs no more than 2 × the
+    list's time per request). Judged on the time per request at 1 connection (1000 / req/s): it holds the
+    server's work and, on PostgreSQL, the database's, which is most of an aggregate such as the summary. The
+    CPU per request (the server's, plus the database's on PostgreSQL) and its ratio are shown next to it."""
+
+    def per_request(endpoint: str) -> tuple[float, float]:
+        v = s[("ours", endpoint, 1)]
+        database = 0.0 if math.isnan(v["db_cpu_ms_per_request"]) else v["db_cpu_ms_per_request"]
+        return ratio(1000.0, v["rps"]), v["cpu_ms_per_request"] + database
+
+    list_time, list_cpu = per_request("list_50")
+    out = []
+    for endpoint, label in (("round_summary", "round summary"), ("application_list", "application list")):
+        name = f"{label} ≤ 2 × meeting list (time/req, 1 conn.)"
+        if ("ours", endpoint, 1) not in s:
+            out.append((name, "–", f"not available (HTTP {unavailable.get(endpoint, '–')})"))
+            continue
+        time_, cpu_ = per_request(endpoint)
+        value = ratio(time_, list_time)
+        verdict = "n/a" if math.isnan(value) else "PASS" if value <= 2 else "MISS"
+        cpu_ratio = ratio(cpu_, list_cpu)
+        note = f" ({time_:.2f} vs {list_time:.2f} ms; CPU/req {cpu_:.2f} vs {list_cpu:.2f} ms: {cpu_ratio:.3f})"
+        out.append((name, f"{value:.3f}{note}", verdict))
+    return out
+
+
 def table(result: dict[str, Any]) -> str:
     s = summarise(result["cells"])
     lines = [
@@ -242,7 +318,8 @@ def table(result: dict[str, Any]) -> str:
             f"{v['errors']:.0f} |"
         )
     lines += ["", "| target | value | |", "|---|---:|---|"]
-    lines += [f"| {name} | {value} | {verdict} |" for name, value, verdict in targets(s, result.get("import_apply_s"))]
+    checks = targets(s, result.get("import_apply_s")) + funds_targets(s, result.get("unavailable", {}))
+    lines += [f"| {name} | {value} | {verdict} |" for name, value, verdict in checks]
     return "\n".join(lines)
 
 
@@ -280,26 +357,29 @@ def environment() -> dict[str, Any]:
         "httptools": have("httptools"),
         "meetings": MEETINGS,
         "people": PEOPLE,
+        "applications": APPLICATIONS,
         "seconds_per_cell": SECONDS,
         "rounds": ROUNDS,
         "load": os.getloadavg(),
     }
 
 
-def run_database(db: str, token: str) -> dict[str, Any]:
+def run_database(db: str, tokens: dict[str, str]) -> dict[str, Any]:
     print(f"{db}:")
     if db == "sqlite":
         cached = bulk.sqlite_file(CACHE, MEETINGS, PEOPLE, lambda p: build(f"sqlite:///{p}"))
         work = TMP / "bench.sqlite3"
         shutil.copyfile(cached, work)
         print(f"  data set: {cached}")
-        return measure(db, f"sqlite:///{work}", token)
+        funds = add_funds(f"sqlite:///{work}")
+        return measure(db, f"sqlite:///{work}", tokens) | {"funds": funds}
     base = TMP / "pg"
     url = pgcluster.start(base)
     try:
         build(url)
+        funds = add_funds(url)
         postmaster = int((base / "data" / "postmaster.pid").read_text().split()[0])
-        result = measure(db, url, token, postmaster)
+        result = measure(db, url, tokens, postmaster) | {"funds": funds}
         result["import_apply_s"], result["import_apply_output"] = import_hook(url)
         return result
     finally:
@@ -320,17 +400,24 @@ def no_nan(value: Any) -> Any:
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk (as root)")
-    token = create_token(str(dataset.ADMIN_ID), kind="access", scopes=["admin"], lifetime=timedelta(hours=3))
+    tokens = {
+        "admin": create_token(str(dataset.ADMIN_ID), kind="access", scopes=["admin"], lifetime=timedelta(hours=3)),
+        "fund_manager": create_token(
+            str(funds_dataset.MANAGER_ID), kind="access", scopes=["fund_manager"], lifetime=timedelta(hours=3)
+        ),
+    }
     stamp = datetime.now(UTC)
     OUT.mkdir(parents=True, exist_ok=True)
     try:
         for db in DATABASES:
-            result = run_database(db, token) | {"environment": environment(), "at": stamp.isoformat()}
+            result = run_database(db, tokens) | {"environment": environment(), "at": stamp.isoformat()}
             text = table(result)
             name = "-".join(filter(None, [stamp.strftime("%Y-%m-%d-%H%M"), args.label, db]))
             header = (
                 f"# Read path, {db}, {stamp:%Y-%m-%d %H:%M} UTC\n\n{json.dumps(result['environment'])}\n\n"
-                f"Ceiling answer: {result['equality']}. Deep page: {result['deep_page']}.\n\n"
+                f"Ceiling answer: {result['equality']}. Deep page: {result['deep_page']}. Funds data set: "
+                f"{result['funds']['applications']} applications, {result['funds']['rows']} rows, inserted in "
+                f"{result['funds']['insert_seconds']} s.\n\n"
             )
             note = result.get("import_apply_output", "")
             (OUT / f"{name}.md").write_text(header + text + (f"\n\n```\n{note}\n```\n" if note else "\n"))

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.core.principal import PrincipalKind
+from app.core.time import today
 
 API = "/api/v1"
 Headers = dict[str, str]
@@ -86,6 +87,22 @@ _POOLS: dict[str, tuple[str, ...]] = {
     "document_id": ("document",),
     "principal_id": ("principal",),
     "resource_id": ("meeting", "person", "umea"),
+    "owning_body_id": _BODIES,
+    "deciding_body_id": _BODIES,
+    "decision_id": ("recommendation",),
+    "fund_id": ("fund",),
+    "round_id": ("round",),
+    "pot_id": ("pot", "other_pot"),
+    "from_pot_id": ("pot",),
+    "to_pot_id": ("other_pot",),
+    "carried_from_pot_id": ("pot",),
+    # Applications.
+    "applicant_id": _PRINCIPALS,
+    "co_applicant_ids": ("region", "skelleftea"),
+    "contact_person_id": ("person",),
+    "focus_area_id": ("focus_area",),
+    "application_id": ("application", "submitted_application", "granted_application"),
+    "grant_id": ("grant",),
 }
 
 # The object each collection's `/{id}` refers to.
@@ -102,6 +119,15 @@ COLLECTION_OBJECT = {
     "principals": "principal",
     "api-tokens": "api_token",
     "imports": "import",
+    "funds": "fund",
+    "rounds": "round",
+    "pots": "pot",
+    "transfers": "transfer",
+    "applications": "application",
+    "grants": "grant",
+    "payments": "payment",
+    "reviews": "review",
+    "reports": "report",
 }
 
 
@@ -214,9 +240,136 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
     ids["api_token"] = w.post("/api-tokens", {"principal_id": ids["principal"], "name": "Intranätets publicering"})[
         "id"
     ]
+    _seed_funds(w)
+    _seed_applications(w)
+    _seed_grant(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
+
+
+def _seed_funds(w: World) -> None:
+    """UPH-medel with an open 2021 round, two pots and a transfer between them."""
+    ids = w.ids
+    ids["fund"] = w.post(
+        "/funds",
+        {
+            "code": "UPH",
+            "name": "UPH-medel",
+            "owning_body_id": ids["council"],
+            "deciding_body_id": ids["council"],
+            "focus_areas": [{"number": 3, "text": "Suicidprevention, hälsofrämjande och förebyggande arbete."}],
+        },
+    )["id"]
+    ids["round"] = w.post(
+        "/rounds", {"fund_id": ids["fund"], "year": 2021, "opens_on": "2021-02-01", "closes_on": "2021-03-31"}
+    )["id"]
+    ids["pot"] = w.post("/pots", {"round_id": ids["round"], "name": "En mer sammanhållen vård", "budget": "7500934"})[
+        "id"
+    ]
+    ids["other_pot"] = w.post(
+        "/pots", {"round_id": ids["round"], "name": "Det suicidpreventiva arbetet", "budget": "5265124.00"}
+    )["id"]
+    r = w.client.patch(f"{API}/rounds/{ids['round']}", json={"status": "open"}, headers=w.admin)
+    assert r.status_code == 200, r.text
+    ids["transfer"] = w.post(
+        "/transfers",
+        {
+            "from_pot_id": ids["pot"],
+            "to_pot_id": ids["other_pot"],
+            "amount": "1000.00",
+            "decision_reference": "Delegationsbeslut 2021-09-14",
+        },
+    )["id"]
+
+
+def _seed_applications(w: World) -> None:
+    """Umeå's draft in the 2021 round, and a submitted application in a round open until the end of next year (a
+    submission needs a round before its deadline, whatever day the tests run)."""
+    ids = w.ids
+    ids["focus_area"] = w.client.get(f"{API}/funds/{ids['fund']}", headers=w.admin).json()["focus_areas"][0]["id"]
+    year = today().year + 1
+    ids["open_round"] = w.post(
+        "/rounds", {"fund_id": ids["fund"], "year": year, "opens_on": today().isoformat(), "closes_on": f"{year}-12-31"}
+    )["id"]
+    ids["open_pot"] = w.post("/pots", {"round_id": ids["open_round"], "name": "Suicidprevention", "budget": "2000000"})[
+        "id"
+    ]
+    r = w.client.patch(f"{API}/rounds/{ids['open_round']}", json={"status": "open"}, headers=w.admin)
+    assert r.status_code == 200, r.text
+    ids["application"] = w.post(
+        "/applications",
+        {
+            "round_id": ids["round"],
+            "applicant_id": ids["umea"],
+            "applicant_unit": "Socialtjänsten",
+            "title": "Hälsosamtal i LSS-boenden",
+            "focus_area_id": ids["focus_area"],
+            "pot_id": ids["pot"],
+            "contact_person_id": ids["person"],
+            "strategy_ids": [ids["strategy"]],
+            "requested": "250000.00",
+            "budget_lines": [{"category": "Personal", "year": 2021, "amount": "250000.00"}],
+        },
+    )["id"]
+    ids["submitted_application"] = w.post(
+        "/applications",
+        {
+            "round_id": ids["open_round"],
+            "applicant_id": ids["region"],
+            "applicant_unit": "Hälsoval",
+            "co_applicant_ids": [ids["umea"]],
+            "title": "Suicide Zero i skolan",
+            "focus_area_id": ids["focus_area"],
+            "pot_id": ids["open_pot"],
+            "requested": "450000",
+            "budget_lines": [
+                {"category": "Utbildare", "year": year, "amount": "300000"},
+                {"category": "Material", "year": year, "amount": "150000"},
+            ],
+        },
+    )["id"]
+    w.post(f"/applications/{ids['submitted_application']}/transitions", {"to": "submitted"})
+
+
+def _seed_grant(w: World) -> None:
+    """Umeå's application in the open round, reviewed and granted by a delegated decision, with a payment and its
+    interim and final reports due (the admin, who holds every role, makes every move)."""
+    ids = w.ids
+    year = today().year + 1
+    ids["granted_application"] = w.post(
+        "/applications",
+        {
+            "round_id": ids["open_round"],
+            "applicant_id": ids["umea"],
+            "applicant_unit": "Individ- och familjeomsorgen",
+            "title": "Dans för hälsa",
+            "focus_area_id": ids["focus_area"],
+            "pot_id": ids["open_pot"],
+            "requested": "200000.00",
+            "budget_lines": [{"category": "Danspedagoger", "year": year, "amount": "200000.00"}],
+        },
+    )["id"]
+    for to in ("submitted", "in_review"):
+        w.post(f"/applications/{ids['granted_application']}/transitions", {"to": to})
+    ids["review"] = w.post(
+        "/reviews", {"application_id": ids["granted_application"], "scores": {}, "recommendation": "partial"}
+    )["id"]
+    grant = w.post(
+        "/grants",
+        {
+            "application_id": ids["granted_application"],
+            "amount": "150000.00",
+            "delegated": {"by": "Förbundschef", "on": today().isoformat(), "reference": "Dnr 2026/12"},
+            "reports": [{"kind": "interim", "due_on": f"{year}-06-30"}, {"kind": "final", "due_on": f"{year}-12-31"}],
+        },
+    )
+    ids["grant"] = grant["id"]
+    ids["payment"] = w.post(
+        "/payments", {"grant_id": ids["grant"], "kind": "payment", "paid_on": today().isoformat(), "amount": "75000"}
+    )["id"]
+    reports = w.client.get(f"{API}/reports?grant_id={ids['grant']}", headers=w.admin).json()["data"]
+    ids["report"] = next(r["id"] for r in reports if r["kind"] == "final")
 
 
 def _role_headers(make_principal: Callable[..., Headers], ids: dict[str, str], admin: Headers) -> dict[str, Headers]:

@@ -29,6 +29,11 @@ ADMIN = frozenset({"admin"})
 SECRETARIES = frozenset({"secretary_this", "secretary_other", "admin"})
 SECRETARY_THIS = frozenset({"secretary_this", "admin"})
 EDITOR_THIS = frozenset({"editor_this", "admin"})
+FUNDS = frozenset({"fund_manager", "admin"})
+# Writes to Umeå's draft application: Skellefteå's editors pass the role check and then meet a 404 (they may not
+# see the draft), which is what they must get; fund managers may not edit nor withdraw it (403).
+APPLICANTS = frozenset({"editor_this", "editor_other", "admin"})
+EDITORS = frozenset({"editor_this", "editor_other", "admin"})
 PUBLIC = frozenset(ROLES)
 
 Request = Callable[[World], dict[str, Any]]
@@ -87,6 +92,110 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "strategies_create": (ADMIN, _json(lambda ids: {"number": 2, "name": "Låt behoven stå i centrum"})),
     "strategies_update": (ADMIN, _json(lambda ids: {"description": "Hälsofrämjande och förebyggande arbete."})),
     "strategies_delete": (ADMIN, NO_BODY),
+    # Funds: admins and fund managers keep funds, rounds, pots and transfers; every reader reads them.
+    "funds_list": (READERS, NO_BODY),
+    "funds_get": (READERS, NO_BODY),
+    "funds_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "code": f"F{_unique().upper()}",
+                "name": f"Fond {_unique()}",
+                "owning_body_id": ids["council"],
+                "deciding_body_id": ids["council"],
+            }
+        ),
+    ),
+    "funds_update": (FUNDS, _json(lambda ids: {"description": "Länsgemensamma medel för psykisk hälsa."})),
+    "funds_delete": (FUNDS, NO_BODY),
+    "rounds_list": (READERS, NO_BODY),
+    "rounds_get": (READERS, NO_BODY),
+    "rounds_summary": (READERS, NO_BODY),
+    "rounds_create": (
+        FUNDS,
+        _json(lambda ids: {"fund_id": ids["fund"], "year": 2022, "opens_on": "2022-02-01", "closes_on": "2022-03-31"}),
+    ),
+    "rounds_update": (FUNDS, _json(lambda ids: {"priorities": "Samsjuklighet och suicidprevention."})),
+    "rounds_delete": (FUNDS, NO_BODY),
+    "pots_list": (READERS, NO_BODY),
+    "pots_get": (READERS, NO_BODY),
+    "pots_create": (FUNDS, _json(lambda ids: {"round_id": ids["round"], "name": f"Pott {_unique()}", "budget": 100})),
+    "pots_update": (FUNDS, _json(lambda ids: {"name": f"Pott {_unique()}"})),
+    "pots_delete": (FUNDS, NO_BODY),
+    "transfers_list": (READERS, NO_BODY),
+    "transfers_get": (READERS, NO_BODY),
+    "transfers_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "from_pot_id": ids["pot"],
+                "to_pot_id": ids["other_pot"],
+                "amount": "1.00",
+                "decision_id": ids["recommendation"],
+            }
+        ),
+    ),
+    # Applications: editors of the applicant principal draft, edit, move and delete them; every reader reads what
+    # it may see (the others are 404).
+    "applications_list": (READERS, NO_BODY),
+    "applications_get": (READERS, NO_BODY),
+    "applications_history": (READERS, NO_BODY),
+    "applications_create": (
+        EDITOR_THIS,
+        _json(
+            lambda ids: {
+                "round_id": ids["round"],
+                "applicant_id": ids["umea"],
+                "applicant_unit": "Individ- och familjeomsorgen",
+                "title": "Dans för hälsa",
+                "requested": "120000.00",
+            }
+        ),
+    ),
+    "applications_update": (APPLICANTS, _json(lambda ids: {"summary": "Kompletterad projektplan."})),
+    "applications_delete": (APPLICANTS, NO_BODY),
+    "applications_transition": (APPLICANTS, _json(lambda ids: {"to": "withdrawn"})),
+    # Grants and payments: admins and fund managers grant and pay, only admins undo a mistake; every reader reads.
+    # A new grant names an unknown application (404: past the role gate all the same); the rest act on the seeded
+    # grant and payment.
+    "grants_list": (READERS, NO_BODY),
+    "grants_get": (READERS, NO_BODY),
+    "grants_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "application_id": str(uuid.uuid4()),
+                "amount": "1000.00",
+                "decision_id": ids["recommendation"],
+                "reports": [{"kind": "final", "due_on": "2022-12-31"}],
+            }
+        ),
+    ),
+    "grants_update": (FUNDS, _json(lambda ids: {"conditions": "Slutrapport till samrådet i mars."})),
+    "grants_delete": (ADMIN, NO_BODY),
+    "payments_list": (READERS, NO_BODY),
+    "payments_get": (READERS, NO_BODY),
+    "payments_create": (
+        FUNDS,
+        _json(lambda ids: {"grant_id": ids["grant"], "kind": "payment", "paid_on": "2021-10-01", "amount": 1}),
+    ),
+    "payments_delete": (ADMIN, NO_BODY),
+    # Funds: reviews (fund managers and admins only, reads included), report-back and open calls. The seeded review
+    # is the admin's: another fund manager may not change it (403 `not_reviewer`). The seeded report is Umeå's:
+    # only Umeå's editors write and submit it (Skellefteå's get 403; fund managers accept, they do not submit).
+    "reviews_list": (FUNDS, NO_BODY),
+    "reviews_get": (FUNDS, NO_BODY),
+    "reviews_create": (
+        FUNDS,
+        _json(lambda ids: {"application_id": str(uuid.uuid4()), "scores": {}, "recommendation": "grant"}),
+    ),
+    "reviews_update": (ADMIN, _json(lambda ids: {"comment": "Väl förankrat hos alla huvudmän."})),
+    "reviews_delete": (ADMIN, NO_BODY),
+    "reports_list": (READERS, NO_BODY),
+    "reports_get": (READERS, NO_BODY),
+    "reports_update": (EDITOR_THIS, _json(lambda ids: {"text": "Sex utbildningstillfällen i fyra kommuner."})),
+    "reports_transition": (EDITOR_THIS, _json(lambda ids: {"to": "submitted"})),
+    "open_calls_list": (READERS, NO_BODY),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),
     "people_get": (READERS, NO_BODY),

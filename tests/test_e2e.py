@@ -90,6 +90,14 @@ def test_demo_data_served_over_http(env: dict[str, str], start_server: Callable[
         assert {"chair", "vice_chair", "member", "substitute", "co_opted", "secretary", "official"} <= roles
         assert len(http.get("/api/v1/strategies", headers=auth).json()["data"]) == 8
 
+        # The fund: its manager logs in with the printed password; the 2025 round is open.
+        manager_password = (Path(env["SAMVERKAN_VAR_DIR"]) / "demo-fund-manager-password.txt").read_text().strip()
+        assert f"fund-manager  password: {manager_password}" in first
+        form = {"grant_type": "password", "username": "fund-manager", "password": manager_password}
+        manager = {"Authorization": f"Bearer {http.post('/api/v1/auth/token', data=form).json()['access_token']}"}
+        rounds = http.get("/api/v1/rounds", params={"status": "open"}, headers=manager).json()["data"]
+        assert [r["year"] for r in rounds] == [2025]
+
 
 def test_service_client_token_and_processes_share_state(env: dict[str, str], start_server: Callable[[], str]) -> None:
     out = cli(

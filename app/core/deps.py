@@ -192,6 +192,8 @@ Authenticated = Annotated[Actor, Security(current_actor)]
 PublicReader = Annotated[Actor | None, Security(reader_or_public)]
 Reader = Annotated[Actor, Security(require_read)]
 Admin = Annotated[Actor, Security(require_role(Role.admin))]
+# Funds: admins and fund managers keep funds, rounds, pots and transfers.
+FundManager = Annotated[Actor, Security(require_role(Role.fund_manager))]
 # Imports: refused before an uploaded file is unpacked, since unpacking alone costs memory and time.
 Importer = Annotated[Actor, Security(require_role(Role.secretary))]
 # Imports: the upload is parsed before the writing transaction begins (see open_parsing_request).

@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import Annotated, Any, BinaryIO, Protocol
 
 import anyio
@@ -20,6 +21,7 @@ from starlette.types import Send
 
 from app.core.errors import BadRequest, PreconditionFailed, RangeNotSatisfiable
 from app.core.models import Resource
+from app.core.money import csv_text
 from app.core.reads import JSONBody
 
 IfMatch = Annotated[
@@ -88,6 +90,8 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        return csv_text(value)
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
@@ -128,11 +132,23 @@ def csv_response(rows: list[dict[str, Any]], filename: str, next_url: str | None
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
+def _amounts_kept(value: Any) -> Any:
+    """Amounts in a row become their CSV text (a decimal comma) before the row is made JSON-like, which would
+    turn them into strings with a point that no longer look like money."""
+    if isinstance(value, Decimal):
+        return csv_text(value)
+    if isinstance(value, dict):
+        return {k: _amounts_kept(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_amounts_kept(v) for v in value]
+    return value
+
+
 def list_response(request: Request, page: dict[str, Any], filename: str, of: Resource | None = None) -> Any:
     """A page as JSON, written once (see JSONBody), or as CSV when the client asks for it. `of`: the object whose
     ETag a whole list carries (a meeting's attendance)."""
     if wants_csv(request):
-        rows = [to_jsonable_python(item) for item in page["data"]]
+        rows = [to_jsonable_python(_amounts_kept(item)) for item in page["data"]]
         links = page["links"]
         answer: Response = csv_response(rows, filename, links["next"] if isinstance(links, dict) else links.next)
     else:

@@ -34,6 +34,8 @@ class LinkTarget(StrEnum):
     agenda_item = "agenda_item"
     case = "case"
     decision = "decision"
+    fund_application = "fund_application"
+    fund_report = "fund_report"
 
 
 class Document(Resource, table=True):

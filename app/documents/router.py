@@ -51,7 +51,9 @@ def _parse_links(values: list[str]) -> list[LinkIn]:
         try:
             links.append(LinkIn(target_type=LinkTarget(kind), target_id=uuid.UUID(ident)))
         except ValueError as exc:
-            raise ValidationFailed(("body", "link", i), "must be `meeting|agenda_item|case|decision:<id>`") from exc
+            raise ValidationFailed(
+                ("body", "link", i), "must be `meeting|agenda_item|case|decision|fund_application|fund_report:<id>`"
+            ) from exc
     return links
 
 
@@ -59,7 +61,7 @@ def _parse_links(values: list[str]) -> list[LinkIn]:
 def list_documents(
     request: Request,
     session: DbSession,
-    _actor: Reader,
+    actor: Reader,
     params: Params,
     target_type: LinkTarget | None = None,
     target_id: Annotated[
@@ -71,7 +73,8 @@ def list_documents(
 ) -> Response:
     """Documents (protocols, attachments, presentations) with their links to meetings, items, cases and
     decisions. Any reader; also as CSV."""
-    result = service.list_page(session, service.DocumentFilter(target_type, target_id, role, sha256, q), params)
+    flt = service.DocumentFilter(target_type, target_id, role, sha256, q)
+    result = service.list_page(session, actor, flt, params)
     page = page_of(request, result, service.SHAPE.render)
     service.with_links(session, (d for d in page["data"] if "links" in d))
     return list_response(request, page, "documents")
@@ -114,9 +117,9 @@ def upload_document(
 
 
 @router.get("/{id}", name="documents_get", summary="Get a document's metadata", response_model=DocumentOut)
-def get_document(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
-    """One document's metadata and links. Any reader."""
-    doc = service.get(session, id)
+def get_document(id: uuid.UUID, session: DbSession, actor: Reader) -> Response:
+    """One document's metadata and links. Any reader (an application's attachments: whoever sees it)."""
+    doc = service.get(session, id, actor)
     return answer(service.render(session, doc), doc)
 
 
@@ -138,14 +141,14 @@ def get_document(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
 def download(
     id: uuid.UUID,
     session: DbSession,
-    _actor: Reader,
+    actor: Reader,
     range_header: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
     if_range: Annotated[str | None, Header(alias="If-Range", max_length=200)] = None,
 ) -> FileResponse:
     """The file itself, as the media type it was stored as, with `Content-Disposition` naming the file.
     `Range: bytes=…` gives 206 with that part (416 when outside the file, 400 when malformed); `If-Range` with the
-    `ETag` makes a resumed download safe. Any reader."""
-    doc = service.get(session, id)
+    `ETag` makes a resumed download safe. Any reader (an application's attachments: whoever sees it)."""
+    doc = service.get(session, id, actor)
     check_range(range_header, doc.size, if_range, f'"{doc.sha256}"')
     stored = service.content(doc)
     return OpenedFileResponse(
@@ -161,9 +164,10 @@ def download(
 @router.get(
     "/{id}/text", name="documents_text", summary="The text extracted from the file", response_class=PlainTextResponse
 )
-def document_text(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
-    """The text extracted from the file at upload (what search finds), as UTF-8 plain text. Any reader."""
-    doc = service.get(session, id)
+def document_text(id: uuid.UUID, session: DbSession, actor: Reader) -> Response:
+    """The text extracted from the file at upload (what search finds), as UTF-8 plain text. Any reader (an
+    application's attachments: whoever sees it)."""
+    doc = service.get(session, id, actor)
     return Response(doc.text or "", media_type="text/plain; charset=utf-8")
 
 
@@ -178,7 +182,7 @@ def update_document(
 ) -> dict[str, Any]:
     """Change a document's file name, label, role or links (`links` replaces the list). Admins, and secretaries
     of the bodies that keep the linked objects."""
-    doc = service.get(session, id)
+    doc = service.get(session, id, actor)
     check_if_match(if_match, doc)
     service.update(session, actor, doc, body)
     with_etag(response, doc)
@@ -188,7 +192,7 @@ def update_document(
 @router.delete("/{id}", name="documents_delete", summary="Delete a document", status_code=204)
 def delete_document(id: uuid.UUID, session: DbSession, actor: Reader, if_match: IfMatch = None) -> Response:
     """Delete a document. Admins and secretaries."""
-    doc = service.get(session, id)
+    doc = service.get(session, id, actor)
     check_if_match(if_match, doc)
     service.remove(session, actor, doc)
     return Response(status_code=204)

@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.core import crud
-from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed
+from app.core.errors import Forbidden, UnsupportedMediaType, ValidationFailed, not_found
 from app.core.file_limits import FileLimits, run_budgeted
 from app.core.pagination import ListParams, PageResult, SortColumns, read_page
 from app.core.principal import Actor, Role
@@ -67,12 +67,27 @@ class DocumentFilter:
     q: str | None = None
 
 
-def get(session: Session, ident: uuid.UUID) -> Document:
-    return crud.get_live(session, Document, ident, KIND)
+def get(session: Session, ident: uuid.UUID, actor: Actor | None = None) -> Document:
+    """A live document; with `actor`, only one this caller may see (404 otherwise): see `visible_to`."""
+    doc = crud.get_live(session, Document, ident, KIND)
+    hidden = _hidden(actor) if actor is not None else None
+    if hidden is not None and session.execute(hidden.where(col(DocumentLink.document_id) == ident)).first():
+        raise not_found(KIND, ident)
+    return doc
 
 
-def list_page(session: Session, flt: DocumentFilter, params: ListParams) -> PageResult:
+def _hidden(actor: Actor) -> Select[Any] | None:
+    """The documents this caller may not see: attachments of applications it may not see (None: it sees all)."""
+    from app.funds.applications.visibility import hidden_documents
+
+    return hidden_documents(actor)
+
+
+def list_page(session: Session, actor: Actor, flt: DocumentFilter, params: ListParams) -> PageResult:
     stmt = matching(SHAPE.select(), TEXT_FIELDS, flt.q)
+    hidden = _hidden(actor)
+    if hidden is not None:
+        stmt = stmt.where(col(Document.id).not_in(hidden))
     if flt.target_id or flt.target_type:
         linked = select(DocumentLink.document_id)
         if flt.target_id:
@@ -127,9 +142,15 @@ def for_targets(session: Session, stmt: Select[Any], params: Mapping[str, Any]) 
     return with_links(session, [SHAPE.render(row) for row in execute(session, stmt, params)])
 
 
+# Filed by the applicant principal's editors and by fund managers, not by a body's secretaries.
+FUND_TARGETS = frozenset({LinkTarget.fund_application, LinkTarget.fund_report})
+
+
 def _target_model(target: LinkTarget) -> type:
     from app.cases.models import Case
     from app.decisions.models import Decision
+    from app.funds.applications.models import Application
+    from app.funds.grants.models import Report
     from app.meetings.models import AgendaItem, Meeting
 
     return {
@@ -137,6 +158,8 @@ def _target_model(target: LinkTarget) -> type:
         LinkTarget.agenda_item: AgendaItem,
         LinkTarget.case: Case,
         LinkTarget.decision: Decision,
+        LinkTarget.fund_application: Application,
+        LinkTarget.fund_report: Report,
     }[target]
 
 
@@ -158,7 +181,7 @@ def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
     out: list[list[uuid.UUID]] = []
     for link in links:
         obj = session.get(_target_model(link.target_type), link.target_id)
-        if obj is None:
+        if obj is None or link.target_type in FUND_TARGETS:
             out.append([])
         elif link.target_type is LinkTarget.meeting:
             out.append(body_ids_of(session, [obj.id])[obj.id])
@@ -172,7 +195,14 @@ def _bodies_of(session: Session, links: list[LinkIn]) -> list[list[uuid.UUID]]:
 
 
 def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> None:
-    """Secretaries file documents for their own bodies' meetings, items, cases and decisions only."""
+    """Secretaries file documents for their own bodies' meetings, items, cases and decisions only. An
+    application's attachments are filed by its applicant's editors and by fund managers instead."""
+    applications = [lk for lk in links if lk.target_type in FUND_TARGETS]
+    if applications:
+        _require_application_filer(session, actor, applications)
+        links = [lk for lk in links if lk.target_type not in FUND_TARGETS]
+        if not links:
+            return
     _may_upload(actor)
     if actor.is_admin:
         return
@@ -180,6 +210,25 @@ def _require_secretary(session: Session, actor: Actor, links: list[LinkIn]) -> N
         if bodies and not any(actor.holds(Role.secretary, b) for b in bodies):
             raise Forbidden(
                 "Only a secretary of the body that keeps a linked object may file documents for it.",
+                code="missing_role",
+            )
+
+
+def _require_application_filer(session: Session, actor: Actor, links: list[LinkIn]) -> None:
+    from app.funds.applications.models import Application
+    from app.funds.grants.models import FundGrant, Report
+
+    for link in links:
+        target_id = link.target_id
+        if link.target_type is LinkTarget.fund_report:
+            report = session.get(Report, link.target_id)
+            grant = session.get(FundGrant, report.grant_id) if report else None
+            target_id = grant.application_id if grant else target_id
+        application = session.get(Application, target_id)
+        applicant = application.applicant_id if application else None
+        if not (actor.has_role(Role.fund_manager) or (applicant and actor.holds(Role.editor, applicant))):
+            raise Forbidden(
+                "Only the applicant principal's editors and fund managers may file documents for an application.",
                 code="missing_role",
             )
 
@@ -212,7 +261,7 @@ def _meeting_year(session: Session, links: list[LinkIn]) -> int | None:
     from app.meetings.models import Meeting
 
     for link in links:
-        if link.target_type is LinkTarget.case:
+        if link.target_type is LinkTarget.case or link.target_type in FUND_TARGETS:
             continue
         obj = session.get(_target_model(link.target_type), link.target_id)
         if obj is None:
@@ -224,6 +273,10 @@ def _meeting_year(session: Session, links: list[LinkIn]) -> int | None:
 
 
 def _index(session: Session, doc: Document, links: list[LinkIn]) -> None:
+    if any(lk.target_type is LinkTarget.fund_application for lk in links):
+        # An application's attachments are seen only by those who see the application: search shows them to none.
+        search.unindex(session, SearchKind.document, doc.id)
+        return
     # Found under the body of what it is filed with (the first link that has one), so a body filter finds it;
     # in its meeting's year, else the year it came.
     body_id = next((b for bodies in _bodies_of(session, links) for b in bodies), None)
@@ -258,7 +311,8 @@ def upload(
     links: list[LinkIn],
 ) -> Document:
     """Store a file: its media type is read from the content and must agree with its name."""
-    _may_upload(actor)
+    if not any(lk.target_type in FUND_TARGETS for lk in links):
+        _may_upload(actor)  # refused before anything is read; an application's filers are checked with its links
     name = _safe_filename(filename)
     _check_links(session, links)
     _require_secretary(session, actor, links)

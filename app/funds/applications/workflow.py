@@ -10,8 +10,9 @@ Some moves are made by another resource, because they need more than a comment: 
 `report_due` again.
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -22,6 +23,7 @@ from app.core.text import clean
 from app.funds.applications.models import Application, ApplicationEvent, ApplicationStatus
 
 KIND = "fund_application"
+E = TypeVar("E", bound=StrEnum)
 S = ApplicationStatus
 
 
@@ -73,31 +75,46 @@ def parties(actor: Actor, application: Application) -> frozenset[Party]:
     return frozenset(found)
 
 
+# A table of moves: from each status, the statuses it may move to and who may make each move.
+Moves = Mapping[E, Mapping[E, frozenset[Party]]]
+
+
+def allowed_in(table: "Moves[E]", old: E, mine: frozenset[Party]) -> list[E]:
+    """The statuses a caller who is `mine` may move a thing from `old` to."""
+    return sorted(to for to, who in table[old].items() if who & mine)
+
+
+def refuse_unless_allowed(table: "Moves[E]", old: E, to: E, mine: frozenset[Party], thing: str) -> None:
+    """Refuse a move not allowed from `old` (409 `invalid_transition`) or not for a caller who is `mine` (403
+    `transition_forbidden`), naming the allowed ones. `thing` names what moves: "application", "report"."""
+    possible = table[old]
+    if to not in possible:
+        allowed = sorted(possible)
+        raise Conflict(
+            f"A{'n' if thing[0] in 'aeiou' else ''} {thing} that is {old} cannot become {to}; "
+            f"allowed: {', '.join(allowed) or 'none'}.",
+            code="invalid_transition",
+            allowed=allowed,
+        )
+    if not possible[to] & mine:
+        yours = allowed_in(table, old, mine)
+        who = " or ".join(sorted(possible[to]))
+        article = "an" if thing[0] in "aeiou" else "a"
+        raise Forbidden(
+            f"Only the {who} may move {article} {thing} from {old} to {to}; you may: {', '.join(yours) or 'none'}.",
+            code="transition_forbidden",
+            allowed=yours,
+        )
+
+
 def allowed_for(actor: Actor, application: Application) -> list[ApplicationStatus]:
     """The statuses this caller may move the application to now."""
-    mine = parties(actor, application)
-    return sorted(to for to, who in TRANSITIONS[application.status].items() if who & mine)
+    return allowed_in(TRANSITIONS, application.status, parties(actor, application))
 
 
 def check(actor: Actor, application: Application, to: ApplicationStatus) -> None:
     """Refuse a move not allowed from the current status (409) or not for this caller (403), naming the allowed."""
-    old = application.status
-    possible = TRANSITIONS[old]
-    if to not in possible:
-        allowed = sorted(possible)
-        raise Conflict(
-            f"An application that is {old} cannot become {to}; allowed: {', '.join(allowed) or 'none'}.",
-            code="invalid_transition",
-            allowed=allowed,
-        )
-    if not possible[to] & parties(actor, application):
-        mine = allowed_for(actor, application)
-        who = " or ".join(sorted(possible[to]))
-        raise Forbidden(
-            f"Only the {who} may move an application from {old} to {to}; you may: {', '.join(mine) or 'none'}.",
-            code="transition_forbidden",
-            allowed=mine,
-        )
+    refuse_unless_allowed(TRANSITIONS, application.status, to, parties(actor, application), "application")
 
 
 def move(

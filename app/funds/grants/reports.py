@@ -139,30 +139,13 @@ def update(session: Session, actor: Actor, report: Report, data: ReportUpdate) -
 
 def allowed_for(actor: Actor, application: Application, report: Report) -> list[ReportStatus]:
     """The statuses this caller may move the report to now."""
-    mine = workflow.parties(actor, application)
-    return sorted(to for to, who in TRANSITIONS[report.status].items() if who & mine)
+    return workflow.allowed_in(TRANSITIONS, report.status, workflow.parties(actor, application))
 
 
 def check(actor: Actor, application: Application, report: Report, to: ReportStatus) -> None:
     """Refuse a move not allowed from the report's status (409) or not for this caller (403), naming the
     allowed ones."""
-    old = report.status
-    possible = TRANSITIONS[old]
-    if to not in possible:
-        allowed = sorted(possible)
-        raise Conflict(
-            f"A report that is {old} cannot become {to}; allowed: {', '.join(allowed) or 'none'}.",
-            code="invalid_transition",
-            allowed=allowed,
-        )
-    if not possible[to] & workflow.parties(actor, application):
-        mine = allowed_for(actor, application, report)
-        who = " or ".join(sorted(possible[to]))
-        raise Forbidden(
-            f"Only the {who} may move a report from {old} to {to}; you may: {', '.join(mine) or 'none'}.",
-            code="transition_forbidden",
-            allowed=mine,
-        )
+    workflow.refuse_unless_allowed(TRANSITIONS, report.status, to, workflow.parties(actor, application), "report")
 
 
 # What a final report's move makes of its application: the statuses the application may be in, and where it goes.

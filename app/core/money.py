@@ -25,14 +25,15 @@ class ExactNumeric(TypeDecorator[Decimal]):
 
     def __init__(self, precision: int, scale: int) -> None:
         super().__init__(precision, scale, asdecimal=True)
-        self.digits = (precision, scale)
+        # Instance attributes named like the arguments: SQLAlchemy builds the type's cache key from them.
+        self.precision, self.scale = precision, scale
         self.quantum = Decimal(1).scaleb(-scale)
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         # SQLite has no decimal type: the driver takes text, which the column's NUMERIC affinity stores as a number,
         # and hands back a number that is rounded here rather than by SQLAlchemy (which warns about lost precision).
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(Numeric(*self.digits, asdecimal=False))
+            return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=False))
         return dialect.type_descriptor(self.impl_instance)
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
@@ -48,6 +49,8 @@ class ExactNumeric(TypeDecorator[Decimal]):
 
 class MoneyColumn(ExactNumeric):
     """NUMERIC(14,2): fourteen significant digits fit a double exactly (see ExactNumeric)."""
+
+    cache_ok = True
 
     def __init__(self) -> None:
         super().__init__(14, 2)

@@ -193,3 +193,13 @@ def test_only_fund_managers_and_admins_write(
         problem(client.patch(url, json={"value": 60}, headers=headers), 403, "missing_role")
         problem(client.delete(url, headers=headers), 403, "missing_role")
         assert ok(client.get(url, headers=headers))["id"] == made["id"]
+
+
+def test_an_indicator_with_targets_by_gender_stays_split_by_gender(
+    client: TestClient, manager: Headers, sip: dict[str, Any]
+) -> None:
+    female = ok(post(client, manager, sip["id"], gender="female"), 201)
+    url = f"{API}/indicators/{sip['id']}"
+    problem(client.patch(url, json={"by_gender": False}, headers=manager), 409, "indicator_has_targets")
+    assert client.delete(f"{API}/targets/{female['id']}", headers=manager).status_code == 204
+    assert ok(client.patch(url, json={"by_gender": False}, headers=manager))["by_gender"] is False

@@ -66,7 +66,7 @@ def get_indicator(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response
     name="indicators_update",
     summary="Update an indicator",
     response_model=IndicatorOut,
-    responses=problems({409: [*DUPLICATES, "indicator_has_values"]}),
+    responses=problems({409: [*DUPLICATES, "indicator_has_values", "indicator_has_targets"]}),
 )
 def update_indicator(
     id: uuid.UUID,
@@ -77,7 +77,8 @@ def update_indicator(
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Change the fields sent; `strategy_ids` replaces the list. `unit`, `aggregation` and `by_gender` stay
-    while the indicator has values (409 `indicator_has_values`). Admins and fund managers."""
+    while the indicator has values (409 `indicator_has_values`), and it stays split by gender while it has
+    targets for women or men (409 `indicator_has_targets`). Admins and fund managers."""
     indicator = service.get_indicator(session, id, for_update=True)
     check_if_match(if_match, indicator)
     service.update_indicator(session, actor, indicator, body)

@@ -18,7 +18,16 @@ from app.core.reads import id_array, shape
 from app.core.text import clean
 from app.funds.grants.models import ReportValue
 from app.metrics.indicators.models import IndicatorCreate, IndicatorOut, IndicatorUpdate
-from app.metrics.models import SHARE_FACTORS, Aggregation, Indicator, IndicatorStrategy, IndicatorValue, Target, Unit
+from app.metrics.models import (
+    SHARE_FACTORS,
+    Aggregation,
+    Gender,
+    Indicator,
+    IndicatorStrategy,
+    IndicatorValue,
+    Target,
+    Unit,
+)
 from app.organisations import service as organisations
 from app.strategies.models import Strategy
 
@@ -141,6 +150,13 @@ def has_values(session: Session, indicator_id: uuid.UUID) -> bool:
     return bool(session.execute(select(official | reported)).scalar())
 
 
+def _has_gender_targets(session: Session, indicator_id: uuid.UUID) -> bool:
+    split = exists().where(
+        col(Target.indicator_id) == indicator_id, col(Target.gender) != Gender.total, col(Target.deleted_at).is_(None)
+    )
+    return bool(session.execute(select(split)).scalar())
+
+
 def update_indicator(session: Session, actor: Actor, indicator: Indicator, body: IndicatorUpdate) -> Indicator:
     changes = body.model_dump(exclude_unset=True, exclude={"strategy_ids"})
     diff = crud.apply_changes(
@@ -152,6 +168,11 @@ def update_indicator(session: Session, actor: Actor, indicator: Indicator, body:
             f"The indicator has values: its {', '.join(locked)} cannot change (the values were checked against it).",
             code="indicator_has_values",
             fields=locked,
+        )
+    if "by_gender" in diff and not indicator.by_gender and _has_gender_targets(session, indicator.id):
+        raise Conflict(
+            "The indicator has targets for women or men: end or delete them before it stops being split by gender.",
+            code="indicator_has_targets",
         )
     _check(session, indicator)
     if body.strategy_ids is not None:

@@ -280,6 +280,50 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "imports_protocol": (SECRETARIES, _file("protokoll.txt", "Inget protokoll här.\n".encode())),
     "imports_folder": (SECRETARIES, _file("mapp.zip", b"inte en zip\n")),
     "search_query": (READERS, lambda w: {"params": {"q": "vård"}}),
+    # Metrics: admins and fund managers keep indicators and targets; every reader reads them. A report's figures
+    # are written as its text is: by Umeå's editors (the seeded report is Umeå's).
+    "indicators_list": (READERS, NO_BODY),
+    "indicators_get": (READERS, NO_BODY),
+    "indicators_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "code": f"I-{_unique()}",
+                "name": "Antal barn i HLT",
+                "unit": "count",
+                "direction": "increase",
+                "aggregation": "sum",
+            }
+        ),
+    ),
+    "indicators_update": (FUNDS, _json(lambda ids: {"definition": "Barn i HLT-uppföljningen, per år."})),
+    "indicators_delete": (FUNDS, NO_BODY),
+    "indicator_applications": (READERS, NO_BODY),
+    "targets_list": (READERS, NO_BODY),
+    "targets_get": (READERS, NO_BODY),
+    "targets_create": (
+        FUNDS,
+        _json(
+            lambda ids: {
+                "indicator_id": ids["indicator"],
+                "scope": "county",
+                "period_from": "2020",
+                "comparison": "gte",
+                "value": 50,
+            }
+        ),
+    ),
+    "targets_update": (FUNDS, _json(lambda ids: {"comment": "Beslutat av samrådet."})),
+    "targets_delete": (FUNDS, NO_BODY),
+    "report_values_list": (READERS, NO_BODY),
+    "report_values_replace": (
+        EDITOR_THIS,
+        _json(
+            lambda ids: {
+                "values": [{"indicator_id": ids["indicator"], "period": "2025", "numerator": 11, "denominator": 20}]
+            }
+        ),
+    ),
 }
 
 

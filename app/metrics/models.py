@@ -58,6 +58,8 @@ class Aggregation(StrEnum):
 
 
 class Gender(StrEnum):
+    """Whose figure: everyone (`total`), or women and girls (`female`) or men and boys (`male`) alone."""
+
     total = "total"
     female = "female"
     male = "male"

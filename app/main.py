@@ -38,6 +38,7 @@ from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
 from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
+from app.metrics.values.router import router as indicator_values_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
 from app.search.router import router as search_router
@@ -89,6 +90,7 @@ def create_app() -> FastAPI:
         reviews_router,
         reports_router,
         open_calls_router,
+        indicator_values_router,
         documents_router,
         search_router,
         imports_router,

@@ -58,6 +58,9 @@ class Aggregation(StrEnum):
 
 
 class Gender(StrEnum):
+    """Whom a figure counts: everyone (`total`), or women and girls (`female`) or men and boys (`male`) of an
+    indicator split by gender."""
+
     total = "total"
     female = "female"
     male = "male"
@@ -72,6 +75,8 @@ class ScopeKind(StrEnum):
 
 
 class ValueStatus(StrEnum):
+    """A value is `preliminary` until the principal has settled it as `final`."""
+
     preliminary = "preliminary"
     final = "final"
 

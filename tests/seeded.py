@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.core import db as core_db
 from app.core.principal import PrincipalKind
 from app.core.time import today
+from app.metrics.models import Aggregation, Direction, Indicator, Unit
 
 API = "/api/v1"
 Headers = dict[str, str]
@@ -103,6 +106,8 @@ _POOLS: dict[str, tuple[str, ...]] = {
     "focus_area_id": ("focus_area",),
     "application_id": ("application", "submitted_application", "granted_application"),
     "grant_id": ("grant",),
+    # Metrics: values.
+    "indicator_id": ("indicator",),
 }
 
 # The object each collection's `/{id}` refers to.
@@ -128,6 +133,7 @@ COLLECTION_OBJECT = {
     "payments": "payment",
     "reviews": "review",
     "reports": "report",
+    "indicator-values": "value",
 }
 
 
@@ -243,6 +249,7 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
     _seed_funds(w)
     _seed_applications(w)
     _seed_grant(w)
+    _seed_values(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
@@ -370,6 +377,32 @@ def _seed_grant(w: World) -> None:
     )["id"]
     reports = w.client.get(f"{API}/reports?grant_id={ids['grant']}", headers=w.admin).json()["data"]
     ids["report"] = next(r["id"] for r in reports if r["kind"] == "final")
+
+
+def _seed_values(w: World) -> None:
+    """Umeå's share of children with a SIP in 2024, reported and then corrected. The indicator is inserted
+    directly: the indicators API is built beside the values (POST /indicators can take its place once merged)."""
+    with Session(core_db.get_engine()) as session:
+        indicator = Indicator(
+            code="SIP-ANDEL",
+            name="Andel barn med SIP",
+            name_sort="andel barn med sip",
+            unit=Unit.percent,
+            direction=Direction.increase,
+            by_gender=True,
+            aggregation=Aggregation.ratio,
+        )
+        session.add(indicator)
+        session.commit()
+        w.ids["indicator"] = str(indicator.id)
+    value = {"indicator_id": w.ids["indicator"], "scope": w.ids["umea"], "period": "2024", "gender": "female"}
+    w.ids["value"] = w.post("/indicator-values", {**value, "numerator": 131, "denominator": 250})["id"]
+    r = w.client.patch(
+        f"{API}/indicator-values/{w.ids['value']}",
+        json={"numerator": 140, "reason": "Nio planer saknades i underlaget."},
+        headers=w.admin,
+    )
+    assert r.status_code == 200, r.text
 
 
 def _role_headers(make_principal: Callable[..., Headers], ids: dict[str, str], admin: Headers) -> dict[str, Headers]:

@@ -92,6 +92,8 @@ def test_corrections_keep_every_version_and_as_of_reads_each(
     assert set(corrected) == {made["id"], other["id"]}
     assert (corrected[made["id"]]["value"], corrected[made["id"]]["status"]) == (56, "preliminary")
     assert corrected[made["id"]]["reason"] == "Nio planer saknades"
+    one_indicator = _as_of(client, reader, _between(other["created_at"], moments[2]), indicator_id=made["indicator_id"])
+    assert list(one_indicator) == [made["id"]]
     assert list(_as_of(client, reader, _between(moments[1], moments[2]), status="final")) == []
 
     final = _as_of(client, reader, _between(moments[2], moments[3]), status="final")

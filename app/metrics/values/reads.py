@@ -170,9 +170,11 @@ class ValueFilter:
     as_of: datetime | None = None
 
 
-def _filtered(stmt: Select[Any], flt: ValueFilter, status: Any) -> Select[Any]:
+def _filtered(stmt: Select[Any], flt: ValueFilter, status: Any, indicator: Any) -> Select[Any]:
+    """`status` and `indicator`: the columns to filter by, the value's or (as of a moment) the version's; the
+    versions' own indicator column lets an "as of" read of one indicator seek its index."""
     conditions = [
-        flt.indicator_id is not None and col(_VALUE.indicator_id) == flt.indicator_id,
+        flt.indicator_id is not None and indicator == flt.indicator_id,
         flt.scopes is not None and flt.scopes.condition(),
         flt.scope_kind is not None and col(_VALUE.scope_kind) == flt.scope_kind,
         flt.period is not None and col(_VALUE.period) == flt.period.text,
@@ -187,9 +189,9 @@ def _filtered(stmt: Select[Any], flt: ValueFilter, status: Any) -> Select[Any]:
 def list_values(session: Session, flt: ValueFilter, params: ListParams) -> tuple[Shape, PageResult]:
     """A page of values, and the shape that renders its rows: the current figures, or those valid at `as_of`."""
     if flt.as_of is None:
-        stmt = _filtered(_current_select(), flt, col(_VALUE.status))
+        stmt = _filtered(_current_select(), flt, col(_VALUE.status), col(_VALUE.indicator_id))
         return VALUE_SHAPE, read_page(session, VALUE_SHAPE, stmt, params, SORT)
-    stmt = _filtered(_as_of_select(flt.as_of), flt, col(_THEN.status))
+    stmt = _filtered(_as_of_select(flt.as_of), flt, col(_THEN.status), col(_THEN.indicator_id))
     return AS_OF_SHAPE, read_page(session, AS_OF_SHAPE, stmt, params, AS_OF_SORT)
 
 

@@ -1,5 +1,5 @@
-"""Values one at a time over HTTP: reporting, the list with its filters and CSV, corrections that change nothing,
-withdrawals, who may write what, and every kind of bad input answered as a 422 that names the field."""
+"""Values one at a time over HTTP: reporting, corrections (and those that change nothing), withdrawals, who may
+write what, and every kind of bad input answered as a 422 that names the field, with nothing written."""
 
 import uuid
 from collections.abc import Callable

@@ -132,6 +132,7 @@ COLLECTION_OBJECT = {
     "reports": "report",
     "indicators": "indicator",
     "targets": "target",
+    "indicator-values": "value",
 }
 
 
@@ -248,6 +249,7 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
     _seed_applications(w)
     _seed_grant(w)
     _seed_metrics(w)
+    _seed_values(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
@@ -401,6 +403,18 @@ def _seed_metrics(w: World) -> None:
     r = w.client.put(
         f"{API}/reports/{ids['report']}/indicator-values",
         json={"values": [{"indicator_id": ids["indicator"], "period": "2025", "numerator": 12, "denominator": 20}]},
+        headers=w.admin,
+    )
+    assert r.status_code == 200, r.text
+
+
+def _seed_values(w: World) -> None:
+    """Umeå's share of children with a SIP in 2024 (the seeded indicator), reported and then corrected."""
+    value = {"indicator_id": w.ids["indicator"], "scope": w.ids["umea"], "period": "2024", "gender": "female"}
+    w.ids["value"] = w.post("/indicator-values", {**value, "numerator": 131, "denominator": 250})["id"]
+    r = w.client.patch(
+        f"{API}/indicator-values/{w.ids['value']}",
+        json={"numerator": 140, "reason": "Nio planer saknades i underlaget."},
         headers=w.admin,
     )
     assert r.status_code == 200, r.text

@@ -36,6 +36,9 @@ FUNDS = frozenset({"fund_manager", "admin"})
 # see the draft), which is what they must get; fund managers may not edit nor withdraw it (403).
 APPLICANTS = frozenset({"editor_this", "editor_other", "admin"})
 EDITORS = frozenset({"editor_this", "editor_other", "admin"})
+# Values: editors for their own principal (Umeå's editor; Skellefteå's passes the role check and is refused for
+# Umeå's scope), fund managers and admins for any scope.
+VALUE_REPORTERS = frozenset({"editor_this", "fund_manager", "admin"})
 PUBLIC = frozenset(ROLES)
 
 Request = Callable[[World], dict[str, Any]]
@@ -198,6 +201,25 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "reports_update": (EDITOR_THIS, _json(lambda ids: {"text": "Sex utbildningstillfällen i fyra kommuner."})),
     "reports_transition": (EDITOR_THIS, _json(lambda ids: {"to": "submitted"})),
     "open_calls_list": (READERS, NO_BODY),
+    # Metrics: values. The seeded value is Umeå's; a new one is Umeå's too.
+    "indicator_values_list": (READERS, NO_BODY),
+    "indicator_values_get": (READERS, NO_BODY),
+    "indicator_values_history": (READERS, NO_BODY),
+    "indicator_values_create": (
+        VALUE_REPORTERS,
+        _json(
+            lambda ids: {
+                "indicator_id": ids["indicator"],
+                "scope": ids["umea"],
+                "period": "2023",
+                "gender": "male",
+                "numerator": 1,
+                "denominator": 4,
+            }
+        ),
+    ),
+    "indicator_values_update": (VALUE_REPORTERS, _json(lambda ids: {"comment": "Kontrollerad.", "reason": "Kontroll"})),
+    "indicator_values_delete": (VALUE_REPORTERS, lambda w: {"params": {"reason": "Dubblett"}}),
     # People: any secretary; memberships: a secretary of the body.
     "people_list": (READERS, NO_BODY),
     "people_get": (READERS, NO_BODY),

@@ -58,7 +58,8 @@ class Aggregation(StrEnum):
 
 
 class Gender(StrEnum):
-    """Whose figure: everyone (`total`), or women and girls (`female`) or men and boys (`male`) alone."""
+    """Whom a figure counts: everyone (`total`), or women and girls (`female`) or men and boys (`male`) of an
+    indicator split by gender."""
 
     total = "total"
     female = "female"
@@ -74,6 +75,8 @@ class ScopeKind(StrEnum):
 
 
 class ValueStatus(StrEnum):
+    """A value is `preliminary` until the principal has settled it as `final`."""
+
     preliminary = "preliminary"
     final = "final"
 

@@ -127,3 +127,12 @@ def test_withdrawn_value_keeps_its_history(session: Session, world: tuple) -> No
         session, ADMIN, [_row(ind, scope, gender=Gender.female, numerator=D(3), denominator=D(4))]
     )
     assert again.created == 1 and again.ids[0] != ident
+
+
+def test_row_of_takes_a_change_of_the_figure_named_value(session: Session, world: tuple) -> None:
+    ind, scope = world
+    ident = store.upsert_rows(session, ADMIN, [_row(ind, scope, numerator=D(1), denominator=D(4))]).ids[0]
+    value = session.get(IndicatorValue, ident)
+    assert value is not None
+    row = store.row_of(value, scope, periods.parse(value.period), value=None, numerator=D(2))
+    assert (row.value, row.numerator, row.denominator) == (None, D(2), D("4.0000"))

@@ -325,7 +325,8 @@ def withdraw(session: Session, actor: Actor, value: IndicatorValue, reason: str)
     record_many(session, actor, AuditAction.delete, KIND, [(value.id, {"version": number, "reason": reason})])
 
 
-def row_of(value: IndicatorValue, scope: scopes.Scope, period: Period, **changes: Any) -> ValueRow:
-    """A stored value as a batch row, with `changes` applied: how a correction of one value reaches upsert_rows."""
+def row_of(value: IndicatorValue, scope: scopes.Scope, period: Period, /, **changes: Any) -> ValueRow:
+    """A stored value as a batch row, with `changes` applied: how a correction of one value reaches upsert_rows.
+    Positional-only, so that a change of the figure `value` is not taken for the stored value itself."""
     fields = {f: getattr(value, f) for f in FIGURES} | changes
     return ValueRow(value.indicator_id, scope, period, value.gender, **fields)

@@ -38,6 +38,7 @@ from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
 from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
+from app.metrics.queries.router import router as metrics_queries_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
 from app.search.router import router as search_router
@@ -93,6 +94,8 @@ def create_app() -> FastAPI:
         search_router,
         imports_router,
         audit_router,
+        # Metrics: series, attainment, a strategy's indicators and charts.
+        metrics_queries_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -70,6 +70,28 @@ def county(client: TestClient, admin: Headers, regions: dict[str, list[tuple[str
     return out
 
 
+UMEA, VANNAS, SKELLEFTEA, NORSJO, LYCKSELE = (
+    "Umeå kommun",
+    "Vännäs kommun",
+    "Skellefteå kommun",
+    "Norsjö kommun",
+    "Lycksele kommun",
+)
+UMEA_REGION, SKELLEFTEA_REGION, SOUTH_LAPLAND = "Umeå med krans", "Skellefteå med krans", "Södra Lappland"
+
+
+def small_county(client: TestClient, admin: Headers) -> County:
+    return county(
+        client,
+        admin,
+        {
+            UMEA_REGION: [(UMEA, "2480"), (VANNAS, "2460")],
+            SKELLEFTEA_REGION: [(SKELLEFTEA, "2482"), (NORSJO, "2417")],
+            SOUTH_LAPLAND: [(LYCKSELE, "2481")],
+        },
+    )
+
+
 def indicator(
     session: Session,
     code: str = "SIP-ANDEL",
@@ -80,7 +102,7 @@ def indicator(
     direction: Direction = Direction.increase,
     by_gender: bool = False,
     decimals: int = 1,
-    strategy_ids: list[uuid.UUID] | None = None,
+    strategy_ids: list[Any] | None = None,
 ) -> uuid.UUID:
     row = Indicator(
         code=code,
@@ -95,7 +117,7 @@ def indicator(
     session.add(row)
     session.flush()
     for strategy_id in strategy_ids or []:
-        session.add(IndicatorStrategy(indicator_id=row.id, strategy_id=strategy_id))
+        session.add(IndicatorStrategy(indicator_id=row.id, strategy_id=uuid.UUID(str(strategy_id))))
     session.commit()
     return row.id
 

@@ -11,35 +11,21 @@ from sqlmodel import Session
 from app.metrics.models import Aggregation, Comparison, Unit
 from tests.metrics.query_factories import (
     API,
-    County,
+    LYCKSELE,
+    NORSJO,
+    SKELLEFTEA,
+    SKELLEFTEA_REGION,
+    SOUTH_LAPLAND,
+    UMEA,
+    UMEA_REGION,
+    VANNAS,
     Headers,
-    county,
     figures_of,
     indicator,
     points_of,
     series,
+    small_county,
 )
-
-UMEA, VANNAS, SKELLEFTEA, NORSJO, LYCKSELE = (
-    "Umeå kommun",
-    "Vännäs kommun",
-    "Skellefteå kommun",
-    "Norsjö kommun",
-    "Lycksele kommun",
-)
-UMEA_REGION, SKELLEFTEA_REGION, SOUTH_LAPLAND = "Umeå med krans", "Skellefteå med krans", "Södra Lappland"
-
-
-def small_county(client: TestClient, admin: Headers) -> County:
-    return county(
-        client,
-        admin,
-        {
-            UMEA_REGION: [(UMEA, "2480"), (VANNAS, "2460")],
-            SKELLEFTEA_REGION: [(SKELLEFTEA, "2482"), (NORSJO, "2417")],
-            SOUTH_LAPLAND: [(LYCKSELE, "2481")],
-        },
-    )
 
 
 def test_a_share_is_recomputed_from_numerators_and_denominators_never_averaged(

@@ -83,22 +83,27 @@ class ChartData:
         return f'"{hashlib.sha256(text.encode()).hexdigest()}"'
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _number(value: Decimal | None, decimals: int) -> float | None:
+    """A figure as drawn: rounded to the indicator's decimals, as a reader is shown it."""
+    return None if value is None else float(round(value, decimals))
 
 
 def chart_data(figures: Figures, gender: Gender) -> ChartData:
     """The lines of a series: each scope's figures (reported or aggregated), and its target where it has one."""
+    indicator = figures.indicator
+    decimals = indicator.decimals
     lines: list[Line] = []
     targets: list[Line] = []
     for scope in figures.scopes:
-        values = [_number(computed(figures, scope, p).value) for p in figures.periods]
+        values = [_number(computed(figures, scope, p).value, decimals) for p in figures.periods]
         lines.append(Line(scope.name, values, dashed=False))
         goals = [figures.target(scope, p) for p in figures.periods]
         if any(goals):
-            name = TARGET if len(figures.scopes) == 1 else f"{TARGET} {scope.name}"
-            targets.append(Line(name, [_number(g.value) if g else None for g in goals], dashed=True))
-    indicator = figures.indicator
+            name = f"{TARGET} {scope.name}"
+            targets.append(Line(name, [_number(g.value, decimals) if g else None for g in goals], dashed=True))
+    if targets and len({tuple(t.values) for t in targets}) == 1 and len(targets) == len(lines):
+        # One target for every scope (50 % in each sub-region): one line says it, where several would overlap.
+        targets = [Line(TARGET, targets[0].values, dashed=True)]
     return ChartData(
         title=indicator.name + GENDER_NAMES[gender],
         unit=UNIT_NAMES[indicator.unit],

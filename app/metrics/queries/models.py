@@ -3,11 +3,16 @@ JSON numbers; a scope is shown as `scope` ("county" or the organisation's id), `
 
 import uuid
 from enum import StrEnum
+from typing import Literal
 
 from sqlmodel import Field, SQLModel
 
 from app.metrics.models import Comparison, Direction, ScopeKind, Unit
-from app.metrics.rules import Attainment
+
+# Literals, not the shared enumerations (which have no docstring for the contract to describe them by): the
+# values are the same, `rules.Attainment` and `models.Gender`.
+GenderName = Literal["total", "female", "male"]
+AttainmentName = Literal["met", "not_met", "no_data"]
 
 
 class Basis(StrEnum):
@@ -55,7 +60,7 @@ class Point(SQLModel):
     members_with_data: int | None
     missing: list[MissingMember]
     target: TargetRef | None
-    attainment: Attainment | None
+    attainment: AttainmentName | None
     distance: float | None
 
 
@@ -84,7 +89,7 @@ class AttainmentRow(SQLModel):
     period: str
     target: TargetRef
     value: float | None
-    attainment: Attainment
+    attainment: AttainmentName
     distance: float | None
 
 

@@ -10,7 +10,7 @@ from app.core.reads import JSONBody
 from app.metrics import periods, scopes
 from app.metrics.models import Gender
 from app.metrics.queries import answers, chart, overview
-from app.metrics.queries.models import AttainmentOut, SeriesOut, StrategyIndicatorsOut
+from app.metrics.queries.models import AttainmentOut, GenderName, SeriesOut, StrategyIndicatorsOut
 
 router = APIRouter(tags=["metrics"])
 
@@ -18,7 +18,7 @@ _RANGE = "Every period of `from`'s granularity from `from` through `to` (at most
 From = Annotated[str, Query(alias="from", max_length=7, description=f"The first period. {periods.DESCRIPTION}")]
 To = Annotated[str, Query(max_length=7, description=f"The last period (its end bounds the range). {_RANGE}")]
 Scopes = Annotated[list[str] | None, Query(description=f"Repeatable: {scopes.DESCRIPTION} Default: the county.")]
-GenderParam = Annotated[Gender, Query(description="`female` or `male` only for an indicator split by gender.")]
+GenderQuery = Annotated[GenderName, Query(description="`female` or `male` only for an indicator split by gender.")]
 IfNoneMatch = Annotated[
     str | None, Header(alias="If-None-Match", max_length=500, description="The chart's ETag: 304 when unchanged.")
 ]
@@ -38,7 +38,7 @@ def get_series(
     from_: From,
     to: To,
     scope: Scopes = None,
-    gender: GenderParam = Gender.total,
+    gender: GenderQuery = "total",
 ) -> Response:
     """One point per period for each scope. A sub-region's or the county's point is its reported value
     (`basis: reported`) or else computed from its members' values by the indicator's aggregation (`aggregated`):
@@ -46,7 +46,7 @@ def get_series(
     (weighted where every value has a weight); `none` computes nothing. `missing` names the members without a
     value. Each point carries the target that applies then, `attainment` and `distance` (value − target).
     Any reader."""
-    figures = answers.read_series(session, id, scope, from_, to, gender)
+    figures = answers.read_series(session, id, scope, from_, to, Gender(gender))
     return JSONBody(answers.series_answer(figures))
 
 
@@ -66,11 +66,11 @@ def get_attainment(
         list[str] | None,
         Query(description=f"Repeatable: {scopes.DESCRIPTION} Default: every scope with a target."),
     ] = None,
-    gender: GenderParam = Gender.total,
+    gender: GenderQuery = "total",
 ) -> Response:
     """For each period of the range that has a target: the scope's value (reported or aggregated, as in the
     series), `met`, `not_met` or `no_data`, and the distance to the target (value − target). Any reader."""
-    return JSONBody(answers.attainment_answer(session, id, scope, from_, to, gender))
+    return JSONBody(answers.attainment_answer(session, id, scope, from_, to, Gender(gender)))
 
 
 @router.get(
@@ -107,13 +107,13 @@ def get_chart(
     from_: From,
     to: To,
     scope: Scopes = None,
-    gender: GenderParam = Gender.total,
+    gender: GenderQuery = "total",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The series as a line chart: one line per scope, a dashed target line ("Målvärde") per scope with a
     target, Swedish labels and numbers (1 234,5). No JavaScript: it reads well in an `<img>`. The `ETag` is the
     digest of the data drawn; send it as `If-None-Match` for a 304. Any reader."""
-    data = chart.chart_data(answers.read_series(session, id, scope, from_, to, gender), gender)
+    data = chart.chart_data(answers.read_series(session, id, scope, from_, to, Gender(gender)), Gender(gender))
     etag = data.etag()
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if chart.is_fresh(if_none_match, etag):

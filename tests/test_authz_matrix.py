@@ -278,6 +278,11 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "imports_protocol": (SECRETARIES, _file("protokoll.txt", "Inget protokoll här.\n".encode())),
     "imports_folder": (SECRETARIES, _file("mapp.zip", b"inte en zip\n")),
     "search_query": (READERS, lambda w: {"params": {"q": "vård"}}),
+    # Metrics queries: series, attainment, a strategy's indicators and charts; any reader.
+    "indicators_series": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
+    "indicators_attainment": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
+    "indicators_chart": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
+    "strategies_indicators": (READERS, NO_BODY),
 }
 
 

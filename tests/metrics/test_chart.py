@@ -115,6 +115,8 @@ def test_etag_304_and_the_drawing_kept_by_its_etag(
     add.value(places[VANNAS], "2021", 12)
     changed = _chart(client, {**reader, "If-None-Match": etag}, children, **span)
     assert changed.status_code == 200 and changed.headers["etag"] != etag
+    empty = _chart(client, reader, children, **{"from": "2030", "to": "2031"})
+    assert empty.status_code == 200 and "Inga värden" in _texts(empty.text)
     assert _chart(client, reader, children, gender="female", **span).status_code == 422
     assert _chart(client, {}, children, **span).status_code == 401
 

@@ -190,6 +190,7 @@ def test_bad_parameters_are_422_naming_the_parameter(
     assert _loc(get(**{"from": "2000-01", "to": "2020-12"})) == ["query", "to"]  # 252 months
     assert get(**{"from": "2001-01", "to": "2020-12"}).status_code == 200  # 240 months
     assert _loc(get(**{"from": "2021", "to": "2021-Q2"})) == ["query", "to"]  # no whole year in it
+    assert len(get(**{"from": "2199-11", "to": "2199"}).json()["data"][0]["points"]) == 2  # the last periods
     assert _loc(get(scope=["county", "nowhere"])) == ["query", "scope", 1]
     assert _loc(get(scope=[council.json()["id"]])) == ["query", "scope", 0]  # a joint body has no figures
     assert _loc(get(scope=["9999"])) == ["query", "scope", 0]

@@ -112,6 +112,8 @@ def period_range(from_text: str, to_text: str) -> list[Period]:
         found.append(current)
         if len(found) > MAX_PERIODS:
             raise ValidationFailed(("query", "to"), f"the range is longer than {MAX_PERIODS} periods")
+        if current.end == last.end:
+            break  # also where the notation ends: there is no period after 2199
         current = current.following()
     if not found:
         raise ValidationFailed(("query", "to"), f"no whole period like {first} lies between from and to")

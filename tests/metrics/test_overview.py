@@ -84,7 +84,7 @@ def test_unknown_strategy_and_bad_scope(client: TestClient, admin: Headers, read
     unknown = client.get(f"{API}/strategies/00000000-0000-4000-8000-000000000000/indicators", headers=reader)
     assert unknown.status_code == 404
     bad = client.get(f"{API}/strategies/{health}/indicators", params={"scope": "överallt"}, headers=reader)
-    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"][:2] == ["query", "scope"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "scope"]
     empty = ok(client.get(f"{API}/strategies/{health}/indicators", headers=reader))
     assert empty["data"] == [] and empty["scope_name"] == "Västerbottens län"
 

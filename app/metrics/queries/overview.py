@@ -95,7 +95,7 @@ def _targets(session: Session, ids: list[uuid.UUID], scope: Scope) -> dict[uuid.
 
 def strategy_indicators(session: Session, strategy_id: uuid.UUID, scope_text: str) -> dict[str, Any]:
     strategy = _strategy(session, strategy_id)
-    (scope,) = series.resolve_scopes(session, [scope_text])
+    (scope,) = series.resolve_scopes(session, [scope_text], repeated=False)
     indicators = _indicators(session, strategy_id)
     if not indicators:
         return {"data": [], "strategy": strategy, **scope_fields(scope)}

@@ -120,9 +120,14 @@ def period_range(from_text: str, to_text: str) -> list[Period]:
     return found
 
 
-def resolve_scopes(session: Session, texts: Iterable[str]) -> list[Scope]:
-    """The scopes a request names (`scopes.resolve`'s notation), in its order without repeats, in one statement."""
+def resolve_scopes(session: Session, texts: Iterable[str], repeated: bool = True) -> list[Scope]:
+    """The scopes a request names (`scopes.resolve`'s notation), in its order without repeats, in one statement.
+    A 422 names the parameter, and its position when it is `repeated`."""
     texts = list(texts)
+
+    def loc(i: int) -> tuple[str | int, ...]:
+        return ("query", "scope", i) if repeated else ("query", "scope")
+
     if len(texts) > MAX_SCOPES:
         raise ValidationFailed(("query", "scope"), f"at most {MAX_SCOPES} scopes")
     ids: dict[int, uuid.UUID] = {}
@@ -137,9 +142,7 @@ def resolve_scopes(session: Session, texts: Iterable[str]) -> list[Scope]:
         try:
             ids[i] = uuid.UUID(raw)
         except ValueError:
-            raise ValidationFailed(
-                ("query", "scope", i), f"{raw!r} is not a scope: give {scopes.DESCRIPTION}"
-            ) from None
+            raise ValidationFailed(loc(i), f"{raw!r} is not a scope: give {scopes.DESCRIPTION}") from None
     found: dict[Any, Scope] = {}
     if ids or codes:
         org = Organisation
@@ -157,7 +160,7 @@ def resolve_scopes(session: Session, texts: Iterable[str]) -> list[Scope]:
     for i in range(len(texts)):
         scope = COUNTY if i not in ids and i not in codes else found.get(ids.get(i) or codes.get(i))
         if scope is None:
-            raise ValidationFailed(("query", "scope", i), "no such sub-region or principal")
+            raise ValidationFailed(loc(i), "no such sub-region or principal")
         out.setdefault(scope.key, scope)
     return list(out.values())
 

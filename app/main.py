@@ -42,6 +42,7 @@ from app.meetings.router import router as meetings_router
 from app.metrics.indicators.router import router as indicators_router
 from app.metrics.indicators.targets_router import router as targets_router
 from app.metrics.values.router import router as indicator_values_router
+from app.metrics.queries.router import router as metrics_queries_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
 from app.search.router import router as search_router
@@ -102,6 +103,8 @@ def create_app() -> FastAPI:
         indicators_router,
         targets_router,
         report_values_router,
+        # Metrics: series, attainment, a strategy's indicators and charts.
+        metrics_queries_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

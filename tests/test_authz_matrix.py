@@ -346,6 +346,11 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
             }
         ),
     ),
+    # Metrics queries: series, attainment, a strategy's indicators and charts; any reader.
+    "indicators_series": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
+    "indicators_attainment": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
+    "indicators_chart": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
+    "strategies_indicators": (READERS, NO_BODY),
 }
 
 

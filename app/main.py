@@ -41,8 +41,8 @@ from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
 from app.metrics.indicators.router import router as indicators_router
 from app.metrics.indicators.targets_router import router as targets_router
-from app.metrics.values.router import router as indicator_values_router
 from app.metrics.queries.router import router as metrics_queries_router
+from app.metrics.values.router import router as indicator_values_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
 from app.search.router import router as search_router

@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Depends, Request, Security
+from fastapi import BackgroundTasks, Depends, Query, Request, Security
 from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlmodel import Session
@@ -186,6 +186,22 @@ async def reader_by_header_or_url(
             raise Unauthorized("Only an API token may be given in the URL.", code="invalid_token")
         return _reader(await run_in_threadpool(authenticate, context.session, url_token, background))
     return reader_or_nobody(context)
+
+
+async def url_token_reader(
+    context: Context,
+    background: BackgroundTasks,
+    _header_token: HeaderToken,
+    token: Annotated[
+        str | None,
+        Query(max_length=4096, description="An API token, for clients that cannot send headers (calendars, `<img>`)."),
+    ] = None,
+) -> Actor | None:
+    return await reader_by_header_or_url(context, token, background)
+
+
+# For what calendar apps and `<img>` tags fetch: the token in the header or, an API token only, in `token=`.
+UrlTokenReader = Annotated[Actor | None, Depends(url_token_reader)]
 
 
 Authenticated = Annotated[Actor, Security(current_actor)]

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.core.deps import DbSession, FundManager, Reader
+from app.core.deps import PUBLIC_READ, DbSession, FundManager, PublicReader
 from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, page_of
@@ -19,12 +19,17 @@ DUPLICATES = ["duplicate_code", "duplicate_kolada_kpi"]
 
 
 @router.get(
-    "", name="indicators_list", summary="List indicators", response_model=Page[IndicatorOut], responses=CSV_LIST
+    "",
+    name="indicators_list",
+    summary="List indicators",
+    response_model=Page[IndicatorOut],
+    responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
 )
 def list_indicators(
     request: Request,
     session: DbSession,
-    _actor: Reader,
+    _actor: PublicReader,
     params: Params,
     strategy_id: Annotated[uuid.UUID | None, Query(description="Those that follow up this strategy.")] = None,
     body_id: uuid.UUID | None = None,
@@ -54,8 +59,10 @@ def create_indicator(request: Request, session: DbSession, actor: FundManager, b
     return created(request, indicator, out, "indicators_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="indicators_get", summary="Get an indicator", response_model=IndicatorOut)
-def get_indicator(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
+@router.get(
+    "/{id}", name="indicators_get", summary="Get an indicator", response_model=IndicatorOut, openapi_extra=PUBLIC_READ
+)
+def get_indicator(id: uuid.UUID, session: DbSession, _actor: PublicReader) -> Response:
     """One indicator, with an `ETag` for a later If-Match. Any reader."""
     indicator = service.get_indicator(session, id)
     return answer(service.render(session, indicator), indicator)

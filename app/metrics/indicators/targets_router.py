@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.core.deps import DbSession, FundManager, Reader
+from app.core.deps import PUBLIC_READ, DbSession, FundManager, PublicReader
 from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, page_of
@@ -19,11 +19,18 @@ Params = Annotated[ListParams, Depends(list_params("Target", list(targets.SORT_C
 OVERLAPS = "target_overlaps"
 
 
-@router.get("", name="targets_list", summary="List targets", response_model=Page[TargetOut], responses=CSV_LIST)
+@router.get(
+    "",
+    name="targets_list",
+    summary="List targets",
+    response_model=Page[TargetOut],
+    responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
+)
 def list_targets(
     request: Request,
     session: DbSession,
-    _actor: Reader,
+    _actor: PublicReader,
     params: Params,
     indicator_id: uuid.UUID | None = None,
     scope: Annotated[str | None, Query(max_length=40, description=scopes.DESCRIPTION)] = None,
@@ -45,8 +52,8 @@ def create_target(request: Request, session: DbSession, actor: FundManager, body
     return created(request, target, targets.render(session, target), "targets_get")  # type: ignore[return-value]
 
 
-@router.get("/{id}", name="targets_get", summary="Get a target", response_model=TargetOut)
-def get_target(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
+@router.get("/{id}", name="targets_get", summary="Get a target", response_model=TargetOut, openapi_extra=PUBLIC_READ)
+def get_target(id: uuid.UUID, session: DbSession, _actor: PublicReader) -> Response:
     """One target, with an `ETag` for a later If-Match. Any reader."""
     target = targets.get_target(session, id)
     return answer(targets.render(session, target), target)

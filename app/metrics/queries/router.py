@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from app.core.deps import DbSession, Reader
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, UrlTokenReader
 from app.core.reads import JSONBody
 from app.metrics import periods, scopes
 from app.metrics.models import Gender
@@ -30,11 +30,12 @@ SVG = "image/svg+xml"
     name="indicators_series",
     summary="An indicator's series per scope",
     response_model=SeriesOut,
+    openapi_extra=PUBLIC_READ,
 )
 def get_series(
     id: uuid.UUID,
     session: DbSession,
-    _actor: Reader,
+    _actor: PublicReader,
     from_: From,
     to: To,
     scope: Scopes = None,
@@ -55,11 +56,12 @@ def get_series(
     name="indicators_attainment",
     summary="Target attainment per scope and period",
     response_model=AttainmentOut,
+    openapi_extra=PUBLIC_READ,
 )
 def get_attainment(
     id: uuid.UUID,
     session: DbSession,
-    _actor: Reader,
+    _actor: PublicReader,
     from_: From,
     to: To,
     scope: Annotated[
@@ -78,11 +80,12 @@ def get_attainment(
     name="strategies_indicators",
     summary="A strategy's indicators with their latest value against the target",
     response_model=StrategyIndicatorsOut,
+    openapi_extra=PUBLIC_READ,
 )
 def get_strategy_indicators(
     id: uuid.UUID,
     session: DbSession,
-    _actor: Reader,
+    _actor: PublicReader,
     scope: Annotated[str, Query(max_length=40, description=scopes.DESCRIPTION)] = "county",
 ) -> Response:
     """The indicators that follow up the strategy, by name, each with its latest period in the scope (reported
@@ -99,11 +102,12 @@ def get_strategy_indicators(
         200: {"content": {SVG: {"schema": {"type": "string"}}}, "description": "The chart (SVG, no JavaScript)."},
         304: {"description": "Not modified: the chart of `If-None-Match` is still the current one."},
     },
+    openapi_extra=PUBLIC_READ,
 )
 def get_chart(
     id: uuid.UUID,
     session: DbSession,
-    _actor: Reader,
+    _actor: UrlTokenReader,
     from_: From,
     to: To,
     scope: Scopes = None,
@@ -111,7 +115,8 @@ def get_chart(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The series as a line chart: one line per scope, a dashed target line ("Målvärde") per scope with a
-    target, Swedish labels and numbers (1 234,5). No JavaScript: it reads well in an `<img>`. The `ETag` is the
+    target, Swedish labels and numbers (1 234,5). No JavaScript: it reads well in an `<img>`, which cannot send a
+    header: an API token may come as `token=` (or none, when public reading is on). The `ETag` is the
     digest of the data drawn; send it as `If-None-Match` for a 304. Any reader."""
     data = chart.chart_data(answers.read_series(session, id, scope, from_, to, Gender(gender)), Gender(gender))
     etag = data.etag()

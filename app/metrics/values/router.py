@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, Security
 
-from app.core.deps import DbSession, Reader, require_role
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, require_role
 from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
 from app.core.pagination import ListParams, Page, list_params, page_of, whole_list
@@ -33,11 +33,12 @@ AS_OF = (
     summary="List indicator values",
     response_model=Page[ValueOut],
     responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
 )
 def list_values(
     request: Request,
     session: DbSession,
-    _actor: Reader,
+    _actor: PublicReader,
     params: ValueParams,
     indicator_id: uuid.UUID | None = None,
     scope: Annotated[list[str] | None, Query(max_length=50, description=scopes.DESCRIPTION)] = None,
@@ -83,9 +84,13 @@ def create_value(request: Request, session: DbSession, actor: Reporter, body: Va
 
 
 @router.get(
-    "/indicator-values/{id}", name="indicator_values_get", summary="Get an indicator value", response_model=ValueOut
+    "/indicator-values/{id}",
+    name="indicator_values_get",
+    summary="Get an indicator value",
+    response_model=ValueOut,
+    openapi_extra=PUBLIC_READ,
 )
-def get_value(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
+def get_value(id: uuid.UUID, session: DbSession, _actor: PublicReader) -> Response:
     """One live value with its current version, and an `ETag` for a later If-Match (404 once withdrawn: its
     history stays readable). Any reader."""
     value = service.get_value(session, id)
@@ -98,8 +103,9 @@ def get_value(id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
     summary="The history of an indicator value",
     response_model=Page[VersionOut],
     responses=CSV_LIST,
+    openapi_extra=PUBLIC_READ,
 )
-def value_history(request: Request, id: uuid.UUID, session: DbSession, _actor: Reader) -> Response:
+def value_history(request: Request, id: uuid.UUID, session: DbSession, _actor: PublicReader) -> Response:
     """Every version of a value, oldest first: who recorded it, when, why, and when the next replaced it. Also
     for a withdrawn value (its last version is the withdrawal). Any reader."""
     return list_response(request, whole_list(request, reads.history(session, id)), "indicator-value-history")

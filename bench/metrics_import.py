@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -195,41 +196,46 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
-    data = tmp / "values.csv"
-    started = time.perf_counter()
-    write_csv(data, args.values)
-    size = data.stat().st_size / 1e6
-    print(f"{args.values} values, {size:.1f} MB of CSV written in {time.perf_counter() - started:.1f} s")
-    for db in databases:
-        print(f"{db}:")
-        cases = []
-        base = tmp / "pg"
-        server = pgcluster.start(base) if db == "postgresql" else None
-        try:
-            for k, via in enumerate(ways):
-                missing = _available(via)
-                if missing:
-                    cases.append({"via": via, "error": missing})
-                    continue
+    try:
+        data = tmp / "values.csv"
+        started = time.perf_counter()
+        write_csv(data, args.values)
+        size = data.stat().st_size / 1e6
+        print(f"{args.values} values, {size:.1f} MB of CSV written in {time.perf_counter() - started:.1f} s")
+        for db in databases:
+            print(f"{db}:")
+            cases = []
+            base = tmp / "pg"
+            server = pgcluster.start(base) if db == "postgresql" else None
+            try:
+                for k, via in enumerate(ways):
+                    missing = _available(via)
+                    if missing:
+                        cases.append({"via": via, "error": missing})
+                        continue
+                    if server:
+                        url = server.rsplit("/", 1)[0] + f"/case{k}"
+                        _create_database(server, f"case{k}")
+                    else:
+                        url = f"sqlite:///{tmp / f'case{k}.sqlite3'}"
+                    cases.append(run_case(url, data, via, args.values))
+                    print(f"  {via}: {cases[-1]}")
+            finally:
                 if server:
-                    url = server.rsplit("/", 1)[0] + f"/case{k}"
-                    _create_database(server, f"case{k}")
-                else:
-                    url = f"sqlite:///{tmp / f'case{k}.sqlite3'}"
-                cases.append(run_case(url, data, via, args.values))
-                print(f"  {via}: {cases[-1]}")
-        finally:
-            if server:
-                pgcluster.stop(base)
-        text = table(args.values, cases)
-        name = "-".join(filter(None, [stamp.strftime("%Y-%m-%d-%H%M"), "metrics-import", args.label, db]))
-        header = (
-            f"# Metrics import, {db}, {stamp:%Y-%m-%d %H:%M} UTC\n\n{args.values} values, {size:.1f} MB of CSV; "
-            f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, commit {_commit()}\n\n"
-        )
-        (out / f"{name}.md").write_text(header + text + "\n")
-        (out / f"{name}.json").write_text(json.dumps({"database": db, "values": args.values, "cases": cases}, indent=1))
-        print(text + f"\n  written: {out / name}.md and .json\n")
+                    pgcluster.stop(base)
+            text = table(args.values, cases)
+            name = "-".join(filter(None, [stamp.strftime("%Y-%m-%d-%H%M"), "metrics-import", args.label, db]))
+            header = (
+                f"# Metrics import, {db}, {stamp:%Y-%m-%d %H:%M} UTC\n\n{args.values} values, {size:.1f} MB of CSV; "
+                f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, commit {_commit()}\n\n"
+            )
+            (out / f"{name}.md").write_text(header + text + "\n")
+            (out / f"{name}.json").write_text(
+                json.dumps({"database": db, "values": args.values, "cases": cases}, indent=1)
+            )
+            print(text + f"\n  written: {out / name}.md and .json\n")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the file and the SQLite databases: gigabytes at full size
 
 
 def _create_database(server_url: str, name: str) -> None:

@@ -57,6 +57,17 @@ class Aggregation(StrEnum):
     none = "none"
 
 
+class Reporters(StrEnum):
+    """Which principals report an indicator (as Kolada's KPIs are municipal or regional): the municipalities, the
+    region, or every principal. A sub-region's and the county's members, for that indicator, are those principals
+    alone: the region, a member of every sub-region, is then neither summed into a municipal figure nor named as
+    missing from it."""
+
+    municipalities = "municipalities"
+    region = "region"
+    all_principals = "all_principals"
+
+
 class Gender(StrEnum):
     """Whom a figure counts: everyone (`total`), or women and girls (`female`) or men and boys (`male`) of an
     indicator split by gender."""
@@ -113,6 +124,7 @@ class Indicator(Resource, table=True):
     direction: Direction = Field(sa_column=enum_column(Direction))
     by_gender: bool = False
     aggregation: Aggregation = Field(sa_column=enum_column(Aggregation))
+    reporters: Reporters = Field(default=Reporters.all_principals, sa_column=enum_column(Reporters))
     # Shown with this many decimals in charts and reports (the stored value keeps up to four).
     decimals: int = Field(default=0, ge=0, le=4)
     body_id: uuid.UUID | None = Field(default=None, foreign_key="organisations.id", index=True)

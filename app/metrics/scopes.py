@@ -2,20 +2,20 @@
 
 In requests a scope is `county`, an organisation's id, or a principal's four-digit municipality code (SCB
 kommunkod, as Kolada and spreadsheets name municipalities). A sub-region's members are its principals
-(`area_members`); the county's are the members of all its sub-regions, so each principal counts once."""
+(`area_members`); the county's are the members of all its sub-regions, so each principal counts once. For one
+indicator, only the principals that report it (`Indicator.reporters`) are members."""
 
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.principal import Actor, Role
 from app.core.reads import execute
-from app.metrics.models import COUNTY_KEY, ScopeKind, scope_key
-from app.organisations.models import AreaMember, Organisation, OrganisationKind
+from app.metrics.models import COUNTY_KEY, Reporters, ScopeKind, scope_key
+from app.organisations.models import Organisation, OrganisationKind
 
 COUNTY_NAME = "Västerbottens län"
 DESCRIPTION = "`county`, an organisation's id (a sub-region or a principal), or a principal's municipality code."
@@ -26,6 +26,8 @@ class Scope:
     kind: ScopeKind
     organisation_id: uuid.UUID | None
     name: str
+    # For a principal: a municipality or the region (which principals report an indicator: `reports`).
+    organisation_kind: OrganisationKind | None = None
 
     @property
     def key(self) -> str:
@@ -44,6 +46,7 @@ COUNTY = Scope(ScopeKind.county, None, COUNTY_NAME)
 class Member:
     organisation_id: uuid.UUID
     name: str
+    kind: OrganisationKind | None = None
 
     @property
     def key(self) -> str:
@@ -77,7 +80,7 @@ def resolve(session: Session, text: str | uuid.UUID, loc: str | tuple[str | int,
     kind = _kind(row.kind, row.is_principal) if row else None
     if row is None or kind is None:
         raise ValidationFailed(loc, "no such sub-region or principal")
-    return Scope(kind, row.id, row.name)
+    return Scope(kind, row.id, row.name, row.kind)
 
 
 def resolve_many(session: Session, texts: list[str], loc: str = "scope") -> list[Scope]:
@@ -93,22 +96,16 @@ def sub_regions(session: Session) -> list[Scope]:
     return [Scope(ScopeKind.sub_region, r.id, r.name) for r in rows]
 
 
-def members(session: Session, scope: Scope) -> list[Member]:
-    """Whose values make up `scope`'s, by name (Swedish order); a principal has none. One statement."""
-    if scope.kind is ScopeKind.principal:
-        return []
-    area = aliased(Organisation)
-    stmt = (
-        select(col(Organisation.id), col(Organisation.name), col(Organisation.name_sort))
-        .join(AreaMember, col(AreaMember.organisation_id) == col(Organisation.id))
-        .join(area, col(area.id) == col(AreaMember.area_id))
-        .where(_LIVE, col(area.deleted_at).is_(None), col(area.kind) == OrganisationKind.sub_region)
-        .distinct()
-        .order_by(col(Organisation.name_sort))
-    )
-    if scope.organisation_id is not None:
-        stmt = stmt.where(col(AreaMember.area_id) == scope.organisation_id)
-    return [Member(r.id, r.name) for r in execute(session, stmt)]
+_REPORTING_KINDS = {
+    Reporters.municipalities: frozenset({OrganisationKind.municipality}),
+    Reporters.region: frozenset({OrganisationKind.region}),
+}
+
+
+def reports(reporters: Reporters, kind: OrganisationKind | None) -> bool:
+    """Whether a principal of this kind reports an indicator of these reporters."""
+    wanted = _REPORTING_KINDS.get(reporters)
+    return wanted is None or kind in wanted
 
 
 def require_reporter(actor: Actor, scope: Scope, loc: str | tuple[str | int, ...] = "scope") -> None:

@@ -38,6 +38,7 @@ def upgrade() -> None:
     sa.Column('direction', sa.Enum('increase', 'decrease', 'target', name='direction', native_enum=False, length=20), nullable=False),
     sa.Column('by_gender', sa.Boolean(), nullable=False),
     sa.Column('aggregation', sa.Enum('sum', 'ratio', 'mean', 'none', name='aggregation', native_enum=False, length=20), nullable=False),
+    sa.Column('reporters', sa.Enum('municipalities', 'region', 'all_principals', name='reporters', native_enum=False, length=20), nullable=False),
     sa.Column('decimals', sa.Integer(), nullable=False),
     sa.Column('body_id', sa.Uuid(), nullable=True),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),

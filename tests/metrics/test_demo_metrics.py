@@ -68,7 +68,7 @@ def test_every_principal_year_and_gender_is_there_once() -> None:
     keyed = _by_key()
     expected: set[Key] = set()
     for code, spec in INDICATORS.items():
-        scopes = set(CODES.values()) | ({values.REGION} if spec["unit"] == "per_1000" else set())
+        scopes = set(CODES.values())
         genders = ["total", "female", "male"] if spec["by_gender"] else ["total"]
         expected |= {(code, s, y, g) for s in scopes for y in YEARS for g in genders}
     assert set(keyed) == expected

@@ -32,7 +32,7 @@ class MetricsResult:
 
 
 class _Names:
-    """What the catalogue names, as ids and scopes: the owner, the strategies, sub-regions, the region, and the
+    """What the catalogue names, as ids and scopes: the owner, the strategies, sub-regions and the
     principals by municipality code (resolved once each)."""
 
     def __init__(self, session: Session) -> None:
@@ -51,9 +51,9 @@ class _Names:
         self._scopes: dict[str, scopes.Scope] = {}
 
     def scope(self, text: str) -> scopes.Scope:
-        """A value's scope: a municipality code, or the region by name."""
+        """A value's scope: a municipality code."""
         if text not in self._scopes:
-            self._scopes[text] = scopes.resolve(self.session, self.orgs[text] if text == values.REGION else text)
+            self._scopes[text] = scopes.resolve(self.session, text)
         return self._scopes[text]
 
 

@@ -1,5 +1,5 @@
-"""The demo's invented figures for 2020–2025: every municipality for every indicator, the region too for the two
-per-1 000 indicators, each gender of the indicators split by gender. Deterministic (a seeded `random.Random`), so
+"""The demo's invented figures for 2020–2025: every municipality (the principals that report these indicators)
+for every indicator, each gender of the indicators split by gender. Deterministic (a seeded `random.Random`), so
 two loads make the same rows, and made to keep what the documents say:
 
 - the county's 2020 sums are the annual report's: 690 children in HLT; 449 disputed invoices over 2 314 days
@@ -13,7 +13,7 @@ two loads make the same rows, and made to keep what the documents say:
   so that their history shows a reason.
 
 A row is a dict with the keys of the API's ValueIn; its `scope` is a municipality code (as Kolada and the
-spreadsheets name municipalities), or REGION for the region, whose id the loader puts in."""
+spreadsheets name municipalities)."""
 
 import math
 import random
@@ -36,7 +36,6 @@ from app.metrics.rules import share
 
 SEED = 20_201_231
 YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
-REGION = "Region Västerbotten"
 COUNTY_2020 = {"HLT-BARN": 690, "BETALNING-FAKTUROR": 449, "BETALNING-DAGAR": 2314, "BETALNING-BELOPP": 19_000_000}
 MEETS_SIP_TARGET = "Umeå med krans"
 UNITS = {i["code"]: Unit(i["unit"]) for i in INDICATORS}
@@ -217,16 +216,15 @@ def _payment(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _staff(rng: random.Random) -> list[dict[str, Any]]:
-    """Therapists (full-time equivalents, one decimal) per listed citizen: the municipalities' in their own
-    health and care services, the region's in primary care over the whole county's listed citizens."""
+    """Therapists (full-time equivalents, one decimal) per 1 000 listed citizens, in the municipalities' own
+    health and care services."""
     rows = []
     listed = {m.code: m.population * rng.uniform(0.97, 1.0) for m in MUNICIPALITIES}
     for code, low, high in (("ARBETSTERAPEUTER-1000", 0.45, 0.90), ("FYSIOTERAPEUTER-1000", 0.35, 0.80)):
-        rates = {m.code: rng.uniform(low, high) for m in MUNICIPALITIES} | {REGION: rng.uniform(0.12, 0.20)}
+        rates = {m.code: rng.uniform(low, high) for m in MUNICIPALITIES}
         for year in YEARS:
             growth = {m.code: m.growth ** (year - FIRST_YEAR) for m in MUNICIPALITIES}
             citizens = {c: round(listed[c] * growth[c]) for c in listed}
-            citizens[REGION] = sum(citizens.values())
             for scope, rate in rates.items():
                 rates[scope] = rate + rng.uniform(-0.015, 0.03) if year > FIRST_YEAR else rate
                 fte = Decimal(round(citizens[scope] / 1000 * rates[scope], 1)).quantize(Decimal("0.1"))

@@ -8,7 +8,7 @@ from sqlmodel import Field
 
 from app.core.models import ApiModel, NotNull, ResourceOut, examples
 from app.metrics import periods, scopes
-from app.metrics.models import Aggregation, Comparison, Direction, Gender, ScopeKind, Unit
+from app.metrics.models import Aggregation, Comparison, Direction, Gender, Reporters, ScopeKind, Unit
 from app.metrics.numbers import Figure
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
@@ -31,6 +31,7 @@ class IndicatorCreate(ApiModel):
             "direction": "increase",
             "by_gender": True,
             "aggregation": "ratio",
+            "reporters": "municipalities",
             "decimals": 1,
             "body_id": "bad0f373-0630-4393-b45f-a78a07a1d8c6",
             "source": "HLT-uppföljningen",
@@ -52,6 +53,7 @@ class IndicatorCreate(ApiModel):
     direction: Direction
     by_gender: bool = False
     aggregation: Aggregation
+    reporters: Reporters = Reporters.all_principals
     decimals: int = ApiField(default=0, ge=0, le=4, description="Decimals shown in charts and reports.")
     body_id: uuid.UUID | None = ApiField(default=None, description="The owning joint body or working group.")
     source: str | None = Field(default=None, max_length=300)
@@ -61,7 +63,7 @@ class IndicatorCreate(ApiModel):
 
 class IndicatorUpdate(ApiModel):
     """Changes to an indicator: only the fields sent change; `null` clears an optional field. `unit`,
-    `aggregation` and `by_gender` stay while the indicator has values (409 `indicator_has_values`)."""
+    `aggregation`, `reporters` and `by_gender` stay while the indicator has values (409 `indicator_has_values`)."""
 
     model_config = examples({"name": "Andel barn i HLT med SIP", "decimals": 0})
 
@@ -72,6 +74,7 @@ class IndicatorUpdate(ApiModel):
     direction: Annotated[Direction | None, NotNull] = None
     by_gender: Annotated[bool | None, NotNull] = None
     aggregation: Annotated[Aggregation | None, NotNull] = None
+    reporters: Annotated[Reporters | None, NotNull] = None
     decimals: Annotated[int | None, NotNull] = Field(default=None, ge=0, le=4)
     body_id: uuid.UUID | None = None
     source: str | None = Field(default=None, max_length=300)
@@ -92,6 +95,7 @@ class IndicatorOut(ResourceOut):
     direction: Direction
     by_gender: bool
     aggregation: Aggregation
+    reporters: Reporters
     decimals: int
     body_id: uuid.UUID | None
     source: str | None

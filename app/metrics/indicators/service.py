@@ -33,7 +33,7 @@ from app.strategies.models import Strategy
 
 KIND = "indicator"
 # The values stored rely on these: a count turned into a percent would make every stored figure wrong.
-VALUE_RULES = frozenset({"unit", "aggregation", "by_gender"})
+VALUE_RULES = frozenset({"unit", "aggregation", "by_gender", "reporters"})
 SORT_COLUMNS: SortColumns = {
     "name": col(Indicator.name_sort),
     "code": col(Indicator.code),
@@ -160,7 +160,9 @@ def _has_gender_targets(session: Session, indicator_id: uuid.UUID) -> bool:
 def update_indicator(session: Session, actor: Actor, indicator: Indicator, body: IndicatorUpdate) -> Indicator:
     changes = body.model_dump(exclude_unset=True, exclude={"strategy_ids"})
     diff = crud.apply_changes(
-        indicator, changes, required={"code", "name", "unit", "direction", "by_gender", "aggregation", "decimals"}
+        indicator,
+        changes,
+        required={"code", "name", "unit", "direction", "by_gender", "aggregation", "reporters", "decimals"},
     )
     locked = sorted(VALUE_RULES & set(diff))
     if locked and has_values(session, indicator.id):

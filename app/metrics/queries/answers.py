@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.core.text import swedish_sort_key
+from app.metrics import scopes
 from app.metrics.models import Gender, ScopeKind
 from app.metrics.numbers import as_number
 from app.metrics.periods import Period
@@ -24,7 +25,10 @@ def scope_fields(scope: Scope) -> dict[str, Any]:
 
 
 def computed(figures: Figures, scope: Scope, period: Period) -> Computed:
-    members = None if scope.kind is ScopeKind.principal else figures.members.get(scope.key, [])
+    members = None
+    if scope.kind is not ScopeKind.principal:
+        reporters = figures.indicator.reporters
+        members = [m for m in figures.members.get(scope.key, []) if scopes.reports(reporters, m.kind)]
     member_rows = [figures.values.get((m.key, period.text)) for m in members or []]
     own = figures.values.get((scope.key, period.text))
     return scope_value(figures.indicator.unit, figures.indicator.aggregation, own, members, member_rows)

@@ -23,6 +23,7 @@ from app.metrics.models import (
     Gender,
     Indicator,
     IndicatorValue,
+    Reporters,
     ScopeKind,
     Target,
     Unit,
@@ -48,6 +49,7 @@ class IndicatorInfo:
     decimals: int
     by_gender: bool
     aggregation: Aggregation
+    reporters: Reporters
 
     def ref(self) -> dict[str, Any]:
         return {"id": self.id, "code": self.code, "name": self.name, "unit": self.unit, "decimals": self.decimals}
@@ -77,6 +79,7 @@ INDICATOR_COLUMNS = (
     col(Indicator.decimals),
     col(Indicator.by_gender),
     col(Indicator.aggregation),
+    col(Indicator.reporters),
 )
 
 
@@ -180,7 +183,7 @@ def read_members(session: Session, wanted: list[Scope]) -> dict[str, list[Member
         return out
     area = aliased(Organisation)
     stmt = (
-        select(col(AreaMember.area_id), col(Organisation.id), col(Organisation.name))
+        select(col(AreaMember.area_id), col(Organisation.id), col(Organisation.name), col(Organisation.kind))
         .join(AreaMember, col(AreaMember.organisation_id) == col(Organisation.id))
         .join(area, col(area.id) == col(AreaMember.area_id))
         .where(
@@ -194,7 +197,7 @@ def read_members(session: Session, wanted: list[Scope]) -> dict[str, list[Member
         stmt = stmt.where(col(AreaMember.area_id).in_(areas))
     everyone: dict[uuid.UUID, Member] = {}
     for row in execute(session, stmt):
-        member = everyone.setdefault(row.id, Member(row.id, row.name))
+        member = everyone.setdefault(row.id, Member(row.id, row.name, row.kind))
         key = row.area_id.hex
         if key in out:
             out[key].append(member)

@@ -36,6 +36,7 @@ from app.funds.router import router as funds_router
 from app.health.router import router as health_router
 from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
+from app.metrics.values.bulk_router import router as indicator_values_bulk_router
 from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
 from app.organisations.router import router as organisations_router
@@ -92,6 +93,8 @@ def create_app() -> FastAPI:
         documents_router,
         search_router,
         imports_router,
+        # Metrics: bulk imports of values (before any /indicator-values/{id} route).
+        indicator_values_bulk_router,
         audit_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

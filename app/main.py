@@ -36,9 +36,9 @@ from app.funds.router import router as funds_router
 from app.health.router import router as health_router
 from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
-from app.metrics.values.bulk_router import router as indicator_values_bulk_router
 from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
+from app.metrics.values.bulk_router import router as indicator_values_bulk_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
 from app.search.router import router as search_router

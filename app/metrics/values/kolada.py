@@ -120,7 +120,7 @@ def import_answer(
         outcome = store.upsert_rows(session, actor, [rows[n] for n in keep], reason=reason, dry_run=dry_run)
     except store.RowsRefused as exc:
         found = [bulk.ParseProblem(keep[p.index], p.field, p.msg) for p in exc.problems]
-        raise bulk.refusal(found, lambda n, field: ("body", "values", *at[n], field)) from None
+        raise bulk.refusal(found, lambda n, field: ("body", "values", at[n][0], "values", at[n][1], field)) from None
     out = bulk.answer(outcome, dry_run)
     return KoladaOut(
         **out.model_dump(),

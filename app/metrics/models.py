@@ -58,6 +58,8 @@ class Aggregation(StrEnum):
 
 
 class Gender(StrEnum):
+    """Whom a value counts: everyone (`total`), women and girls (`female`), men and boys (`male`)."""
+
     total = "total"
     female = "female"
     male = "male"
@@ -72,6 +74,8 @@ class ScopeKind(StrEnum):
 
 
 class ValueStatus(StrEnum):
+    """A value's standing: `preliminary` until it is confirmed `final` (a final value can still be corrected)."""
+
     preliminary = "preliminary"
     final = "final"
 

@@ -19,7 +19,7 @@ from app.metrics import periods, scopes
 from app.metrics.models import COUNTY_KEY, Gender, Indicator, ScopeKind, ValueStatus
 from app.metrics.periods import Period
 from app.metrics.values import store
-from app.metrics.values.bulk_models import ImportOut, ValueIn
+from app.metrics.values.bulk_models import ValueImportOut, ValueIn
 from app.organisations.models import Organisation, OrganisationKind
 
 # A 422 lists at most this many bad rows (a wrong file can have half a million); `detail` gives the count.
@@ -139,9 +139,9 @@ def drafts_of(values: Sequence[ValueIn]) -> list[Draft]:
     ]
 
 
-def answer(outcome: store.Outcome, dry_run: bool) -> ImportOut:
+def answer(outcome: store.Outcome, dry_run: bool) -> ValueImportOut:
     total = outcome.created + outcome.changed + outcome.unchanged
-    return ImportOut(
+    return ValueImportOut(
         created=outcome.created, changed=outcome.changed, unchanged=outcome.unchanged, total=total, dry_run=dry_run
     )
 

@@ -82,7 +82,7 @@ class ValueImportCsv(RootModel[str]):
     model_config = ConfigDict(json_schema_extra={"examples": [CSV_EXAMPLE]})
 
 
-class ImportOut(BaseModel):
+class ValueImportOut(BaseModel):
     """What an import did (or, in a dry run, would do): rows created, corrected (changed) and unchanged."""
 
     created: int
@@ -153,7 +153,7 @@ class Skipped(BaseModel):
     refused: int = 0
 
 
-class KoladaOut(ImportOut):
+class KoladaOut(ValueImportOut):
     """What a Kolada import did: like any import, plus the figures skipped and why (a KPI no indicator carries,
     a municipality that is not one of ours, no value, a gender split the indicator does not have, a figure its
     indicator's rules refuse, e.g. a share without numerator and denominator)."""

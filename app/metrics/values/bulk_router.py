@@ -12,7 +12,7 @@ from app.core.openapi import problems, read_body_models
 from app.core.principal import Actor, Role
 from app.core.settings import get_settings
 from app.metrics.values import bulk, csvfile, kolada
-from app.metrics.values.bulk_models import ImportOut, KoladaAnswer, KoladaOut, ValueImport, ValueImportCsv
+from app.metrics.values.bulk_models import KoladaAnswer, KoladaOut, ValueImport, ValueImportCsv, ValueImportOut
 
 router = APIRouter(tags=["metrics"])
 # Editors report for their own principal, fund managers and admins for any scope: the store checks each scope.
@@ -55,7 +55,7 @@ def _json_rows(data: bytes) -> ValueImport:
     "/indicator-values/import",
     name="indicator_values_import",
     summary="Import many values (JSON or CSV)",
-    response_model=ImportOut,
+    response_model=ValueImportOut,
     responses=problems({415: ["unsupported_media_type"]}, REFUSED),
     openapi_extra=read_body_models({"application/json": ValueImport, CSV: ValueImportCsv}),
 )
@@ -66,7 +66,7 @@ def import_values(
     data: RawBody,
     reason: Reason = None,
     dry_run: DryRun = False,
-) -> ImportOut:
+) -> ValueImportOut:
     """Create, correct or leave unchanged many values at once, all or nothing: the same file twice changes
     nothing the second time. JSON (`{"reason", "dry_run", "values": [...]}`) or the values list's own CSV export
     (`Content-Type: text/csv`, `;`, UTF-8 with or without a BOM, a decimal comma or point; `reason` and `dry_run`
@@ -93,7 +93,7 @@ def import_values(
     name="indicator_values_kolada",
     summary="Import a saved Kolada answer",
     response_model=KoladaOut,
-    responses=problems({}, REFUSED),
+    responses=problems({}, {k: v for k, v in REFUSED.items() if k != 415}),
 )
 def import_kolada(
     body: KoladaAnswer, actor: Reporter, session: DbSession, reason: Reason = None, dry_run: DryRun = False

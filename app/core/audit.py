@@ -69,10 +69,16 @@ def record_many(
 ) -> None:
     """Entries of one action on many resources of one type (an import's hundreds of creates), in one INSERT:
     the same rows `record` writes, without building an ORM object for each."""
-    if not changes:
-        return
+    if changes:
+        session.execute(insert(AuditEntry), entries(actor, action, resource_type, changes))
+
+
+def entries(
+    actor: Actor | None, action: AuditAction, resource_type: str, changes: list[tuple[uuid.UUID, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The rows of `record_many`, for a writer that inserts them itself (the bulk write of values)."""
     now = utcnow()
-    rows = [
+    return [
         {
             "id": uuid.uuid4(),
             "created_at": now,
@@ -85,4 +91,3 @@ def record_many(
         }
         for resource_id, fields in changes
     ]
-    session.execute(insert(AuditEntry), rows)

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from app.core.audit import AuditEntry
 from app.metrics.models import IndicatorValue, ValueVersion
 from tests.metrics import bulk_factories
 from tests.metrics.bulk_factories import World
@@ -52,6 +53,12 @@ def test_values_are_imported_once_and_again_are_unchanged(
     assert _count(session) == (4, 4)
     county = session.exec(select(IndicatorValue).where(IndicatorValue.scope_key == "county")).one()
     assert county.comment == "Årsrapport" and county.value == 2314
+    # Each value created has its audit entry, written with the values (COPY on PostgreSQL).
+    audited = session.exec(select(AuditEntry).where(AuditEntry.resource_type == "indicator_value")).all()
+    assert sorted((e.resource_id, e.action, e.changes["version"]) for e in audited) == sorted(
+        (v.id, "create", 1) for v in session.exec(select(IndicatorValue)).all()
+    )
+    assert {e.created_at.tzinfo is not None for e in audited} == {True}
 
 
 def test_every_bad_row_is_named_by_its_position_and_nothing_is_written(

@@ -11,8 +11,9 @@ written with one INSERT per batch; the versions themselves keep the figures of e
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from itertools import islice
 from typing import Any
 
@@ -54,7 +55,7 @@ class ValueRow:
     source: str | None = None
     comment: str | None = None
 
-    @property
+    @cached_property  # a batch asks it three times per row
     def key(self) -> tuple[uuid.UUID, str, str, Gender]:
         return (self.indicator_id, self.scope.key, self.period.text, self.gender)
 
@@ -150,7 +151,7 @@ def check_rows(session: Session, actor: Actor, rows: Sequence[ValueRow]) -> tupl
 def _with_value(row: ValueRow, value: Decimal | None) -> ValueRow:
     if value == row.value:
         return row
-    return ValueRow(**{**row.__dict__, "value": value})
+    return replace(row, value=value)
 
 
 def _figures(row: ValueRow) -> tuple[Any, ...]:
@@ -293,23 +294,27 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     import): each column's bind processor once per value, then PostgreSQL's COPY, or one executemany elsewhere."""
     if not rows:
         return
-    names = list(rows[0])
+    names = [c.key for c in table.c if c.key in rows[0]]  # the table's order: the order of the compiled INSERT
     columns_of_values = []
     for name in names:  # column by column: one map() per column is far cheaper than a test per value
         process = table.c[name].type._cached_bind_processor(conn.dialect)
         column = [row[name] for row in rows]
-        columns_of_values.append(list(map(process, column)) if process else column)
+        if process and column.count(column[0]) == len(column):  # the same moment or actor in every row
+            column = [process(column[0])] * len(column)
+        elif process:
+            column = list(map(process, column))
+        columns_of_values.append(column)
     values = list(zip(*columns_of_values, strict=True))
     quote = conn.dialect.identifier_preparer.quote
-    columns = ", ".join(quote(n) for n in names)
     if conn.dialect.name == "postgresql":
+        columns = ", ".join(quote(n) for n in names)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
             for value in values:
                 copy.write_row(value)
         return
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=names)
-    if compiled.positiontup is not None and list(compiled.positiontup) != names:
+    if compiled.positiontup is not None and list(compiled.positiontup) != names:  # not so far: kept safe
         at = [names.index(key) for key in compiled.positiontup]
         values = [tuple(value[i] for i in at) for value in values]
     conn.exec_driver_sql(compiled.string, values)
@@ -325,7 +330,7 @@ def _value_row(ident: uuid.UUID, row: ValueRow, actor: Actor, now: Any) -> dict[
         "indicator_id": row.indicator_id,
         "scope_kind": row.scope.kind,
         "organisation_id": row.scope.organisation_id,
-        "scope_key": row.scope.key,
+        "scope_key": row.key[1],
         "period": row.period.text,
         "period_start": row.period.start,
         "period_end": row.period.end,

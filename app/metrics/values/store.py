@@ -8,6 +8,8 @@ executemany per statement, not an ORM object per row: 500 000 values must load i
 What is audited: each created or corrected value gets its audit entry (who, what, the version and the reason),
 written with one INSERT per batch; the versions themselves keep the figures of every version."""
 
+import secrets
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -174,12 +176,13 @@ def upsert_rows(
     checked, problems = check_rows(session, actor, rows)
     current = _current(session, (r.indicator_id for r in checked))
     outcome = Outcome()
+    ids = ordered_ids()
     new: list[tuple[uuid.UUID, ValueRow]] = []
     changed: list[tuple[_Current, ValueRow]] = []
     for index, row in enumerate(checked):
         existing = current.get(row.key)
         if existing is None:
-            ident = uuid.uuid4()
+            ident = next(ids)
             new.append((ident, row))
             outcome.ids.append(ident)
             continue
@@ -244,10 +247,13 @@ def _write_chunks(
     reason: str | None,
     progress: Progress | None,
 ) -> None:
+    version_ids, audit_ids = ordered_ids(), ordered_ids()
     for chunk in _chunks(new):
         _insert_many(conn, VALUES, [_value_row(ident, row, actor, now) for ident, row in chunk])
-        _insert_many(conn, VERSIONS, [_version_row(ident, 1, row, actor, now, None) for ident, row in chunk])
-        _insert_many(conn, AUDIT, entries(actor, AuditAction.create, KIND, [(i, {"version": 1}) for i, _ in chunk]))
+        versions = [_version_row(next(version_ids), ident, 1, row, actor, now, None) for ident, row in chunk]
+        _insert_many(conn, VERSIONS, versions)
+        created = [(ident, {"version": 1}) for ident, _ in chunk]
+        _insert_many(conn, AUDIT, entries(actor, AuditAction.create, KIND, created, audit_ids))
         if progress:
             progress(len(chunk))
     supersede = (
@@ -276,7 +282,8 @@ def _write_chunks(
             ],
         )
         conn.execute(
-            insert(VERSIONS), [_version_row(cur.id, cur.version + 1, row, actor, now, reason) for cur, row in chunk]
+            insert(VERSIONS),
+            [_version_row(uuid.uuid4(), cur.id, cur.version + 1, row, actor, now, reason) for cur, row in chunk],
         )
         if progress:
             progress(len(chunk))
@@ -320,6 +327,18 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     conn.exec_driver_sql(compiled.string, values)
 
 
+def ordered_ids() -> Iterator[uuid.UUID]:
+    """Ids that follow one another (the layout of UUID version 7: the time in milliseconds, then a random start
+    counted up): a batch's rows land at the end of each index on an id instead of at random pages of it, which
+    is most of the cost of inserting half a million values into SQLite."""
+    ms = time.time_ns() // 1_000_000
+    counter = secrets.randbits(73)  # 74 bits of room: a batch can never run out
+    while True:
+        counter += 1
+        high, low = counter >> 62, counter & ((1 << 62) - 1)
+        yield uuid.UUID(int=(ms << 80) | (0x7 << 76) | (high << 64) | (0b10 << 62) | low)
+
+
 def _value_row(ident: uuid.UUID, row: ValueRow, actor: Actor, now: Any) -> dict[str, Any]:
     return {
         "id": ident,
@@ -341,10 +360,10 @@ def _value_row(ident: uuid.UUID, row: ValueRow, actor: Actor, now: Any) -> dict[
 
 
 def _version_row(
-    value_id: uuid.UUID, number: int, row: ValueRow, actor: Actor, now: Any, reason: str | None
+    ident: uuid.UUID, value_id: uuid.UUID, number: int, row: ValueRow, actor: Actor, now: Any, reason: str | None
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": ident,
         "value_id": value_id,
         "indicator_id": row.indicator_id,
         "number": number,

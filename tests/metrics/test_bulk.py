@@ -133,3 +133,13 @@ def test_bad_json_is_a_problem(client: TestClient, admin: dict[str, str], w: Wor
     assert r.status_code == 422 and r.json()["errors"][0]["loc"][0] == "body"
     r = client.post(URL, json={"values": []}, headers=admin)
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "values"]
+
+
+def test_a_batchs_ids_follow_one_another_and_are_uuid_version_7() -> None:
+    from app.metrics.values.store import ordered_ids
+
+    ids = ordered_ids()
+    batch = [next(ids) for _ in range(1000)]
+    assert batch == sorted(batch) and len(set(batch)) == 1000
+    assert {(i.version, i.variant) for i in batch} == {(7, "specified in RFC 4122")}
+    assert sorted(map(str, batch)) == list(map(str, batch))  # as text too (SQLite stores them as hex)

@@ -2,6 +2,7 @@
 bad row refuses the file and is named by its line; the same file again changes nothing."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -222,3 +223,37 @@ def test_editors_import_for_their_own_principal_only(
 def test_a_body_that_is_neither_json_nor_csv(client: TestClient, admin: dict[str, str], w: World) -> None:
     r = client.post(URL, content=b"<values/>", headers=admin | {"Content-Type": "application/xml"})
     assert r.status_code == 415 and r.json()["code"] == "unsupported_media_type"
+
+
+def _rows(n: int, year: int) -> str:
+    """`n` values over two indicators, both principals and the county, every gender: few distinct texts."""
+    codes, scopes_ = ("HLT-BARN", "SIP-ANDEL"), ("2480", "2482", "county")
+    lines = [HEADER]
+    for i in range(n):
+        code, scope, gender = codes[i % 2], scopes_[i % 3], ("total", "female", "male")[i // 6 % 3]
+        figures = "5;;;" if code == "HLT-BARN" else ";1;2;"
+        lines.append(f"{code};{scope};{year + i // 18}-{i % 12 + 1:02d};{gender};{figures};;;")
+    return "\n".join(lines) + "\n"
+
+
+def test_codes_and_scopes_are_resolved_once_per_text_not_per_row(
+    client: TestClient, admin: dict[str, str], w: World, count_queries: Callable[..., Any]
+) -> None:
+    with count_queries() as few:
+        assert _post(client, admin, _rows(36, 2000)).json()["created"] == 36
+    with count_queries() as many:
+        assert _post(client, admin, _rows(360, 2100)).json()["created"] == 360
+    assert many() == few()
+
+
+def test_a_csv_file_past_the_json_body_limit_is_taken(
+    client: TestClient, admin: dict[str, str], session: Session, w: World
+) -> None:
+    """A CSV body is a file: it has the upload limit (50 MB), not the 1 MB of a JSON body."""
+    comment = "Ä" * 1000  # 2 000 bytes
+    lines = [HEADER] + [f"HLT-BARN;2480;{1950 + i // 12}-{i % 12 + 1:02d};total;{i};;;;;;{comment}" for i in range(600)]
+    data = "\n".join(lines)
+    assert len(data.encode()) > 1_048_576
+    r = _post(client, admin, data, dry_run="true")
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["created"] == 600

@@ -95,7 +95,7 @@ class ValueImportOut(BaseModel):
 class KoladaValue(BaseModel):
     """One figure of a Kolada row: its gender (T, K, M) and value (null when Kolada has none)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     gender: str = Field(max_length=1)
     value: float | None = None
@@ -107,7 +107,7 @@ class KoladaValue(BaseModel):
 class KoladaRow(BaseModel):
     """A Kolada row: a KPI, a municipality (or county, or the country) and a year, with its figures."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     kpi: str = Field(max_length=20)
     municipality: str = Field(max_length=10)
@@ -121,6 +121,7 @@ class KoladaAnswer(BaseModel):
 
     model_config = ConfigDict(
         extra="ignore",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {

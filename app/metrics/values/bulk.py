@@ -203,6 +203,7 @@ def import_drafts(
     progress: store.Progress | None = None,
 ) -> store.Outcome:
     """Write the drafts, or refuse them all: ValidationFailed lists every bad row at `where(index, field)`."""
+    problems = list(problems)
     rows = to_rows(session, actor, drafts, problems)
     bad = {p.index for p in problems}  # a row told once: a cell that did not parse is not checked again
     good = [(i, r) for i, r in enumerate(rows) if r is not None and i not in bad]
@@ -228,5 +229,6 @@ def refusal(problems: list[ParseProblem], where: Locator) -> ValidationFailed:
     listed = ordered[:MAX_LISTED]
     error.errors = [{"loc": list(where(p.index, p.field)), "msg": p.msg, "type": "value_error"} for p in listed]
     more = f"; the first {MAX_LISTED} problems are listed" if len(ordered) > MAX_LISTED else ""
-    error.detail = f"{bad_rows} bad rows, nothing was imported{more}. First: {error.detail}"
+    rows = "1 bad row" if bad_rows == 1 else f"{bad_rows} bad rows"
+    error.detail = f"{rows}, nothing was imported{more}. First: {error.detail}"
     return error

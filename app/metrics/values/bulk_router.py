@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from app.core.deps import DbSession, require_role
+from app.core.deps import DbSession, ParsedFirstReporter, ParsedFirstSession, require_role
 from app.core.errors import PayloadTooLarge, UnsupportedMediaType
 from app.core.openapi import problems, read_body_models
 from app.core.principal import Actor, Role
@@ -61,8 +61,8 @@ def _json_rows(data: bytes) -> ValueImport:
 )
 def import_values(
     request: Request,
-    actor: Reporter,
-    session: DbSession,
+    actor: ParsedFirstReporter,
+    session: ParsedFirstSession,
     data: RawBody,
     reason: Reason = None,
     dry_run: DryRun = False,
@@ -84,6 +84,7 @@ def import_values(
         where = lambda i, field: ("body", "values", i, field)  # noqa: E731
     else:
         raise UnsupportedMediaType(f"Send JSON or CSV (Content-Type: {CSV}), not {kind}.")
+    # The file is read: the writing transaction (SQLite's write lock) begins with the first statement, here.
     outcome = bulk.import_drafts(session, actor, drafts, found, where, reason=reason, dry_run=dry_run)
     return bulk.answer(outcome, dry_run)
 

@@ -136,7 +136,7 @@ def test_bad_json_is_a_problem(client: TestClient, admin: dict[str, str], w: Wor
 
 
 def test_a_batchs_ids_follow_one_another_and_are_uuid_version_7() -> None:
-    from app.metrics.values.store import ordered_ids
+    from app.metrics.values.fast_insert import ordered_ids
 
     ids = ordered_ids()
     batch = [next(ids) for _ in range(1000)]

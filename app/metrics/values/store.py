@@ -2,24 +2,22 @@
 
 A value is never overwritten. Each write adds a version (`indicator_value_versions`) and marks the one before it
 superseded, in the same transaction; the value row keeps the current figures, so that lists and series read one
-row per figure. A batch is checked as a whole before anything is written (all or nothing), and written with one
-executemany per statement, not an ORM object per row: 500 000 values must load in under a minute.
+row per figure. A batch is checked as a whole before anything is written (all or nothing), and its new rows are
+written in chunks by `fast_insert` (COPY on PostgreSQL, one executemany on SQLite), never an ORM object per row:
+500 000 values load in under a minute.
 
 What is audited: each created or corrected value gets its audit entry (who, what, the version and the reason),
-written with one INSERT per batch; the versions themselves keep the figures of every version."""
+written with the values, chunk by chunk; the versions themselves keep the figures of every version."""
 
-import secrets
-import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from app.core.audit import AuditAction, AuditEntry, entries, record_many
@@ -30,10 +28,10 @@ from app.metrics import scopes
 from app.metrics.models import Gender, Indicator, IndicatorValue, ValueStatus, ValueVersion
 from app.metrics.periods import Period
 from app.metrics.rules import IndicatorRules, ValueRuleError, checked_value
+from app.metrics.values import fast_insert
 
 KIND = "indicator_value"
 CHUNK = 5000
-BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while a batch is written: memory is taken only as pages are read
 VALUES = IndicatorValue.__table__  # type: ignore[attr-defined]
 VERSIONS = ValueVersion.__table__  # type: ignore[attr-defined]
 AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
@@ -176,7 +174,7 @@ def upsert_rows(
     checked, problems = check_rows(session, actor, rows)
     current = _current(session, (r.indicator_id for r in checked))
     outcome = Outcome()
-    ids = ordered_ids()
+    ids = fast_insert.ordered_ids()
     new: list[tuple[uuid.UUID, ValueRow]] = []
     changed: list[tuple[_Current, ValueRow]] = []
     for index, row in enumerate(checked):
@@ -217,24 +215,8 @@ def _write(
 ) -> None:
     conn = session.connection()
     now = utcnow()
-    with _cache_for_bulk(conn):
+    with fast_insert.cache_for_bulk(conn):
         _write_chunks(session, conn, actor, now, new, changed, reason, progress)
-
-
-@contextmanager
-def _cache_for_bulk(conn: Connection) -> Iterator[None]:
-    """SQLite's page cache (2 MB by default) for the length of a large write: every value adds to a dozen indexes
-    keyed by random ids, and once those outgrow the cache each insert reads its pages from disk again (a
-    150 000-value import took twice the time per value of a 50 000 one)."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-BULK_CACHE_KIB:d}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000):d}")
 
 
 def _write_chunks(
@@ -247,13 +229,13 @@ def _write_chunks(
     reason: str | None,
     progress: Progress | None,
 ) -> None:
-    version_ids, audit_ids = ordered_ids(), ordered_ids()
+    version_ids, audit_ids = fast_insert.ordered_ids(), fast_insert.ordered_ids()
     for chunk in _chunks(new):
-        _insert_many(conn, VALUES, [_value_row(ident, row, actor, now) for ident, row in chunk])
+        fast_insert.insert_many(conn, VALUES, [_value_row(ident, row, actor, now) for ident, row in chunk])
         versions = [_version_row(next(version_ids), ident, 1, row, actor, now, None) for ident, row in chunk]
-        _insert_many(conn, VERSIONS, versions)
+        fast_insert.insert_many(conn, VERSIONS, versions)
         created = [(ident, {"version": 1}) for ident, _ in chunk]
-        _insert_many(conn, AUDIT, entries(actor, AuditAction.create, KIND, created, audit_ids))
+        fast_insert.insert_many(conn, AUDIT, entries(actor, AuditAction.create, KIND, created, audit_ids))
         if progress:
             progress(len(chunk))
     supersede = (
@@ -294,49 +276,6 @@ def _write_chunks(
         KIND,
         [(cur.id, {"version": cur.version + 1, "reason": reason}) for cur, _ in changed],
     )
-
-
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows of plain values, without SQLAlchemy's per-row work (a third of the time of a large
-    import): each column's bind processor once per value, then PostgreSQL's COPY, or one executemany elsewhere."""
-    if not rows:
-        return
-    names = [c.key for c in table.c if c.key in rows[0]]  # the table's order: the order of the compiled INSERT
-    columns_of_values = []
-    for name in names:  # column by column: one map() per column is far cheaper than a test per value
-        process = table.c[name].type._cached_bind_processor(conn.dialect)
-        column = [row[name] for row in rows]
-        if process and column.count(column[0]) == len(column):  # the same moment or actor in every row
-            column = [process(column[0])] * len(column)
-        elif process:
-            column = list(map(process, column))
-        columns_of_values.append(column)
-    values = list(zip(*columns_of_values, strict=True))
-    quote = conn.dialect.identifier_preparer.quote
-    if conn.dialect.name == "postgresql":
-        columns = ", ".join(quote(n) for n in names)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor, cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
-            for value in values:
-                copy.write_row(value)
-        return
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=names)
-    if compiled.positiontup is not None and list(compiled.positiontup) != names:  # not so far: kept safe
-        at = [names.index(key) for key in compiled.positiontup]
-        values = [tuple(value[i] for i in at) for value in values]
-    conn.exec_driver_sql(compiled.string, values)
-
-
-def ordered_ids() -> Iterator[uuid.UUID]:
-    """Ids that follow one another (the layout of UUID version 7: the time in milliseconds, then a random start
-    counted up): a batch's rows land at the end of each index on an id instead of at random pages of it, which
-    is most of the cost of inserting half a million values into SQLite."""
-    ms = time.time_ns() // 1_000_000
-    counter = secrets.randbits(73)  # 74 bits of room: a batch can never run out
-    while True:
-        counter += 1
-        high, low = counter >> 62, counter & ((1 << 62) - 1)
-        yield uuid.UUID(int=(ms << 80) | (0x7 << 76) | (high << 64) | (0b10 << 62) | low)
 
 
 def _value_row(ident: uuid.UUID, row: ValueRow, actor: Actor, now: Any) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from app.meetings.router import router as meetings_router
 from app.metrics.indicators.router import router as indicators_router
 from app.metrics.indicators.targets_router import router as targets_router
 from app.metrics.queries.router import router as metrics_queries_router
+from app.metrics.values.bulk_router import router as indicator_values_bulk_router
 from app.metrics.values.router import router as indicator_values_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
@@ -98,6 +99,8 @@ def create_app() -> FastAPI:
         documents_router,
         search_router,
         imports_router,
+        # Metrics: bulk imports of values (before any /indicator-values/{id} route).
+        indicator_values_bulk_router,
         audit_router,
         # Follow-up metrics: indicators and targets, and the funds link (a report's figures on indicators).
         indicators_router,

@@ -351,6 +351,19 @@ MATRIX: dict[str, tuple[frozenset[str], Request]] = {
     "indicators_attainment": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
     "indicators_chart": (READERS, lambda w: {"params": {"from": "2020", "to": "2025"}}),
     "strategies_indicators": (READERS, NO_BODY),
+    # Metrics, bulk imports: editors for their own principal (the scope decides before any bad row is told),
+    # fund managers and admins for any scope. A Kolada file of KPIs no indicator carries names no scope at all, so
+    # every editor passes the role gate; its scopes are checked in tests/metrics/test_kolada.py.
+    "indicator_values_import": (
+        frozenset({"editor_this", "fund_manager", "admin"}),
+        _json(
+            lambda ids: {"values": [{"indicator_code": "INGEN", "scope": ids["umea"], "period": "2024", "value": 1}]}
+        ),
+    ),
+    "indicator_values_kolada": (
+        EDITORS | FUNDS,
+        _json(lambda ids: {"values": [{"kpi": "N00945", "municipality": "2480", "period": 2020, "values": []}]}),
+    ),
 }
 
 

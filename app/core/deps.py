@@ -215,3 +215,12 @@ Importer = Annotated[Actor, Security(require_role(Role.secretary))]
 # Imports: the upload is parsed before the writing transaction begins (see open_parsing_request).
 ParsedFirstSession = Annotated[Session, Depends(parsing_session)]
 ParsedFirstImporter = Annotated[Actor, Security(parsing_importer)]
+
+
+async def parsing_reporter(context: ParsingContext, _token: HeaderToken) -> Actor:
+    return _holding(_caller(context), Role.fund_manager, Role.editor)
+
+
+# Metrics: a bulk file of values is read before its writing transaction begins, as imports are. Editors report
+# for their own principal and fund managers for any scope: the values' scopes are checked by the service.
+ParsedFirstReporter = Annotated[Actor, Security(parsing_reporter)]

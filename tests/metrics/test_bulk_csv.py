@@ -74,7 +74,7 @@ def test_one_bad_row_writes_nothing_and_is_named_by_its_line(
     assert r.status_code == 422, r.text
     assert r.headers["content-type"] == "application/problem+json"
     assert [e["loc"] for e in r.json()["errors"]] == [["body", "line", 3, "value"]]
-    assert r.json()["detail"].startswith("1 bad row, nothing was imported")
+    assert r.json()["detail"].startswith("1 bad row, nothing was written")
     assert _count(session) == (0, 0)
 
 

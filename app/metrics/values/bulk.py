@@ -12,18 +12,18 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from app.core.errors import ValidationFailed
 from app.core.principal import Actor
 from app.core.reads import execute
 from app.metrics import periods, scopes
 from app.metrics.models import COUNTY_KEY, Gender, Indicator, ScopeKind, ValueStatus
 from app.metrics.periods import Period
 from app.metrics.values import store
-from app.metrics.values.bulk_models import ValueImportOut, ValueIn
+from app.metrics.values.bulk_models import ImportRowIn, ValueImportOut
+from app.metrics.values.problems import field_name, refused
+from app.metrics.values.store import RowProblem
 from app.organisations.models import Organisation, OrganisationKind
 
 # A 422 lists at most this many bad rows (a wrong file can have half a million); `detail` gives the count.
-MAX_LISTED = 1000
 IN_CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's limits on bound parameters
 
 
@@ -43,15 +43,6 @@ class Draft:
     status: ValueStatus = ValueStatus.preliminary
     source: str | None = None
     comment: str | None = None
-
-
-@dataclass(frozen=True)
-class ParseProblem:
-    """What is wrong with row `index` (0-based) at `field` (a JSON field or a CSV column)."""
-
-    index: int
-    field: str
-    msg: str
 
 
 # Where a row's field is named in the 422: ("body", "values", i, field) or ("body", "line", n, column).
@@ -118,7 +109,7 @@ def _scope(kind: OrganisationKind, ident: uuid.UUID, name: str) -> scopes.Scope:
     )
 
 
-def drafts_of(values: Sequence[ValueIn]) -> list[Draft]:
+def drafts_of(values: Sequence[ImportRowIn]) -> list[Draft]:
     """JSON rows (already checked by their model) as drafts."""
     return [
         Draft(
@@ -147,7 +138,7 @@ def answer(outcome: store.Outcome, dry_run: bool) -> ValueImportOut:
 
 
 def to_rows(
-    session: Session, actor: Actor, drafts: Sequence[Draft], problems: list[ParseProblem]
+    session: Session, actor: Actor, drafts: Sequence[Draft], problems: list[RowProblem]
 ) -> list[store.ValueRow | None]:
     """The drafts as rows for the store, resolved; a draft that cannot be one adds its problem and is None.
     A scope the caller may not report for refuses the whole batch (403) before any row's problem is told."""
@@ -159,10 +150,10 @@ def to_rows(
     for index, d in enumerate(drafts):
         ident = d.indicator_id or (codes.get(d.indicator_code) if d.indicator_code else None)
         if ident is None and d.indicator_code:
-            problems.append(ParseProblem(index, "indicator_code", f"no indicator has the code {d.indicator_code!r}"))
+            problems.append(RowProblem(index, "indicator_code", f"no indicator has the code {d.indicator_code!r}"))
         resolved = found.get(d.scope) if d.scope else None
         if isinstance(resolved, str):
-            problems.append(ParseProblem(index, "scope", resolved))
+            problems.append(RowProblem(index, "scope", resolved))
         if ident is None or not isinstance(resolved, scopes.Scope) or d.period is None:
             rows.append(None)
             continue
@@ -184,18 +175,11 @@ def to_rows(
     return rows
 
 
-# The store names a row's indicator "indicator"; a file names it by the column it used.
-def _field(draft: Draft, field: str) -> str:
-    if field == "indicator":
-        return "indicator_id" if draft.indicator_id else "indicator_code"
-    return field
-
-
 def import_drafts(
     session: Session,
     actor: Actor,
     drafts: Sequence[Draft],
-    problems: list[ParseProblem],
+    problems: list[RowProblem],
     where: Locator,
     *,
     reason: str | None = None,
@@ -211,24 +195,10 @@ def import_drafts(
         outcome = store.upsert_rows(
             session, actor, [r for _, r in good], reason=reason, dry_run=dry_run or bool(problems), progress=progress
         )
-    except store.RowsRefused as refused:
-        for p in refused.problems:
+    except store.RowsRefused as exc:
+        for p in exc.problems:
             index = good[p.index][0]
-            problems.append(ParseProblem(index, _field(drafts[index], p.field), p.msg))
+            problems.append(RowProblem(index, field_name(p.field, by_code=not drafts[index].indicator_id), p.msg))
     if problems:
-        raise refusal(problems, where)
+        raise refused(problems, lambda p: where(p.index, p.field))
     return outcome
-
-
-def refusal(problems: list[ParseProblem], where: Locator) -> ValidationFailed:
-    """One 422 naming every bad row (the first MAX_LISTED of them), in the file's order."""
-    ordered = sorted(problems, key=lambda p: p.index)
-    bad_rows = len({p.index for p in ordered})
-    first = ordered[0]
-    error = ValidationFailed(where(first.index, first.field), first.msg)
-    listed = ordered[:MAX_LISTED]
-    error.errors = [{"loc": list(where(p.index, p.field)), "msg": p.msg, "type": "value_error"} for p in listed]
-    more = f"; the first {MAX_LISTED} problems are listed" if len(ordered) > MAX_LISTED else ""
-    rows = "1 bad row" if bad_rows == 1 else f"{bad_rows} bad rows"
-    error.detail = f"{rows}, nothing was imported{more}. First: {error.detail}"
-    return error

@@ -20,9 +20,11 @@ PeriodText = Annotated[str, AfterValidator(_period), Field(description=periods.D
 _UMEA_SIP = {"indicator_code": "SIP-ANDEL", "scope": "2480", "period": "2024", "numerator": 131, "denominator": 250}
 
 
-# The same fields as values/models.py `ValueIn` (helper `mval`); the two fold into one when the parts are merged.
-class ValueIn(ApiModel):
-    """One value: its indicator by id or by code (exactly one), scope, period and gender, and its figures."""
+# The fields of values/models.py `ValueIn`, checked as a file's row is: an indicator code in any spelling (an
+# unknown one is named by its row, after the scopes the caller may not report for have been refused).
+class ImportRowIn(ApiModel):
+    """One value of an import: its indicator by id or by code (exactly one), scope, period and gender, and its
+    figures."""
 
     model_config = examples(_UMEA_SIP | {"gender": "total", "status": "final", "source": "Journalsystemet"})
 
@@ -44,7 +46,7 @@ class ValueIn(ApiModel):
     comment: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
-    def _one_indicator(self) -> "ValueIn":
+    def _one_indicator(self) -> "ImportRowIn":
         if (self.indicator_id is None) == (self.indicator_code is None):
             raise ValueError("give exactly one of indicator_id and indicator_code")
         return self
@@ -64,7 +66,7 @@ class ValueImport(ApiModel):
 
     reason: str | None = Field(default=None, min_length=1, max_length=1000)
     dry_run: bool = False
-    values: list[ValueIn] = Field(min_length=1)
+    values: list[ImportRowIn] = Field(min_length=1)
 
 
 CSV_EXAMPLE = (

@@ -13,6 +13,7 @@ from app.core.principal import Actor, Role
 from app.core.settings import get_settings
 from app.metrics.values import bulk, csvfile, kolada
 from app.metrics.values.bulk_models import KoladaAnswer, KoladaOut, ValueImport, ValueImportCsv, ValueImportOut
+from app.metrics.values.problems import MAX_LISTED
 
 router = APIRouter(tags=["metrics"])
 # Editors report for their own principal, fund managers and admins for any scope: the store checks each scope.
@@ -47,7 +48,7 @@ def _json_rows(data: bytes) -> ValueImport:
     try:
         return ValueImport.model_validate_json(data or b"{}")
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)[: bulk.MAX_LISTED]
+        errors = exc.errors(include_url=False)[:MAX_LISTED]
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
 
 

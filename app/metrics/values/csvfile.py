@@ -14,7 +14,8 @@ from app.core.errors import ValidationFailed
 from app.metrics import periods
 from app.metrics.models import Gender, ValueStatus
 from app.metrics.numbers import parse_csv_figure
-from app.metrics.values.bulk import Draft, ParseProblem
+from app.metrics.values.bulk import Draft
+from app.metrics.values.store import RowProblem
 
 WRITABLE = (
     "indicator_id",
@@ -44,7 +45,7 @@ class CsvRows:
 
     drafts: list[Draft]
     lines: list[int]
-    problems: list[ParseProblem]
+    problems: list[RowProblem]
 
 
 def _decode(data: bytes) -> str:
@@ -138,7 +139,7 @@ def _rows(reader: Any, columns: dict[str, int], width: int) -> CsvRows:
         index = len(out.drafts)
         out.lines.append(line)
         if len(cells) > width:
-            out.problems.append(ParseProblem(index, "(line)", f"{len(cells)} cells, the header names {width}"))
+            out.problems.append(RowProblem(index, "(line)", f"{len(cells)} cells, the header names {width}"))
         fields: dict[str, Any] = {}
         for name, at in columns.items():
             text = cells[at].strip() if at < len(cells) else ""
@@ -147,9 +148,9 @@ def _rows(reader: Any, columns: dict[str, int], width: int) -> CsvRows:
                     fields[name] = parsers[name](text) if text else None
                 except ValueError as exc:
                     problem = "must be a uuid" if name == "indicator_id" else str(exc)
-                    out.problems.append(ParseProblem(index, name, problem))
+                    out.problems.append(RowProblem(index, name, problem))
             elif len(text) > LIMITS[name]:
-                out.problems.append(ParseProblem(index, name, f"may be at most {LIMITS[name]} characters"))
+                out.problems.append(RowProblem(index, name, f"may be at most {LIMITS[name]} characters"))
             else:
                 fields[name] = text or None
         out.drafts.append(_draft(index, fields, out.problems))
@@ -157,14 +158,14 @@ def _rows(reader: Any, columns: dict[str, int], width: int) -> CsvRows:
     return out
 
 
-def _draft(index: int, fields: dict[str, Any], problems: list[ParseProblem]) -> Draft:
+def _draft(index: int, fields: dict[str, Any], problems: list[RowProblem]) -> Draft:
     for name in ("scope", "period"):
         if name in fields and fields[name] is None:
-            problems.append(ParseProblem(index, name, "is required"))
+            problems.append(RowProblem(index, name, "is required"))
     ident, code = fields.get("indicator_id"), fields.get("indicator_code")
     if ident is None and code is None and ("indicator_id" in fields or "indicator_code" in fields):
         problems.append(
-            ParseProblem(index, "indicator_id" if "indicator_id" in fields else "indicator_code", "is required")
+            RowProblem(index, "indicator_id" if "indicator_id" in fields else "indicator_code", "is required")
         )
     return Draft(
         indicator_id=ident,

@@ -20,6 +20,8 @@ from app.metrics.models import Gender, Indicator, ScopeKind, ValueStatus
 from app.metrics.numbers import MAX_FIGURE, QUANTUM
 from app.metrics.values import bulk, store
 from app.metrics.values.bulk_models import KoladaAnswer, KoladaOut, KoladaValue, Skipped
+from app.metrics.values.problems import refused
+from app.metrics.values.store import RowProblem
 
 SOURCE = "Kolada"
 # Kolada names a county `00` + its county code: Västerbotten is 24.
@@ -110,17 +112,17 @@ def import_answer(
                 if skip.msg:
                     refusals.append({"loc": ["body", "values", i, "values", j], "msg": skip.msg})
     _, problems = store.check_rows(session, actor, rows)
-    refused = {p.index for p in problems}
+    refused_rows = {p.index for p in problems}
     for p in problems:
         i, j = at[p.index]
         refusals.append({"loc": ["body", "values", i, "values", j, p.field], "msg": p.msg})
-    skipped["refused"] += len(refused)
-    keep = [n for n in range(len(rows)) if n not in refused]
+    skipped["refused"] += len(refused_rows)
+    keep = [n for n in range(len(rows)) if n not in refused_rows]
     try:
         outcome = store.upsert_rows(session, actor, [rows[n] for n in keep], reason=reason, dry_run=dry_run)
     except store.RowsRefused as exc:
-        found = [bulk.ParseProblem(keep[p.index], p.field, p.msg) for p in exc.problems]
-        raise bulk.refusal(found, lambda n, field: ("body", "values", at[n][0], "values", at[n][1], field)) from None
+        found = [RowProblem(keep[p.index], p.field, p.msg) for p in exc.problems]
+        raise refused(found, lambda p: ("body", "values", at[p.index][0], "values", at[p.index][1], p.field)) from None
     out = bulk.answer(outcome, dry_run)
     return KoladaOut(
         **out.model_dump(),

@@ -20,11 +20,19 @@ def field_name(field: str, *, by_code: bool) -> str:
     return field
 
 
+# A 422 lists at most this many problems (a file of 500 000 bad rows is not answered with all of them).
+MAX_LISTED = 1000
+
+
 def refused(problems: Sequence[RowProblem], loc: Callable[[RowProblem], Loc]) -> ValidationFailed:
-    """One validation problem listing each row problem at `loc(problem)`; the detail names the first."""
-    first = problems[0]
+    """One 422 listing each row problem at `loc(problem)` (the first MAX_LISTED), in the rows' order; the detail
+    counts the bad rows and names the first problem. Nothing was written."""
+    ordered = sorted(problems, key=lambda p: p.index)
+    first = ordered[0]
     error = ValidationFailed(loc(first), first.msg)
-    error.errors = [{"loc": list(loc(p)), "msg": p.msg, "type": "value_error"} for p in problems]
-    if len(problems) > 1:
-        error.detail += f" (and {len(problems) - 1} more)"
+    error.errors = [{"loc": list(loc(p)), "msg": p.msg, "type": "value_error"} for p in ordered[:MAX_LISTED]]
+    bad_rows = len({p.index for p in ordered})
+    rows = "1 bad row" if bad_rows == 1 else f"{bad_rows} bad rows"
+    more = f"; the first {MAX_LISTED} problems are listed" if len(ordered) > MAX_LISTED else ""
+    error.detail = f"{rows}, nothing was written{more}. First: {error.detail}"
     return error

@@ -140,6 +140,7 @@ def indicator_row(n: int, code: str, kind: Kind) -> dict[str, Any]:
         "direction": "increase",
         "by_gender": kind.by_gender,
         "aggregation": kind.aggregation,
+        "reporters": "all_principals",
         "decimals": 1 if kind.unit is Unit.percent else 0,
         "body_id": None,
         "source": "Bänkdata",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
-from app.metrics.models import SHARE_FACTORS, Aggregation, Comparison, Gender, Unit
+from app.metrics.models import SHARE_FACTORS, Aggregation, Comparison, Gender, Reporters, Unit
 from app.metrics.numbers import QUANTUM
 
 # A value sent with its numerator and denominator may differ from the computed share by rounding: 52.4 for
@@ -29,6 +29,7 @@ class IndicatorRules:
     unit: Unit
     by_gender: bool
     aggregation: Aggregation
+    reporters: Reporters = Reporters.all_principals
 
 
 def share(unit: Unit, numerator: Decimal, denominator: Decimal) -> Decimal:

@@ -105,7 +105,7 @@ def resolve_scopes(session: Session, texts: Iterable[str]) -> dict[str, scopes.S
 
 def _scope(kind: OrganisationKind, ident: uuid.UUID, name: str) -> scopes.Scope:
     return scopes.Scope(
-        ScopeKind.sub_region if kind is OrganisationKind.sub_region else ScopeKind.principal, ident, name
+        ScopeKind.sub_region if kind is OrganisationKind.sub_region else ScopeKind.principal, ident, name, kind
     )
 
 

@@ -116,7 +116,8 @@ def scope_of(session: Session, value: IndicatorValue) -> scopes.Scope:
     if value.organisation_id is None:
         return scopes.COUNTY
     org = session.get(Organisation, value.organisation_id)
-    return scopes.Scope(value.scope_kind, value.organisation_id, org.name if org else str(value.organisation_id))
+    name = org.name if org else str(value.organisation_id)
+    return scopes.Scope(value.scope_kind, value.organisation_id, name, org.kind if org else None)
 
 
 def correct_value(session: Session, actor: Actor, value: IndicatorValue, body: ValueCorrection) -> bool:

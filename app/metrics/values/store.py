@@ -25,7 +25,7 @@ from app.core.db import utcnow
 from app.core.principal import Actor
 from app.core.reads import execute
 from app.metrics import scopes
-from app.metrics.models import Gender, Indicator, IndicatorValue, ValueStatus, ValueVersion
+from app.metrics.models import Gender, Indicator, IndicatorValue, ScopeKind, ValueStatus, ValueVersion
 from app.metrics.periods import Period
 from app.metrics.rules import IndicatorRules, ValueRuleError, checked_value
 from app.metrics.values import fast_insert
@@ -98,10 +98,14 @@ Progress = Callable[[int], None]
 
 def _rules(session: Session, indicator_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, IndicatorRules]:
     wanted = list(set(indicator_ids))
-    stmt = select(col(Indicator.id), col(Indicator.unit), col(Indicator.by_gender), col(Indicator.aggregation)).where(
-        col(Indicator.id).in_(wanted), col(Indicator.deleted_at).is_(None)
-    )
-    return {r.id: IndicatorRules(r.unit, r.by_gender, r.aggregation) for r in execute(session, stmt)}
+    stmt = select(
+        col(Indicator.id),
+        col(Indicator.unit),
+        col(Indicator.by_gender),
+        col(Indicator.aggregation),
+        col(Indicator.reporters),
+    ).where(col(Indicator.id).in_(wanted), col(Indicator.deleted_at).is_(None))
+    return {r.id: IndicatorRules(r.unit, r.by_gender, r.aggregation, r.reporters) for r in execute(session, stmt)}
 
 
 def _current(session: Session, indicator_ids: Iterable[uuid.UUID]) -> dict[tuple[Any, ...], _Current]:
@@ -123,7 +127,8 @@ def _current(session: Session, indicator_ids: Iterable[uuid.UUID]) -> dict[tuple
 
 def check_rows(session: Session, actor: Actor, rows: Sequence[ValueRow]) -> tuple[list[ValueRow], list[RowProblem]]:
     """Each row with its value settled by its indicator's rules, and every problem: an unknown indicator, a
-    rule broken, a key given twice. A scope the caller may not report for refuses the whole batch (403)."""
+    rule broken, a principal that does not report the indicator, a key given twice. A scope the caller may not
+    report for refuses the whole batch (403)."""
     for scope in {r.scope for r in rows}:
         scopes.require_reporter(actor, scope)
     rules = _rules(session, (r.indicator_id for r in rows))
@@ -141,6 +146,16 @@ def check_rows(session: Session, actor: Actor, rows: Sequence[ValueRow]) -> tupl
             value = checked_value(indicator, row.gender, row.value, row.numerator, row.denominator)
         except ValueRuleError as exc:
             problems.append(RowProblem(index, exc.field, exc.msg))
+        if row.scope.kind is ScopeKind.principal and not scopes.reports(
+            indicator.reporters, row.scope.organisation_kind
+        ):
+            problems.append(
+                RowProblem(
+                    index,
+                    "scope",
+                    f"{row.scope.name} does not report this indicator (reported by: {indicator.reporters})",
+                )
+            )
         if row.key in seen:
             problems.append(RowProblem(index, "period", f"the same value as row {seen[row.key] + 1} of this batch"))
         seen.setdefault(row.key, index)

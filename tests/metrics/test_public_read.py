@@ -1,30 +1,15 @@
 """Figures are public statistics: with public reading on they are read without a token, and the chart, which an
 intranet page shows in an `<img>` that cannot send a header, also takes an API token in `token=`."""
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.core.settings import get_settings
+from tests.funds.test_open_calls import public  # noqa: F401 - fixture
 from tests.metrics.query_factories import UMEA, figures_of, indicator, small_county
 
 API = "/api/v1"
 Headers = dict[str, str]
 RANGE = {"from": "2020", "to": "2021"}
-
-
-@pytest.fixture
-def public(db: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    from app.main import create_app
-
-    with monkeypatch.context() as m:
-        m.setenv("SAMVERKAN_PUBLIC_READ", "true")
-        get_settings.cache_clear()
-        with TestClient(create_app(), raise_server_exceptions=False) as c:
-            yield c
-    get_settings.cache_clear()
 
 
 def _api_token(client: TestClient, admin: Headers, *roles: str) -> str:
@@ -58,7 +43,11 @@ def test_the_chart_takes_an_api_token_in_the_url(client: TestClient, admin: Head
     assert refused.status_code == 422 and refused.json()["errors"][0]["loc"] == ["query", "token"]
 
 
-def test_with_public_reading_on_the_figures_need_no_token(public: TestClient, admin: Headers, session: Session) -> None:
+def test_with_public_reading_on_the_figures_need_no_token(
+    public: TestClient,  # noqa: F811
+    admin: Headers,
+    session: Session,
+) -> None:
     places = small_county(public, admin)
     sip = indicator(session)
     figures_of(session, sip, places).value(places[UMEA], "2020", numerator=131, denominator=250)

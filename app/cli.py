@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.core.principal import Grant, PrincipalKind
 from app.imports.cli import import_cli
+from app.metrics.cli import import_values
 from app.serving import EventLoop, HttpParser
 
 cli = typer.Typer(
@@ -26,6 +27,8 @@ cli.add_typer(demo_cli, name="demo")
 cli.add_typer(principal_cli, name="principal")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(import_cli, name="import")
+# Metrics: `samverkan import values FILE`, the bulk import of indicator values (app/metrics/cli.py).
+import_cli.command("values")(import_values)
 console = Console()
 ROOT = Path(__file__).resolve().parents[1]
 

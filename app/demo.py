@@ -1,7 +1,8 @@
 """Demo data: the real structure of the collaboration (principals, sub-regions, bodies, strategies) and
 invented people, so that every role has someone, and the fund UPH-medel with its rounds 2021–2025
-(app.funds.demo). Loaded through the services, so every rule and the audit log apply. Loading twice changes
-nothing; a database loaded before funds existed gets the fund on its next load."""
+(app.funds.demo), and the follow-up metrics 2020–2025 (app.metrics.demo). Loaded through the services, so every
+rule and the audit log apply. Loading twice changes nothing; a database loaded before funds or metrics existed gets
+them on its next load."""
 
 import os
 import secrets
@@ -18,6 +19,7 @@ from app.core.principal import Actor, Grant, PrincipalKind, Role
 from app.core.settings import get_settings
 from app.funds.demo import users as fund_users
 from app.funds.demo.loader import load_funds
+from app.metrics.demo.loader import load_metrics
 from app.organisations import service as orgs
 from app.organisations.models import FormerName, Organisation, OrganisationCreate
 from app.people import memberships
@@ -110,8 +112,15 @@ def load(session: Session) -> DemoResult:
         # A database loaded before funds existed gets the fund now; one that has it stays as it is.
         saved = password_file.read_text().strip() if password_file.exists() else None
         funds = load_funds(session, SYSTEM)
+        # Likewise the follow-up metrics, after the fund (its fund manager enters them).
+        metrics = load_metrics(session, SYSTEM)
+        summary = ", ".join(filter(None, [funds.summary, metrics.summary]))
         return DemoResult(
-            funds.created, funds.summary, admin_password=saved, password_file=password_file, more_logins=_fund_logins()
+            funds.created or metrics.created,
+            summary,
+            admin_password=saved,
+            password_file=password_file,
+            more_logins=_fund_logins(),
         )
 
     by_name: dict[str, Organisation] = {}
@@ -179,9 +188,10 @@ def load(session: Session) -> DemoResult:
     principals = len(MUNICIPALITIES) + 1
     people_count = len(POLITICIANS) + len(OFFICIALS) + 1
     funds = load_funds(session, SYSTEM)
+    metrics = load_metrics(session, SYSTEM)
     summary = (
         f"{principals} principals, 3 sub-regions, 7 bodies, SKR, {len(STRATEGIES)} strategies, {people_count} people, "
-        f"{funds.summary}"
+        f"{funds.summary}, {metrics.summary}"
     )
     return DemoResult(True, summary, admin_password=password, password_file=password_file, more_logins=_fund_logins())
 

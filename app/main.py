@@ -27,6 +27,7 @@ from app.documents.router import router as documents_router
 from app.funds.applications.reviews_router import router as reviews_router
 from app.funds.applications.router import router as applications_router
 from app.funds.grants.payments_router import router as payments_router
+from app.funds.grants.report_values_router import router as report_values_router
 from app.funds.grants.reports_router import router as reports_router
 from app.funds.grants.router import router as grants_router
 from app.funds.open_calls_router import router as open_calls_router
@@ -38,6 +39,11 @@ from app.imports.router import router as imports_router
 from app.meetings.items_router import router as agenda_items_router
 from app.meetings.router import calendar_router
 from app.meetings.router import router as meetings_router
+from app.metrics.indicators.router import router as indicators_router
+from app.metrics.indicators.targets_router import router as targets_router
+from app.metrics.queries.router import router as metrics_queries_router
+from app.metrics.values.bulk_router import router as indicator_values_bulk_router
+from app.metrics.values.router import router as indicator_values_router
 from app.organisations.router import router as organisations_router
 from app.people.router import memberships_router, people_router
 from app.search.router import router as search_router
@@ -89,10 +95,19 @@ def create_app() -> FastAPI:
         reviews_router,
         reports_router,
         open_calls_router,
+        indicator_values_router,
         documents_router,
         search_router,
         imports_router,
+        # Metrics: bulk imports of values (before any /indicator-values/{id} route).
+        indicator_values_bulk_router,
         audit_router,
+        # Follow-up metrics: indicators and targets, and the funds link (a report's figures on indicators).
+        indicators_router,
+        targets_router,
+        report_values_router,
+        # Metrics: series, attainment, a strategy's indicators and charts.
+        metrics_queries_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -15,10 +15,11 @@ from app.funds.applications.models import (
     CoApplicant,
     Review,
 )
-from app.funds.grants.models import FundGrant, Payment, Report
+from app.funds.grants.models import FundGrant, Payment, Report, ReportValue
 from app.funds.models import FocusArea, Fund, Pot, Round, Transfer
 from app.imports.models import ImportRecord
 from app.meetings.models import AgendaItem, Attendance, ItemCase, ItemPresenter, Meeting, MeetingAdjuster, MeetingBody
+from app.metrics.models import Indicator, IndicatorStrategy, IndicatorValue, Target, ValueVersion
 from app.organisations.models import AreaMember, Organisation, OrganisationName
 from app.people.models import Membership, Person, PersonAlias
 from app.search.models import SearchEntry
@@ -46,6 +47,9 @@ __all__ = [
     "FundGrant",
     "IdempotencyRecord",
     "ImportRecord",
+    "Indicator",
+    "IndicatorStrategy",
+    "IndicatorValue",
     "ItemCase",
     "ItemPresenter",
     "LoginThrottle",
@@ -62,11 +66,14 @@ __all__ = [
     "Principal",
     "RecommendationResponse",
     "Report",
+    "ReportValue",
     "Review",
     "RoleGrant",
     "Round",
     "SearchEntry",
     "Strategy",
+    "Target",
     "Transfer",
+    "ValueVersion",
     "metadata",
 ]

@@ -217,7 +217,10 @@ def make_principal(db: DatabaseInfo) -> Callable[..., dict[str, str]]:
     from app.auth.models import Principal, RoleGrant
 
     def make(
-        *grants: str, kind: PrincipalKind = PrincipalKind.person, scopes: list[str] | None = None
+        *grants: str,
+        kind: PrincipalKind = PrincipalKind.person,
+        scopes: list[str] | None = None,
+        lifetime: timedelta = timedelta(minutes=10),
     ) -> dict[str, str]:
         with Session(core_db.get_engine()) as s:
             p = Principal(kind=kind, login=f"user-{uuid.uuid4().hex[:10]}", display_name="Test principal")
@@ -230,7 +233,7 @@ def make_principal(db: DatabaseInfo) -> Callable[..., dict[str, str]]:
                 str(p.id),
                 kind="access",
                 scopes=scopes if scopes is not None else list(grants),
-                lifetime=timedelta(minutes=10),
+                lifetime=lifetime,
             )
         return bearer(token)
 

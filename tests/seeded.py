@@ -103,6 +103,8 @@ _POOLS: dict[str, tuple[str, ...]] = {
     "focus_area_id": ("focus_area",),
     "application_id": ("application", "submitted_application", "granted_application"),
     "grant_id": ("grant",),
+    # Metrics.
+    "indicator_id": ("indicator",),
 }
 
 # The object each collection's `/{id}` refers to.
@@ -128,6 +130,9 @@ COLLECTION_OBJECT = {
     "payments": "payment",
     "reviews": "review",
     "reports": "report",
+    "indicators": "indicator",
+    "targets": "target",
+    "indicator-values": "value",
 }
 
 
@@ -243,6 +248,8 @@ def seed(client: TestClient, make_principal: Callable[..., Headers]) -> World:
     _seed_funds(w)
     _seed_applications(w)
     _seed_grant(w)
+    _seed_metrics(w)
+    _seed_values(w)
     ids["import"] = str(uuid.uuid4())  # nothing imported: the read answers 404, which is not a refusal
     w.roles = _role_headers(make_principal, ids, admin)
     return w
@@ -370,6 +377,47 @@ def _seed_grant(w: World) -> None:
     )["id"]
     reports = w.client.get(f"{API}/reports?grant_id={ids['grant']}", headers=w.admin).json()["data"]
     ids["report"] = next(r["id"] for r in reports if r["kind"] == "final")
+
+
+def _seed_metrics(w: World) -> None:
+    """An indicator the council owns, following up the seeded strategy, with Umeå's target from 2020 and a figure
+    on the seeded report."""
+    ids = w.ids
+    ids["indicator"] = w.post(
+        "/indicators",
+        {
+            "code": "SIP-ANDEL",
+            "name": "Andel barn med samordnad individuell plan (SIP)",
+            "unit": "percent",
+            "direction": "increase",
+            "by_gender": True,
+            "aggregation": "ratio",
+            "body_id": ids["council"],
+            "strategy_ids": [ids["strategy"]],
+        },
+    )["id"]
+    ids["target"] = w.post(
+        "/targets",
+        {"indicator_id": ids["indicator"], "scope": "2480", "period_from": "2020", "comparison": "gte", "value": 50},
+    )["id"]
+    r = w.client.put(
+        f"{API}/reports/{ids['report']}/indicator-values",
+        json={"values": [{"indicator_id": ids["indicator"], "period": "2025", "numerator": 12, "denominator": 20}]},
+        headers=w.admin,
+    )
+    assert r.status_code == 200, r.text
+
+
+def _seed_values(w: World) -> None:
+    """Umeå's share of children with a SIP in 2024 (the seeded indicator), reported and then corrected."""
+    value = {"indicator_id": w.ids["indicator"], "scope": w.ids["umea"], "period": "2024", "gender": "female"}
+    w.ids["value"] = w.post("/indicator-values", {**value, "numerator": 131, "denominator": 250})["id"]
+    r = w.client.patch(
+        f"{API}/indicator-values/{w.ids['value']}",
+        json={"numerator": 140, "reason": "Nio planer saknades i underlaget."},
+        headers=w.admin,
+    )
+    assert r.status_code == 200, r.text
 
 
 def _role_headers(make_principal: Callable[..., Headers], ids: dict[str, str], admin: Headers) -> dict[str, Headers]:

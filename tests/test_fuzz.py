@@ -33,6 +33,7 @@ from schemathesis.python.asgi import ASGIClient, get_client
 from app.core import db as core_db
 from tests.conftest import DatabaseInfo
 from tests.seeded import World, object_for, seed
+from tests.snapshot import fresh_world
 
 CONTRACT = Path(__file__).parent.parent / "openapi" / "openapi.json"
 EXAMPLES = int(os.environ.get("SAMVERKAN_FUZZ_EXAMPLES", "8"))
@@ -188,7 +189,7 @@ def reseed(world: World, db: DatabaseInfo, make_principal: Callable[..., dict[st
     else:
         with engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {', '.join(db.tables)} CASCADE"))
-    fresh = seed(world.client, make_principal)
+    fresh = fresh_world(world.client, make_principal, db.kind, db.url)
     vars(world).update(vars(fresh))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Depends, Request, Security
+from fastapi import BackgroundTasks, Depends, Query, Request, Security
 from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlmodel import Session
@@ -188,6 +188,22 @@ async def reader_by_header_or_url(
     return reader_or_nobody(context)
 
 
+async def url_token_reader(
+    context: Context,
+    background: BackgroundTasks,
+    _header_token: HeaderToken,
+    token: Annotated[
+        str | None,
+        Query(max_length=4096, description="An API token, for clients that cannot send headers (calendars, `<img>`)."),
+    ] = None,
+) -> Actor | None:
+    return await reader_by_header_or_url(context, token, background)
+
+
+# For what calendar apps and `<img>` tags fetch: the token in the header or, an API token only, in `token=`.
+UrlTokenReader = Annotated[Actor | None, Depends(url_token_reader)]
+
+
 Authenticated = Annotated[Actor, Security(current_actor)]
 PublicReader = Annotated[Actor | None, Security(reader_or_public)]
 Reader = Annotated[Actor, Security(require_read)]
@@ -199,3 +215,12 @@ Importer = Annotated[Actor, Security(require_role(Role.secretary))]
 # Imports: the upload is parsed before the writing transaction begins (see open_parsing_request).
 ParsedFirstSession = Annotated[Session, Depends(parsing_session)]
 ParsedFirstImporter = Annotated[Actor, Security(parsing_importer)]
+
+
+async def parsing_reporter(context: ParsingContext, _token: HeaderToken) -> Actor:
+    return _holding(_caller(context), Role.fund_manager, Role.editor)
+
+
+# Metrics: a bulk file of values is read before its writing transaction begins, as imports are. Editors report
+# for their own principal and fund managers for any scope: the values' scopes are checked by the service.
+ParsedFirstReporter = Annotated[Actor, Security(parsing_reporter)]

@@ -92,6 +92,10 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, Decimal):
         return csv_text(value)
+    if isinstance(value, float):
+        # A figure answered as a JSON number (app.metrics.numbers.as_number): Swedish Excel reads "52,4" as a
+        # number and "52.4" as a date or text. repr is the shortest text that reads back as the same float.
+        return f"{Decimal(repr(value)):f}".replace(".", ",")
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):

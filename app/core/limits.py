@@ -64,7 +64,7 @@ def replaying(body: bytes, receive: Receive) -> Receive:
 
 
 class BodyLimitMiddleware:
-    """413 for a body over the limit: uploads (multipart) have their own, larger limit."""
+    """413 for a body over the limit: uploads (multipart, or a CSV file as the body) have their own, larger limit."""
 
     def __init__(self, app: ASGIApp, max_body: int, max_upload: int) -> None:
         self.app, self.max_body, self.max_upload = app, max_body, max_upload
@@ -79,7 +79,8 @@ class BodyLimitMiddleware:
             await send_problem(send, scope, 422, "validation_failed", "Validation failed", detail)
             return
         headers = dict(scope.get("headers") or [])
-        is_upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        # A CSV body (the values import) is a file sent as it is: it has the upload limit, not the JSON one.
+        is_upload = headers.get(b"content-type", b"").startswith((b"multipart/form-data", b"text/csv"))
         limit = self.max_upload if is_upload else self.max_body
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

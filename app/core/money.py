@@ -16,19 +16,25 @@ ZERO = Decimal("0.00")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
 
 
-class MoneyColumn(TypeDecorator[Decimal]):
-    """NUMERIC(14,2) on both databases. SQLite keeps a NUMERIC value as an integer or a double; 14 significant
-    digits fit a double exactly, so each value read back is rounded to the cent it was stored as."""
+class ExactNumeric(TypeDecorator[Decimal]):
+    """NUMERIC(precision, scale) on both databases. SQLite keeps a NUMERIC value as an integer or a double; up to 15
+    significant digits fit a double exactly, so each value read back is rounded to the scale it was stored with."""
 
-    impl = Numeric(14, 2, asdecimal=True)
+    impl = Numeric
     cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale, asdecimal=True)
+        # Instance attributes named like the arguments: SQLAlchemy builds the type's cache key from them.
+        self.precision, self.scale = precision, scale
+        self.quantum = Decimal(1).scaleb(-scale)
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         # SQLite has no decimal type: the driver takes text, which the column's NUMERIC affinity stores as a number,
         # and hands back a number that is rounded here rather than by SQLAlchemy (which warns about lost precision).
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(Numeric(14, 2, asdecimal=False))
-        return dialect.type_descriptor(self.impl)
+            return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=False))
+        return dialect.type_descriptor(self.impl_instance)
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
         if value is None:
@@ -38,7 +44,16 @@ class MoneyColumn(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(str(value)).quantize(CENT)
+        return Decimal(str(value)).quantize(self.quantum)
+
+
+class MoneyColumn(ExactNumeric):
+    """NUMERIC(14,2): fourteen significant digits fit a double exactly (see ExactNumeric)."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(14, 2)
 
 
 def parse_amount(value: Any, *, negative_allowed: bool = False) -> Decimal:

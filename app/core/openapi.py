@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from app.core.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA
 
@@ -51,6 +52,28 @@ def form_examples(media_type: str, **named: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra=` with examples of a form body (a form has no model to carry them), by name."""
     examples = {name: {"value": value} for name, value in named.items()}
     return {"requestBody": {"content": {media_type: {"examples": examples}}}}
+
+
+# Models of bodies that an operation reads itself (one path taking JSON or CSV): build_openapi adds their schemas.
+_READ_BODIES: dict[str, type[BaseModel]] = {}
+
+
+def read_body_models(media: Mapping[str, type[BaseModel]]) -> dict[str, Any]:
+    """`openapi_extra=` for an operation that reads its body itself: the model of each media type it takes
+    (`{"application/json": Model, "text/csv": CsvModel}`); the models' docstrings and examples document it."""
+    content = {}
+    for media_type, model in media.items():
+        _READ_BODIES[model.__name__] = model
+        content[media_type] = {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def _add_read_bodies(schemas: dict[str, Any]) -> None:
+    for name, model in _READ_BODIES.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for inner, defined in schema.pop("$defs", {}).items():
+            schemas.setdefault(inner, defined)
+        schemas.setdefault(name, schema)
 
 
 def _generic_codes(path: str, method: str, op: dict[str, Any]) -> dict[str, set[str]]:
@@ -128,6 +151,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     )
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
+    _add_read_bodies(schemas)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     _describe_generated_schemas(spec, schemas)

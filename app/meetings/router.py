@@ -3,11 +3,11 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BeforeValidator
 from sqlmodel import Session, col, select
 
-from app.core.deps import PUBLIC_READ, Context, DbSession, HeaderToken, PublicReader, Reader, reader_by_header_or_url
+from app.core.deps import PUBLIC_READ, DbSession, PublicReader, Reader, UrlTokenReader
 from app.core.errors import not_found
 from app.core.http import CSV_LIST, IfMatch, answer, check_if_match, created, list_response, with_etag
 from app.core.openapi import problems
@@ -193,18 +193,8 @@ def next_item_number(
     return agenda.next_number(session, service.get(session, id), body_id)
 
 
-async def calendar_reader(
-    context: Context,
-    background: BackgroundTasks,
-    _header_token: HeaderToken,
-    token: Annotated[
-        str | None, Query(max_length=4096, description="An API token, for calendars that cannot send headers.")
-    ] = None,
-) -> Actor | None:
-    return await reader_by_header_or_url(context, token, background)
-
-
-CalendarReader = Annotated[Actor | None, Depends(calendar_reader)]
+# Calendar apps cannot send headers: an API token may come as `token=`.
+CalendarReader = UrlTokenReader
 
 
 def _ics_response(session: Session, rows: list[Meeting], name: str) -> Response:

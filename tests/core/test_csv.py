@@ -94,3 +94,11 @@ def test_csv_names_the_next_page_in_a_link_header(
         assert link.endswith('>; rel="next"') and link.startswith("<")
         r = client.get(link[1 : link.index(">")], headers=csv_headers)
     assert seen == ["Umeå kommun", "Vännäs kommun", "Åsele kommun", "Örnsköldsvik"]
+
+
+def test_csv_writes_a_float_figure_with_a_decimal_comma() -> None:
+    """Metrics answer figures as JSON numbers; in CSV they must read as numbers in Swedish Excel."""
+    from app.core.http import csv_response
+
+    r = csv_response([{"value": 52.4, "count": 690, "small": 0.0001, "big": 99999999999.9999}], "figures")
+    assert _rows(r.body) == [["value", "count", "small", "big"], ["52,4", "690", "0,0001", "99999999999,9999"]]

@@ -8,12 +8,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field as ApiField
-from sqlalchemy import Column, Index, String, Text, text
-from sqlmodel import Field
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, enum_column
 from app.core.models import ApiModel, Resource, ResourceOut, examples
 from app.core.money import Amount, AmountOut, MoneyColumn
+from app.metrics.models import Gender, measure_column
 
 _LIVE = text("deleted_at IS NULL")
 
@@ -122,6 +123,27 @@ class Report(Resource, table=True):
 
 
 # Grants and payments: requests and answers -----------------------------------------------------------------------
+
+
+class ReportValue(SQLModel, table=True):
+    """A figure a funded project reports on an indicator (participants, waiting days): the project's own outcome,
+    kept beside the report, not among the principals' official values of that indicator."""
+
+    __tablename__ = "fund_report_values"
+    __table_args__ = (UniqueConstraint("report_id", "indicator_id", "period", "gender"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    report_id: uuid.UUID = Field(foreign_key="fund_reports.id", ondelete="CASCADE")
+    # The application, copied from the report: "which applications report on this indicator" is one index read.
+    application_id: uuid.UUID = Field(foreign_key="fund_applications.id", index=True)
+    indicator_id: uuid.UUID = Field(foreign_key="indicators.id", index=True)
+    period: str = Field(max_length=7)
+    period_start: date
+    gender: Gender = Field(default=Gender.total, sa_column=enum_column(Gender))
+    value: Decimal = Field(sa_column=measure_column(nullable=False))
+    numerator: Decimal | None = Field(default=None, sa_column=measure_column())
+    denominator: Decimal | None = Field(default=None, sa_column=measure_column())
+    comment: str | None = Field(default=None, max_length=2000)
 
 
 class DelegatedDecision(ApiModel):

@@ -117,9 +117,9 @@ def application_of(session: Session, report: Report, *, for_update: bool = False
     return crud.get_live(session, Application, grant.application_id, "application", for_update=for_update)
 
 
-def update(session: Session, actor: Actor, report: Report, data: ReportUpdate) -> Report:
-    """The applicant writes the report (text, amount spent, results) while it is due or sent back."""
-    application = application_of(session, report)
+def require_writer(actor: Actor, application: Application, report: Report) -> None:
+    """Who may write a report, and when: an editor of the applicant principal, while it is due or sent back (its
+    text and its figures on indicators alike)."""
     if not actor.holds(Role.editor, application.applicant_id):
         raise Forbidden("Only an editor of the applicant principal may write its report.", code="missing_role")
     if report.status not in OUTSTANDING:
@@ -128,6 +128,11 @@ def update(session: Session, actor: Actor, report: Report, data: ReportUpdate) -
             code="report_not_editable",
             report_status=str(report.status),
         )
+
+
+def update(session: Session, actor: Actor, report: Report, data: ReportUpdate) -> Report:
+    """The applicant writes the report (text, amount spent, results) while it is due or sent back."""
+    require_writer(actor, application_of(session, report), report)
     changes = data.model_dump(exclude_unset=True)
     for field in ("text", "results"):
         if changes.get(field) is not None:

@@ -6,6 +6,7 @@ kommunkod, as Kolada and spreadsheets name municipalities). A sub-region's membe
 indicator, only the principals that report it (`Indicator.reporters`) are members."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -63,28 +64,55 @@ _COLUMNS = (col(Organisation.id), col(Organisation.name), col(Organisation.kind)
 _LIVE = col(Organisation.deleted_at).is_(None)
 
 
+NOT_A_SCOPE = "no such sub-region or principal"
+# Texts per IN (…): well under SQLite's and PostgreSQL's limits on bound parameters.
+_IN_CHUNK = 500
+
+
+def resolve_all(session: Session, texts: Iterable[str]) -> dict[str, Scope | str]:
+    """Each distinct text → its scope, or why it is none: one statement per 500 texts, however many rows name
+    them (a bulk file, a series' repeated `scope`, one request field)."""
+    out: dict[str, Scope | str] = {}
+    codes: dict[str, str] = {}
+    ids: dict[uuid.UUID, str] = {}
+    for text in set(texts):
+        raw = text.strip()
+        if raw.lower() == COUNTY_KEY:
+            out[text] = COUNTY
+        elif raw.isdigit() and len(raw) == 4:
+            codes[raw] = text
+        else:
+            try:
+                ids[uuid.UUID(raw)] = text
+            except ValueError:
+                out[text] = f"{raw!r} is not a scope: give {DESCRIPTION}"
+    code_list, id_list = list(codes), list(ids)
+    for start in range(0, max(len(code_list), len(id_list)), _IN_CHUNK):
+        stmt = select(*_COLUMNS, col(Organisation.municipality_code)).where(
+            _LIVE,
+            col(Organisation.municipality_code).in_(code_list[start : start + _IN_CHUNK])
+            | col(Organisation.id).in_(id_list[start : start + _IN_CHUNK]),
+        )
+        for r in execute(session, stmt):
+            kind = _kind(r.kind, r.is_principal)
+            if kind is None:
+                continue
+            scope = Scope(kind, r.id, r.name, r.kind)
+            if r.id in ids:
+                out[ids[r.id]] = scope
+            if r.municipality_code in codes:
+                out[codes[r.municipality_code]] = scope
+    for text in [*codes.values(), *ids.values()]:
+        out.setdefault(text, NOT_A_SCOPE)
+    return out
+
+
 def resolve(session: Session, text: str | uuid.UUID, loc: str | tuple[str | int, ...] = ("query", "scope")) -> Scope:
     """The scope a request names; 422 at `loc` for anything that is not the county, a sub-region or a principal."""
-    if isinstance(text, str) and text.strip().lower() == COUNTY_KEY:
-        return COUNTY
-    stmt = select(*_COLUMNS).where(_LIVE)
-    raw = str(text).strip()
-    if raw.isdigit() and len(raw) == 4:
-        stmt = stmt.where(col(Organisation.municipality_code) == raw)
-    else:
-        try:
-            stmt = stmt.where(col(Organisation.id) == uuid.UUID(raw))
-        except ValueError:
-            raise ValidationFailed(loc, f"{raw!r} is not a scope: give {DESCRIPTION}") from None
-    row = execute(session, stmt).first()
-    kind = _kind(row.kind, row.is_principal) if row else None
-    if row is None or kind is None:
-        raise ValidationFailed(loc, "no such sub-region or principal")
-    return Scope(kind, row.id, row.name, row.kind)
-
-
-def resolve_many(session: Session, texts: list[str], loc: str = "scope") -> list[Scope]:
-    return [resolve(session, t, ("query", loc, i)) for i, t in enumerate(texts)]
+    found = resolve_all(session, [str(text)])[str(text)]
+    if isinstance(found, str):
+        raise ValidationFailed(loc, found)
+    return found
 
 
 def sub_regions(session: Session) -> list[Scope]:

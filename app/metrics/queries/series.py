@@ -133,49 +133,19 @@ def resolve_scopes(session: Session, texts: Iterable[str], repeated: bool = True
 
     if len(texts) > MAX_SCOPES:
         raise ValidationFailed(("query", "scope"), f"at most {MAX_SCOPES} scopes")
-    ids: dict[int, uuid.UUID] = {}
-    codes: dict[int, str] = {}
-    for i, text in enumerate(texts):
-        raw = text.strip()
-        if raw.lower() == COUNTY_KEY:
-            continue
-        if raw.isdigit() and len(raw) == 4:
-            codes[i] = raw
-            continue
-        try:
-            ids[i] = uuid.UUID(raw)
-        except ValueError:
-            raise ValidationFailed(loc(i), f"{raw!r} is not a scope: give {scopes.DESCRIPTION}") from None
-    found: dict[Any, Scope] = {}
-    if ids or codes:
-        org = Organisation
-        stmt = select(
-            col(org.id), col(org.name), col(org.kind), col(org.is_principal), col(org.municipality_code)
-        ).where(
-            col(org.deleted_at).is_(None),
-            or_(col(org.id).in_(set(ids.values())), col(org.municipality_code).in_(set(codes.values()))),
-        )
-        for row in execute(session, stmt):
-            kind = _scope_kind(row.kind, row.is_principal)
-            if kind is not None:
-                found[row.id] = found[row.municipality_code] = Scope(kind, row.id, row.name)
+    found = scopes.resolve_all(session, texts)
     out: dict[str, Scope] = {}
-    for i in range(len(texts)):
-        scope = COUNTY if i not in ids and i not in codes else found.get(ids.get(i) or codes.get(i))
-        if scope is None:
-            raise ValidationFailed(loc(i), "no such sub-region or principal")
+    for i, text in enumerate(texts):
+        scope = found[text]
+        if isinstance(scope, str):
+            raise ValidationFailed(loc(i), scope)
         out.setdefault(scope.key, scope)
     return list(out.values())
 
 
-def _scope_kind(kind: OrganisationKind, is_principal: bool) -> ScopeKind | None:
-    if kind is OrganisationKind.sub_region:
-        return ScopeKind.sub_region
-    return ScopeKind.principal if is_principal else None
-
-
 def read_members(session: Session, wanted: list[Scope]) -> dict[str, list[Member]]:
-    """The members of each scope (as `scopes.members` gives them, by name), all in one statement."""
+    """The members of each scope (a sub-region's principals; the county's: those of every sub-region, each once), by
+    name, all in one statement."""
     out: dict[str, list[Member]] = {s.key: [] for s in wanted}
     areas = [s.organisation_id for s in wanted if s.kind is ScopeKind.sub_region]
     county = any(s.kind is ScopeKind.county for s in wanted)

@@ -15,13 +15,12 @@ from sqlmodel import Session, col
 from app.core.principal import Actor
 from app.core.reads import execute
 from app.metrics import periods, scopes
-from app.metrics.models import COUNTY_KEY, Gender, Indicator, ScopeKind, ValueStatus
+from app.metrics.models import Gender, Indicator, ValueStatus
 from app.metrics.periods import Period
 from app.metrics.values import store
 from app.metrics.values.bulk_models import ImportRowIn, ValueImportOut
 from app.metrics.values.problems import field_name, refused
 from app.metrics.values.store import RowProblem
-from app.organisations.models import Organisation, OrganisationKind
 
 # A 422 lists at most this many bad rows (a wrong file can have half a million); `detail` gives the count.
 IN_CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's limits on bound parameters
@@ -65,50 +64,6 @@ def indicator_ids(session: Session, codes: Iterable[str]) -> dict[str, uuid.UUID
     return found
 
 
-def resolve_scopes(session: Session, texts: Iterable[str]) -> dict[str, scopes.Scope | str]:
-    """Each distinct scope text → its scope, or the reason it is none (as `scopes.resolve` says it, in bulk)."""
-    out: dict[str, scopes.Scope | str] = {}
-    codes: dict[str, str] = {}
-    ids: dict[uuid.UUID, str] = {}
-    for text in set(texts):
-        raw = text.strip()
-        if raw.lower() == COUNTY_KEY:
-            out[text] = scopes.COUNTY
-        elif raw.isdigit() and len(raw) == 4:
-            codes[raw] = text
-        else:
-            try:
-                ids[uuid.UUID(raw)] = text
-            except ValueError:
-                out[text] = f"{raw!r} is not a scope: give {scopes.DESCRIPTION}"
-    columns = (col(Organisation.id), col(Organisation.name), col(Organisation.kind), col(Organisation.is_principal))
-    live = col(Organisation.deleted_at).is_(None)
-    code_list, id_list = list(codes), list(ids)
-    for start in range(0, max(len(code_list), len(id_list)), IN_CHUNK):
-        stmt = select(*columns, col(Organisation.municipality_code)).where(
-            live,
-            col(Organisation.municipality_code).in_(code_list[start : start + IN_CHUNK])
-            | col(Organisation.id).in_(id_list[start : start + IN_CHUNK]),
-        )
-        for r in execute(session, stmt):
-            if not (r.is_principal or r.kind is OrganisationKind.sub_region):
-                continue
-            scope = _scope(r.kind, r.id, r.name)
-            if r.id in ids:
-                out[ids[r.id]] = scope
-            if r.municipality_code in codes:
-                out[codes[r.municipality_code]] = scope
-    for text in [*codes.values(), *ids.values()]:
-        out.setdefault(text, "no such sub-region or principal")
-    return out
-
-
-def _scope(kind: OrganisationKind, ident: uuid.UUID, name: str) -> scopes.Scope:
-    return scopes.Scope(
-        ScopeKind.sub_region if kind is OrganisationKind.sub_region else ScopeKind.principal, ident, name, kind
-    )
-
-
 def drafts_of(values: Sequence[ImportRowIn]) -> list[Draft]:
     """JSON rows (already checked by their model) as drafts."""
     return [
@@ -143,7 +98,7 @@ def to_rows(
     """The drafts as rows for the store, resolved; a draft that cannot be one adds its problem and is None.
     A scope the caller may not report for refuses the whole batch (403) before any row's problem is told."""
     codes = indicator_ids(session, (d.indicator_code for d in drafts if d.indicator_id is None and d.indicator_code))
-    found = resolve_scopes(session, (d.scope for d in drafts if d.scope))
+    found = scopes.resolve_all(session, (d.scope for d in drafts if d.scope))
     for scope in {s for s in found.values() if isinstance(s, scopes.Scope)}:
         scopes.require_reporter(actor, scope)
     rows: list[store.ValueRow | None] = []

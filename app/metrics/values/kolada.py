@@ -43,7 +43,7 @@ def _indicators(session: Session, kpis: set[str]) -> dict[str, tuple[object, boo
 
 
 def _principals(session: Session, codes: set[str]) -> dict[str, scopes.Scope]:
-    found = bulk.resolve_scopes(session, codes)
+    found = scopes.resolve_all(session, codes)
     return {code: s for code, s in found.items() if isinstance(s, scopes.Scope) and s.kind is ScopeKind.principal}
 
 
